@@ -1,0 +1,84 @@
+package com.dlradapter.config;
+
+import com.hazelcast.config.ClassFilter;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The adapter's own Hazelcast member. Camel is never left to create a default instance: that one
+ * deserialises anything (CVE-2026-43865). This one has its own cluster name, binds only to the
+ * configured interface, joins only the listed members over TCP/IP (no multicast), and allows Java
+ * deserialisation of nothing but the plain types the idempotent repository stores.
+ */
+public class ClusterMember extends ServiceSupport {
+
+    /** The map behind the idempotent repository of receipt keys. */
+    public static final String RECEIPT_KEYS_MAP = "dlr-receipt-keys";
+
+    private final Config config;
+    private HazelcastInstance instance;
+
+    public ClusterMember(String clusterName, String bindInterface, int port, List<String> members, Duration keyTtl) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setInstanceName(clusterName + "-" + bindInterface + "-" + port);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");   // Camel stops the member
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        if (members.isEmpty()) {
+            config.setProperty("hazelcast.wait.seconds.before.join", "0");  // alone: start at once
+        }
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(port).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface(bindInterface);
+        network.getRestApiConfig().setEnabled(false);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(members);
+
+        // Hazelcast's own map TTL: HazelcastIdempotentRepository sets none itself.
+        config.getMapConfig(RECEIPT_KEYS_MAP).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, keyTtl.toSeconds()));
+
+        config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
+                .setWhitelist(new ClassFilter()
+                        .addClasses(String.class.getName(), Boolean.class.getName(), Long.class.getName())));
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public HazelcastInstance instance() {
+        if (instance == null) {
+            throw new IllegalStateException("the cluster member is not started");
+        }
+        return instance;
+    }
+
+    @Override
+    protected void doStart() {
+        if (instance == null) {
+            instance = Hazelcast.newHazelcastInstance(config);
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (instance != null) {
+            instance.shutdown();
+            instance = null;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package com.dlradapter.http;
+
+/**
+ * A request the adapter refuses with a 4xx status: the client's problem, answered with a short
+ * JSON error and no internals.
+ */
+public class HttpProblem extends RuntimeException {
+
+    private final int status;
+    private final String error;
+    private final String challenge;
+
+    public HttpProblem(int status, String error, String message) {
+        this(status, error, message, null);
+    }
+
+    private HttpProblem(int status, String error, String message, String challenge) {
+        super(message);
+        this.status = status;
+        this.error = error;
+        this.challenge = challenge;
+    }
+
+    /** The WWW-Authenticate challenge of a 401, else null. */
+    public String challenge() {
+        return challenge;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public static HttpProblem unauthorized(String message, String challenge) {
+        return new HttpProblem(401, "unauthorized", message, challenge);
+    }
+
+    public static HttpProblem notFound(String message) {
+        return new HttpProblem(404, "not-found", message);
+    }
+
+    public static HttpProblem tooLarge(long limit) {
+        return new HttpProblem(413, "payload-too-large", "the request body is larger than " + limit + " bytes");
+    }
+
+    public static HttpProblem badRequest(String message) {
+        return new HttpProblem(400, "bad-request", message);
+    }
+}

@@ -1,0 +1,120 @@
+package com.dlradapter.ingest;
+
+import com.dlradapter.canonical.CanonicalJson;
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.mapping.MappingEngine;
+import com.dlradapter.mapping.PhoneNumbers;
+import com.dlradapter.mapping.UnmappablePayloadException;
+import com.dlradapter.store.DeadLetterStore;
+import com.dlradapter.store.ReceiptStore;
+import com.dlradapter.store.StoreOutcome;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The generic steps of the ingest route: map a payload, store a receipt, keep a dead letter and
+ * write the answer. Nothing here knows a provider; the mapping files do.
+ */
+public class ReceiptIngest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiptIngest.class);
+
+    private final MappingEngine engine;
+    private final ReceiptStore store;
+    private final DeadLetterStore deadLetters;
+
+    public ReceiptIngest(MappingEngine engine, ReceiptStore store, DeadLetterStore deadLetters) {
+        this.engine = engine;
+        this.store = store;
+        this.deadLetters = deadLetters;
+    }
+
+    /** The receipts of the request body, through the provider's mapping. */
+    public List<DeliveryReceipt> map(Exchange exchange) {
+        return engine.map(provider(exchange), exchange.getProperty(WebhookGate.RAW_BODY, String.class),
+                source(exchange), receivedAt(exchange));
+    }
+
+    /**
+     * Stores one receipt. When the idempotent consumer already knows its key, nothing is written:
+     * the key is only ever added after a commit, so the receipt is stored.
+     */
+    public StoreOutcome store(DeliveryReceipt receipt, Exchange exchange) throws SQLException {
+        if (exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
+            LOG.debug("Duplicate {} receipt {} dropped by the idempotent repository", receipt.provider(), receipt.id());
+            return new StoreOutcome(receipt, true, false);
+        }
+        StoreOutcome outcome = store.store(receipt, exchange.getProperty(WebhookGate.RAW_BODY, String.class));
+        if (outcome.duplicate()) {
+            LOG.debug("Duplicate {} receipt {} settled by the database", receipt.provider(), receipt.id());
+        } else {
+            LOG.info("Stored {} receipt {}: message {} to {} is {} ({}){}", receipt.provider(), receipt.id(),
+                    receipt.messageId(), PhoneNumbers.mask(receipt.recipient()), receipt.status(),
+                    receipt.providerStatus(), outcome.statusChanged() ? "" : ", current status unchanged");
+        }
+        return outcome;
+    }
+
+    /** Keeps the payload the mapping refused; a failure to keep it propagates (answered 503). */
+    public void deadLetter(Exchange exchange) throws SQLException {
+        UnmappablePayloadException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                UnmappablePayloadException.class);
+        String reason = failure == null ? "unmappable payload" : failure.getMessage();
+        long id = deadLetters.save(provider(exchange), source(exchange), reason,
+                exchange.getProperty(WebhookGate.CONTENT_TYPE, String.class),
+                exchange.getProperty(WebhookGate.RAW_BODY, String.class), receivedAt(exchange));
+        LOG.warn("Dead letter {} from {}: {}", id, provider(exchange), reason);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("result", "dead-lettered");
+        answer.put("deadLetterId", id);
+        answer.put("reason", reason);
+        json(exchange, answer);
+    }
+
+    /** The 200 answer once every receipt of the request is committed (or known to be). */
+    public void answer(List<StoreOutcome> outcomes, Exchange exchange) {
+        List<Map<String, Object>> receipts = new ArrayList<>();
+        int duplicates = 0;
+        for (StoreOutcome outcome : outcomes) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", outcome.receipt().id());
+            item.put("messageId", outcome.receipt().messageId());
+            item.put("status", outcome.receipt().status());
+            item.put("duplicate", outcome.duplicate());
+            receipts.add(item);
+            duplicates += outcome.duplicate() ? 1 : 0;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("result", duplicates == outcomes.size() ? "duplicate" : "stored");
+        answer.put("receipts", receipts);
+        json(exchange, answer);
+    }
+
+    private static void json(Exchange exchange, Object answer) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(CanonicalJson.write(answer));
+    }
+
+    private static String provider(Exchange exchange) {
+        return exchange.getProperty(WebhookGate.PROVIDER, String.class);
+    }
+
+    private static ReceiptSource source(Exchange exchange) {
+        return exchange.getProperty("dlrSource", ReceiptSource.WEBHOOK, ReceiptSource.class);
+    }
+
+    private static Instant receivedAt(Exchange exchange) {
+        Instant at = exchange.getProperty(WebhookGate.RECEIVED_AT, Instant.class);
+        return at != null ? at : Instant.now();
+    }
+}

@@ -1,0 +1,271 @@
+package com.dlradapter.mapping;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.Cost;
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.canonical.Network;
+import com.dlradapter.canonical.Reason;
+import com.dlradapter.canonical.ReceiptSource;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.Option;
+import com.jayway.jsonpath.ReadContext;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Turns a provider payload into canonical receipts by following the provider's mapping file. It is
+ * generic: everything it knows about a provider comes from {@code mappings/}.
+ */
+public class MappingEngine {
+
+    /** Longest id or status value kept: they are indexed columns, not free text. */
+    static final int MAX_ID_LENGTH = 255;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private static final Configuration JSON_PATH = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))
+            .mappingProvider(new JacksonMappingProvider(JSON))
+            .options(Option.SUPPRESS_EXCEPTIONS, Option.DEFAULT_PATH_LEAF_TO_NULL)
+            .build();
+
+    private final Supplier<Map<String, ProviderMapping>> mappings;
+
+    public MappingEngine(Supplier<Map<String, ProviderMapping>> mappings) {
+        this.mappings = mappings;
+    }
+
+    public boolean knows(String provider) {
+        return mappings.get().containsKey(provider);
+    }
+
+    public ProviderMapping mapping(String provider) {
+        ProviderMapping mapping = mappings.get().get(provider);
+        if (mapping == null) {
+            throw new UnknownProviderException(provider);
+        }
+        return mapping;
+    }
+
+    /**
+     * Maps one request body to its receipts (usually one; an array-shaped payload gives one each).
+     *
+     * @throws MalformedPayloadException   the body is not JSON
+     * @throws UnmappablePayloadException  the body is JSON the mapping cannot turn into receipts
+     */
+    public List<DeliveryReceipt> map(String provider, String body, ReceiptSource source, Instant receivedAt) {
+        ProviderMapping mapping = mapping(provider);
+        JsonNode root = parse(body);
+        if (!root.isContainerNode()) {
+            throw new UnmappablePayloadException("payload is a JSON " + root.getNodeType().name().toLowerCase()
+                    + ", not an object or array");
+        }
+        ReadContext document = JsonPath.using(JSON_PATH).parse(root);
+        PayloadShape shape = mapping.shapes().stream()
+                .filter(s -> s.match() == null || present(document.read(s.match())))
+                .findFirst()
+                .orElseThrow(() -> new UnmappablePayloadException(mapping.file() + ": payload matches none of the shapes "
+                        + mapping.shapes().stream().map(PayloadShape::name).toList()));
+        String where = mapping.file() + ", shape '" + shape.name() + "'";
+        if (shape.items() == null) {
+            return List.of(receipt(mapping, shape, document, source, receivedAt, where));
+        }
+        Object items = document.read(shape.items());
+        if (!(items instanceof JsonNode array) || !array.isArray() || array.isEmpty()) {
+            throw new UnmappablePayloadException(where + ": no receipts at '" + shape.items().getPath() + "'");
+        }
+        List<DeliveryReceipt> receipts = new ArrayList<>(array.size());
+        int index = 0;
+        for (JsonNode item : array) {
+            receipts.add(receipt(mapping, shape, JsonPath.using(JSON_PATH).parse(item), source, receivedAt,
+                    where + ", item " + index++));
+        }
+        return receipts;
+    }
+
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new MalformedPayloadException("the request body is empty; a JSON object was expected");
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new MalformedPayloadException("the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static boolean present(Object value) {
+        return value != null && !(value instanceof JsonNode node && (node.isNull() || node.isMissingNode()));
+    }
+
+    private DeliveryReceipt receipt(ProviderMapping mapping, PayloadShape shape, ReadContext document,
+                                    ReceiptSource source, Instant receivedAt, String where) {
+        Fields fields = new Fields(shape, document, where);
+        String messageId = fields.id(CanonicalField.MESSAGE_ID);
+        if (messageId == null) {
+            throw new UnmappablePayloadException(where + ", field 'messageId': no value at "
+                    + shape.fields().get(CanonicalField.MESSAGE_ID));
+        }
+        String providerStatus = fields.id(CanonicalField.PROVIDER_STATUS);
+        if (providerStatus == null) {
+            throw new UnmappablePayloadException(where + ", field 'providerStatus': no value at "
+                    + shape.fields().get(CanonicalField.PROVIDER_STATUS));
+        }
+        StatusRule rule = mapping.statuses().get(providerStatus);
+        if (rule == null) {
+            throw new UnmappablePayloadException(mapping.file() + ", field 'providerStatus': provider status '"
+                    + providerStatus + "' is not in the statuses table " + mapping.statuses().keySet());
+        }
+        Reason reason = Reason.of(fields.text(CanonicalField.REASON_CODE), fields.text(CanonicalField.REASON_DESCRIPTION));
+        if (reason == null && rule.reason() != null) {
+            reason = new Reason(providerStatus, rule.reason());
+        }
+        CanonicalStatus status = rule.status();
+        if (status.isFailure() && reason != null && reason.code() != null
+                && mapping.reasonStatuses().containsKey(reason.code())) {
+            status = mapping.reasonStatuses().get(reason.code());
+        }
+        Integer part = fields.positiveInteger(CanonicalField.PART);
+        Integer parts = fields.positiveInteger(CanonicalField.PARTS);
+        if (part != null && parts != null && part > parts) {
+            throw new UnmappablePayloadException(where + ": part " + part + " of " + parts + " is out of range");
+        }
+        String eventId = fields.id(CanonicalField.EVENT_ID);
+        String recipient;
+        try {
+            recipient = PhoneNumbers.toE164(fields.text(CanonicalField.RECIPIENT));
+        } catch (UnmappablePayloadException e) {
+            throw new UnmappablePayloadException(where + ", field 'recipient': " + e.getMessage());
+        }
+        Instant occurredAt;
+        try {
+            occurredAt = mapping.timestamps().parse(fields.value(CanonicalField.OCCURRED_AT));
+        } catch (UnmappablePayloadException e) {
+            throw new UnmappablePayloadException(where + ", field 'occurredAt': " + e.getMessage());
+        }
+        // A part's final status does not make a multipart message final: the store decides that.
+        boolean multipart = part != null && parts != null && parts > 1;
+        String key = DeliveryReceipt.idempotencyKey(mapping.provider(), eventId, messageId, providerStatus, part);
+        return new DeliveryReceipt(
+                DeliveryReceipt.idFor(key),
+                mapping.provider(),
+                messageId,
+                fields.id(CanonicalField.BATCH_ID),
+                eventId,
+                status,
+                status.isFinal() && !multipart,
+                providerStatus,
+                reason,
+                recipient,
+                fields.text(CanonicalField.SENDER),
+                fields.positiveInteger(CanonicalField.SEGMENTS),
+                part,
+                parts,
+                Cost.of(fields.decimal(CanonicalField.COST_AMOUNT), fields.text(CanonicalField.COST_CURRENCY)),
+                Network.of(fields.text(CanonicalField.NETWORK_MCCMNC), fields.text(CanonicalField.NETWORK_OPERATOR),
+                        fields.text(CanonicalField.NETWORK_COUNTRY)),
+                occurredAt,
+                receivedAt,
+                source);
+    }
+
+    /** Reads and converts the fields of one receipt, naming the field in every error. */
+    private record Fields(PayloadShape shape, ReadContext document, String where) {
+
+        Object value(CanonicalField field) {
+            FieldSource source = shape.fields().get(field);
+            return source == null ? null : source.read(document);
+        }
+
+        String text(CanonicalField field) {
+            Object value = value(field);
+            if (value == null) {
+                return null;
+            }
+            if (value instanceof List<?> || value instanceof Map<?, ?>) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key()
+                        + "': expected a single value, found " + (value instanceof List<?> ? "an array" : "an object"));
+            }
+            if (value instanceof BigDecimal decimal) {
+                return decimal.toPlainString();
+            }
+            return value.toString().trim();
+        }
+
+        String id(CanonicalField field) {
+            String text = text(field);
+            if (text != null && text.length() > MAX_ID_LENGTH) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key() + "': longer than "
+                        + MAX_ID_LENGTH + " characters");
+            }
+            return text;
+        }
+
+        Integer positiveInteger(CanonicalField field) {
+            BigDecimal number = decimal(field);
+            if (number == null) {
+                return null;
+            }
+            try {
+                int value = number.intValueExact();
+                if (value < 0) {
+                    throw new ArithmeticException("negative");
+                }
+                return value;
+            } catch (ArithmeticException e) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key() + "': '" + number.toPlainString()
+                        + "' is not a whole number from 0 to " + Integer.MAX_VALUE);
+            }
+        }
+
+        BigDecimal decimal(CanonicalField field) {
+            Object value = value(field);
+            BigDecimal number;
+            if (value == null) {
+                return null;
+            } else if (value instanceof BigDecimal decimal) {
+                number = decimal;
+            } else if (value instanceof BigInteger integer) {
+                number = new BigDecimal(integer);
+            } else if (value instanceof Number n) {
+                number = new BigDecimal(n.toString());
+            } else {
+                String text = text(field);
+                try {
+                    number = new BigDecimal(text);
+                } catch (NumberFormatException e) {
+                    throw new UnmappablePayloadException(where + ", field '" + field.key() + "': '" + abbreviate(text)
+                            + "' is not a number");
+                }
+            }
+            // Refuse absurd magnitudes before anything formats them (1e999999999 is valid JSON).
+            if (number.precision() > 40 || Math.abs(number.scale()) > 40) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key() + "': number out of range");
+            }
+            return number;
+        }
+
+        private static String abbreviate(String text) {
+            return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package com.dlradapter.mapping;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.ReceiptSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Reads and validates the mapping files. Every problem is reported with the file and the field it
+ * is in, and any problem stops the adapter from starting: a half-loaded mapping would turn good
+ * receipts into dead letters.
+ */
+public final class MappingLoader {
+
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of(
+            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
+            "reasonStatuses", "samples");
+    private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "match", "items", "fields");
+    private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "source", "expect", "deadLetter");
+
+    // Duplicate keys are an error: a second row of a status table must not silently win.
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** Loads every {@code *.yaml} / {@code *.yml} file of the directory, keyed by provider id. */
+    public Map<String, ProviderMapping> loadDirectory(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new MappingDefinitionException("mapping directory " + directory.toAbsolutePath() + " does not exist");
+        }
+        Map<String, ProviderMapping> mappings = new TreeMap<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(MappingLoader::isMappingFile).sorted().toList()) {
+                ProviderMapping mapping = load(file);
+                ProviderMapping clash = mappings.put(mapping.provider(), mapping);
+                if (clash != null) {
+                    throw new MappingDefinitionException(file + ": provider '" + mapping.provider()
+                            + "' is already defined by " + clash.file());
+                }
+            }
+        } catch (IOException e) {
+            throw new MappingDefinitionException("cannot list mapping directory " + directory + ": " + e.getMessage(), e);
+        }
+        return mappings;
+    }
+
+    static boolean isMappingFile(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    public ProviderMapping load(Path file) {
+        JsonNode root;
+        try {
+            root = yaml.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new MappingDefinitionException(file + ": not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MappingDefinitionException(file + ": a mapping file must be a YAML object");
+        }
+        checkKeys(root, TOP_LEVEL_KEYS, file.toString());
+
+        String provider = requiredText(root, "provider", file.toString());
+        if (!provider.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new MappingDefinitionException(file + ": field 'provider': '" + provider
+                    + "' must be lower-case letters, digits and dashes (it is the URL path /webhooks/" + provider + ")");
+        }
+        String name = root.path("name").asText(provider);
+
+        ZoneId zone;
+        String zoneText = root.path("timezone").asText("UTC");
+        try {
+            zone = ZoneId.of(zoneText);
+        } catch (DateTimeException e) {
+            throw new MappingDefinitionException(file + ": field 'timezone': unknown time zone '" + zoneText + "'", e);
+        }
+        List<String> formats = new ArrayList<>();
+        root.path("timestampFormats").forEach(f -> formats.add(f.asText()));
+        TimestampParser timestamps = TimestampParser.of(zone, formats, file + ": field 'timestampFormats'");
+
+        List<PayloadShape> shapes = shapes(root.get("shapes"), file.toString());
+        Map<String, StatusRule> statuses = statuses(root.get("statuses"), file.toString());
+        Map<String, CanonicalStatus> reasonStatuses = reasonStatuses(root.get("reasonStatuses"), file.toString());
+        List<MappingSample> samples = samples(root.get("samples"), file.toString());
+        return new ProviderMapping(provider, name, file, zone, timestamps, shapes, statuses, reasonStatuses, samples);
+    }
+
+    private static List<PayloadShape> shapes(JsonNode node, String file) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new MappingDefinitionException(file + ": field 'shapes': at least one payload shape is required");
+        }
+        List<PayloadShape> shapes = new ArrayList<>();
+        int index = 0;
+        for (JsonNode shape : node) {
+            String where = file + ": shapes[" + index++ + "]";
+            if (!shape.isObject()) {
+                throw new MappingDefinitionException(where + ": a shape must be an object");
+            }
+            checkKeys(shape, SHAPE_KEYS, where);
+            String shapeName = shape.path("name").asText("shape" + (index - 1));
+            where = file + ": shape '" + shapeName + "'";
+            var match = shape.hasNonNull("match") ? FieldSource.compile(shape.get("match").asText(), where + ", field 'match'") : null;
+            var items = shape.hasNonNull("items") ? FieldSource.compile(shape.get("items").asText(), where + ", field 'items'") : null;
+            JsonNode fieldsNode = shape.get("fields");
+            if (fieldsNode == null || !fieldsNode.isObject()) {
+                throw new MappingDefinitionException(where + ": field 'fields' is required");
+            }
+            Map<CanonicalField, FieldSource> fields = new EnumMap<>(CanonicalField.class);
+            for (Iterator<Map.Entry<String, JsonNode>> it = fieldsNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String fieldWhere = where + ", field '" + entry.getKey() + "'";
+                CanonicalField field = CanonicalField.byKey(entry.getKey()).orElseThrow(() -> new MappingDefinitionException(
+                        fieldWhere + ": not a canonical field (known: " + CanonicalField.knownKeys() + ")"));
+                fields.put(field, FieldSource.parse(entry.getValue(), fieldWhere));
+            }
+            for (CanonicalField required : List.of(CanonicalField.MESSAGE_ID, CanonicalField.PROVIDER_STATUS)) {
+                if (!fields.containsKey(required)) {
+                    throw new MappingDefinitionException(where + ", field '" + required.key() + "': is required");
+                }
+            }
+            shapes.add(new PayloadShape(shapeName, match, items, Map.copyOf(fields)));
+        }
+        return List.copyOf(shapes);
+    }
+
+    private static Map<String, StatusRule> statuses(JsonNode node, String file) {
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            throw new MappingDefinitionException(file + ": field 'statuses': the table of provider statuses is required");
+        }
+        Map<String, StatusRule> statuses = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String where = file + ": field 'statuses." + entry.getKey() + "'";
+            JsonNode value = entry.getValue();
+            if (value.isObject()) {
+                checkKeys(value, Set.of("status", "reason"), where);
+                statuses.put(entry.getKey(), new StatusRule(canonicalStatus(value.get("status"), where),
+                        value.hasNonNull("reason") ? value.get("reason").asText() : null));
+            } else {
+                statuses.put(entry.getKey(), new StatusRule(canonicalStatus(value, where), null));
+            }
+        }
+        return Map.copyOf(statuses);
+    }
+
+    private static Map<String, CanonicalStatus> reasonStatuses(JsonNode node, String file) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new MappingDefinitionException(file + ": field 'reasonStatuses': must map reason codes to statuses");
+        }
+        Map<String, CanonicalStatus> table = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> table.put(e.getKey(),
+                canonicalStatus(e.getValue(), file + ": field 'reasonStatuses." + e.getKey() + "'")));
+        return Map.copyOf(table);
+    }
+
+    private static CanonicalStatus canonicalStatus(JsonNode node, String where) {
+        String text = node == null ? null : node.asText(null);
+        try {
+            return CanonicalStatus.valueOf(text);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MappingDefinitionException(where + ": '" + text + "' is not a canonical status (one of "
+                    + Arrays.toString(CanonicalStatus.values()) + ")");
+        }
+    }
+
+    private List<MappingSample> samples(JsonNode node, String file) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new MappingDefinitionException(file + ": field 'samples': must be a list");
+        }
+        List<MappingSample> samples = new ArrayList<>();
+        int index = 0;
+        for (JsonNode sample : node) {
+            String where = file + ": samples[" + index++ + "]";
+            checkKeys(sample, SAMPLE_KEYS, where);
+            String name = sample.path("name").asText("sample" + (index - 1));
+            JsonNode payload = sample.get("payload");
+            if (payload == null || payload.isNull()) {
+                throw new MappingDefinitionException(where + ": field 'payload' is required");
+            }
+            // A string is the exact body as sent; an object or array is written out as JSON.
+            String body = payload.isTextual() ? payload.asText() : payload.toString();
+            String sourceName = sample.path("source").asText("webhook");
+            ReceiptSource source = switch (sourceName) {
+                case "webhook" -> ReceiptSource.WEBHOOK;
+                case "poll" -> ReceiptSource.POLL;
+                default -> throw new MappingDefinitionException(where + ": field 'source': '" + sourceName
+                        + "' is not webhook or poll");
+            };
+            String deadLetter = sample.hasNonNull("deadLetter") ? sample.get("deadLetter").asText() : null;
+            JsonNode expect = sample.get("expect");
+            if ((expect == null) == (deadLetter == null)) {
+                throw new MappingDefinitionException(where + " ('" + name + "'): give exactly one of 'expect' or 'deadLetter'");
+            }
+            samples.add(new MappingSample(name, body, source, expect, deadLetter));
+        }
+        return List.copyOf(samples);
+    }
+
+    private static String requiredText(JsonNode node, String key, String where) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new MappingDefinitionException(where + ": field '" + key + "' is required");
+        }
+        return value.asText().trim();
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> allowed, String where) {
+        node.fieldNames().forEachRemaining(key -> {
+            if (!allowed.contains(key)) {
+                throw new MappingDefinitionException(where + ": unknown field '" + key + "' (allowed: "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        });
+    }
+}

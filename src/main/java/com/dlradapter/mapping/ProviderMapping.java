@@ -1,0 +1,27 @@
+package com.dlradapter.mapping;
+
+import com.dlradapter.canonical.CanonicalStatus;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A provider's declarative mapping, loaded from {@code mappings/<provider>.yaml}: how each of its
+ * payload shapes becomes canonical receipts.
+ *
+ * @param reasonStatuses reason codes that settle a failure's canonical status on their own
+ *                       (Routee reports an expired message as Undelivered with reason Expired)
+ */
+public record ProviderMapping(
+        String provider,
+        String name,
+        Path file,
+        ZoneId timezone,
+        TimestampParser timestamps,
+        List<PayloadShape> shapes,
+        Map<String, StatusRule> statuses,
+        Map<String, CanonicalStatus> reasonStatuses,
+        List<MappingSample> samples) {
+}

@@ -1,0 +1,114 @@
+package com.dlradapter.mapping;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses a provider's timestamps into UTC instants. Formats are tried in order: {@code ISO}
+ * (ISO-8601, any fraction of a second, with or without an offset), {@code EPOCH_SECONDS},
+ * {@code EPOCH_MILLIS}, or a {@link DateTimeFormatter} pattern such as {@code yyyy-MM-dd hh:mm a}.
+ * A timestamp that carries no offset is read in the provider's time zone.
+ */
+public final class TimestampParser {
+
+    private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffsetId().optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private final ZoneId zone;
+    private final List<Format> formats;
+    private final String description;
+
+    private enum Kind { ISO, EPOCH_SECONDS, EPOCH_MILLIS, PATTERN }
+
+    private record Format(Kind kind, DateTimeFormatter formatter) {
+    }
+
+    private TimestampParser(ZoneId zone, List<Format> formats, String description) {
+        this.zone = zone;
+        this.formats = formats;
+        this.description = description;
+    }
+
+    public static TimestampParser of(ZoneId zone, List<String> formatNames, String where) {
+        List<String> names = formatNames.isEmpty() ? List.of("ISO") : formatNames;
+        List<Format> formats = new ArrayList<>();
+        for (String name : names) {
+            switch (name) {
+                case "ISO" -> formats.add(new Format(Kind.ISO, ISO));
+                case "EPOCH_SECONDS" -> formats.add(new Format(Kind.EPOCH_SECONDS, null));
+                case "EPOCH_MILLIS" -> formats.add(new Format(Kind.EPOCH_MILLIS, null));
+                default -> {
+                    try {
+                        formats.add(new Format(Kind.PATTERN, new DateTimeFormatterBuilder().parseCaseInsensitive()
+                                .appendPattern(name).toFormatter(Locale.ENGLISH)));
+                    } catch (IllegalArgumentException e) {
+                        throw new MappingDefinitionException(where + ": invalid timestamp format '" + name + "': "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return new TimestampParser(zone, List.copyOf(formats), String.join(", ", names));
+    }
+
+    /** The instant, or an {@link UnmappablePayloadException} naming the value and the formats tried. */
+    public Instant parse(Object value) {
+        if (value == null) {
+            return null;
+        }
+        for (Format format : formats) {
+            Instant instant = tryParse(format, value);
+            if (instant != null) {
+                return instant;
+            }
+        }
+        throw new UnmappablePayloadException("timestamp '" + value + "' matches none of the formats [" + description
+                + "] (zone " + zone + ")");
+    }
+
+    private Instant tryParse(Format format, Object value) {
+        try {
+            return switch (format.kind()) {
+                case EPOCH_SECONDS -> epoch(value, 1);
+                case EPOCH_MILLIS -> epoch(value, 1000);
+                case ISO, PATTERN -> fromTemporal(format.formatter().parseBest(value.toString().trim(),
+                        ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from));
+            };
+        } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private Instant fromTemporal(TemporalAccessor parsed) {
+        if (parsed instanceof ZonedDateTime zoned) {
+            return zoned.toInstant();
+        }
+        if (parsed instanceof OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        return ((LocalDateTime) parsed).atZone(zone).toInstant();
+    }
+
+    private static Instant epoch(Object value, int perSecond) {
+        BigDecimal number = value instanceof Number n ? new BigDecimal(n.toString()) : new BigDecimal(value.toString().trim());
+        BigDecimal seconds = number.divide(BigDecimal.valueOf(perSecond), 9, java.math.RoundingMode.FLOOR);
+        long whole = seconds.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+        return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
+    }
+}

@@ -1,0 +1,82 @@
+package com.dlradapter.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The adapter's database: a HikariCP pool, migrated by Flyway before anything uses it. The same
+ * migrations serve the embedded H2 file database and PostgreSQL.
+ */
+public class Database extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final Pattern H2_FILE = Pattern.compile("^jdbc:h2:(?:file:)?([^;:][^;]*)");
+
+    private final HikariDataSource dataSource;
+
+    public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
+        createH2Directory(url);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("dlr-db");
+        config.setJdbcUrl(url);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        // Fail fast when the database is away: the provider is answered 503 and retries, well
+        // within the 2 seconds after which Routee gives up on an answer.
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 1000));
+        config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway then fails clearly
+        config.setAutoCommit(true);
+        this.dataSource = new HikariDataSource(config);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Applies the Flyway migrations in {@code db/migration}; a failure stops the start. */
+    public void migrate() {
+        var result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info("Database schema at version {} ({} migrations applied now)",
+                result.targetSchemaVersion, result.migrationsExecuted);
+    }
+
+    private static void createH2Directory(String url) {
+        Matcher matcher = H2_FILE.matcher(url);
+        if (url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:h2:tcp:") || !matcher.find()) {
+            return;
+        }
+        Path parent = Path.of(matcher.group(1)).toAbsolutePath().getParent();
+        if (parent != null) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the database directory " + parent, e);
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,98 @@
+package com.dlradapter.store;
+
+import com.dlradapter.canonical.CanonicalJson;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+/** Reads a message's current canonical state and its history of stored events. */
+public class MessageQuery {
+
+    private final DataSource dataSource;
+
+    public MessageQuery(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * The current state: the canonical receipt that set the message's status, with the message's
+     * own {@code status} and {@code final} (for a multipart message they combine all parts), its
+     * {@code updatedAt}, and {@code history}: every stored event, oldest first.
+     */
+    public Optional<ObjectNode> message(String provider, String messageId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            ObjectNode state;
+            String currentEventId;
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT batch_id, recipient, status, is_final, provider_status, current_event_id, parts,
+                           first_seen_at, updated_at
+                    FROM message_status WHERE provider = ? AND message_id = ?""")) {
+                select.setString(1, provider);
+                select.setString(2, messageId);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    currentEventId = rs.getString("current_event_id");
+                    state = CanonicalJson.MAPPER.createObjectNode();
+                    state.putNull("id");
+                    state.put("provider", provider);
+                    state.put("messageId", messageId);
+                    state.put("batchId", rs.getString("batch_id"));
+                    state.put("recipient", rs.getString("recipient"));
+                    state.put("status", rs.getString("status"));
+                    state.put("final", rs.getBoolean("is_final"));
+                    state.put("providerStatus", rs.getString("provider_status"));
+                    int parts = rs.getInt("parts");
+                    if (!rs.wasNull()) {
+                        state.put("parts", parts);
+                    }
+                    state.put("firstSeenAt", instant(rs, "first_seen_at"));
+                    state.put("updatedAt", instant(rs, "updated_at"));
+                }
+            }
+            ArrayNode history = state.arrayNode();
+            ObjectNode current = null;
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT id, canonical FROM receipt_event WHERE provider = ? AND message_id = ? ORDER BY seq""")) {
+                select.setString(1, provider);
+                select.setString(2, messageId);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        ObjectNode event = (ObjectNode) CanonicalJson.MAPPER.readTree(rs.getString("canonical"));
+                        history.add(event);
+                        if (rs.getString("id").equals(currentEventId)) {
+                            current = event;
+                        }
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                throw new SQLException("a stored canonical receipt is not valid JSON", e);
+            }
+            ObjectNode answer = CanonicalJson.MAPPER.createObjectNode();
+            if (current != null) {
+                answer.setAll(current.deepCopy());
+                answer.putNull("part");     // the state is the message's, not one part's
+            }
+            if (current != null) {
+                state.remove("id");      // keep the current event's id
+            }
+            answer.setAll(state);
+            answer.set("history", history);
+            return Optional.of(answer);
+        }
+    }
+
+    private static String instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant().toString();
+    }
+}

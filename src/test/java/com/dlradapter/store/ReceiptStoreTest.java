@@ -1,0 +1,204 @@
+package com.dlradapter.store;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.support.TestDatabases;
+import com.dlradapter.support.TestDatabases.Kind;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store's guarantees, on H2 and on a real PostgreSQL alike. */
+class ReceiptStoreTest {
+
+    @TempDir
+    Path directory;
+    private Database database;
+    private ReceiptStore store;
+    private MessageQuery query;
+
+    private void open(Kind kind) {
+        database = TestDatabases.database(kind, directory);
+        store = new ReceiptStore(database.dataSource());
+        query = new MessageQuery(database.dataSource());
+    }
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.stop();
+        }
+    }
+
+    static DeliveryReceipt receipt(String messageId, String providerStatus, CanonicalStatus status, Integer part, Integer parts) {
+        String key = DeliveryReceipt.idempotencyKey("test", null, messageId, providerStatus, part);
+        boolean multipart = parts != null && parts > 1;
+        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, "batch-1", null, status,
+                status.isFinal() && !multipart, providerStatus, null, "+441111111111", "SENDER", 1, part, parts,
+                null, null, Instant.parse("2026-01-01T10:00:00Z"), Instant.now(), ReceiptSource.WEBHOOK);
+    }
+
+    private JsonNode state(String messageId) throws Exception {
+        return query.message("test", messageId).orElseThrow();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aStatusOnlyMovesForwardAndAFinalStatusStays(Kind kind) throws Exception {
+        open(kind);
+        store.store(receipt("m1", "SENT", CanonicalStatus.SENT, null, null), "{}");
+        StoreOutcome delivered = store.store(receipt("m1", "DELIVERED", CanonicalStatus.DELIVERED, null, null), "{}");
+        StoreOutcome lateSent = store.store(receipt("m1", "ACCEPTED", CanonicalStatus.ACCEPTED, null, null), "{}");
+        StoreOutcome conflicting = store.store(receipt("m1", "FAILED", CanonicalStatus.FAILED, null, null), "{}");
+
+        assertThat(delivered.statusChanged()).isTrue();
+        assertThat(lateSent.statusChanged()).isFalse();
+        assertThat(conflicting.statusChanged()).isFalse();
+        assertThat(lateSent.receipt().final_()).as("the message is final, whatever this event says").isTrue();
+        JsonNode state = state("m1");
+        assertThat(state.get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(state.get("final").asBoolean()).isTrue();
+        assertThat(state.get("providerStatus").asText()).isEqualTo("DELIVERED");
+        assertThat(state.get("history").size()).isEqualTo(4);
+        assertThat(state.get("history").get(0).get("status").asText()).isEqualTo("SENT");
+        assertThat(state.get("history").get(3).get("status").asText()).isEqualTo("FAILED");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aDuplicateKeyIsStoredOnce(Kind kind) throws Exception {
+        open(kind);
+        DeliveryReceipt receipt = receipt("m2", "DELIVERED", CanonicalStatus.DELIVERED, null, null);
+        assertThat(store.store(receipt, "{}").duplicate()).isFalse();
+        assertThat(store.store(receipt, "{}").duplicate()).isTrue();
+        assertThat(store.store(receipt, "{}").duplicate()).isTrue();
+        assertThat(state("m2").get("history").size()).isEqualTo(1);
+        assertThat(count("receipt_event")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void concurrentDuplicatesAreSettledByTheUniqueKey(Kind kind) throws Exception {
+        open(kind);
+        DeliveryReceipt receipt = receipt("m3", "DELIVERED", CanonicalStatus.DELIVERED, null, null);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<StoreOutcome>> tasks = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                tasks.add(() -> store.store(receipt, "{}"));
+            }
+            List<StoreOutcome> outcomes = new ArrayList<>();
+            for (Future<StoreOutcome> future : pool.invokeAll(tasks)) {
+                outcomes.add(future.get());
+            }
+            assertThat(outcomes).filteredOn(o -> !o.duplicate()).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("receipt_event")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void concurrentEventsOfOneMessageEndOnTheHighestStatus(Kind kind) throws Exception {
+        open(kind);
+        List<DeliveryReceipt> receipts = List.of(
+                receipt("m4", "ACCEPTED", CanonicalStatus.ACCEPTED, null, null),
+                receipt("m4", "SENT", CanonicalStatus.SENT, null, null),
+                receipt("m4", "DELIVERED", CanonicalStatus.DELIVERED, null, null),
+                receipt("m4", "UNKNOWN", CanonicalStatus.UNKNOWN, null, null));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<StoreOutcome>> tasks = new ArrayList<>();
+            receipts.forEach(r -> tasks.add(() -> store.store(r, "{}")));
+            for (Future<StoreOutcome> future : pool.invokeAll(tasks)) {
+                assertThat(future.get().duplicate()).isFalse();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(state("m4").get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(state("m4").get("history").size()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMultipartMessageIsFinalOnlyWhenEveryPartIs(Kind kind) throws Exception {
+        open(kind);
+        StoreOutcome first = store.store(receipt("m5", "Delivered", CanonicalStatus.DELIVERED, 1, 2), "{}");
+        assertThat(first.receipt().final_()).isFalse();
+        assertThat(state("m5").get("status").asText()).isEqualTo("SENT");
+        assertThat(state("m5").get("final").asBoolean()).isFalse();
+
+        StoreOutcome second = store.store(receipt("m5", "Delivered", CanonicalStatus.DELIVERED, 2, 2), "{}");
+        assertThat(second.receipt().final_()).isTrue();
+        ObjectNode state = (ObjectNode) state("m5");
+        assertThat(state.get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(state.get("final").asBoolean()).isTrue();
+        assertThat(state.get("parts").asInt()).isEqualTo(2);
+        assertThat(state.get("history").size()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMultipartMessageTakesTheFailingPartsStatus(Kind kind) throws Exception {
+        open(kind);
+        store.store(receipt("m6", "Undelivered", CanonicalStatus.UNDELIVERED, 2, 3), "{}");
+        store.store(receipt("m6", "Delivered", CanonicalStatus.DELIVERED, 1, 3), "{}");
+        assertThat(state("m6").get("final").asBoolean()).isFalse();
+        store.store(receipt("m6", "Sent", CanonicalStatus.SENT, 3, 3), "{}");
+        assertThat(state("m6").get("final").asBoolean()).isFalse();
+        store.store(receipt("m6", "Delivered", CanonicalStatus.DELIVERED, 3, 3), "{}");
+        JsonNode state = state("m6");
+        assertThat(state.get("status").asText()).isEqualTo("UNDELIVERED");
+        assertThat(state.get("final").asBoolean()).isTrue();
+        assertThat(state.get("history").size()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anUnknownMessageHasNoState(Kind kind) throws Exception {
+        open(kind);
+        assertThat(query.message("test", "nope")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void deadLettersAreKeptNewestFirst(Kind kind) throws Exception {
+        open(kind);
+        DeadLetterStore deadLetters = new DeadLetterStore(database.dataSource());
+        long first = deadLetters.save("test", ReceiptSource.WEBHOOK, "no message id", "application/json", "{\"a\":1}", Instant.now());
+        long second = deadLetters.save("test", ReceiptSource.WEBHOOK, "unknown status", null, "{\"b\":2}", Instant.now());
+        var rows = deadLetters.list(null, 10, 0);
+        assertThat(rows).extracting(r -> r.get("id")).containsExactly(second, first);
+        assertThat(rows.get(0).get("reason")).isEqualTo("unknown status");
+        assertThat(rows.get(0).get("rawPayload")).isEqualTo("{\"b\":2}");
+    }
+
+    private long count(String table) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

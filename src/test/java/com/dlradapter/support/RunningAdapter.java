@@ -1,0 +1,133 @@
+package com.dlradapter.support;
+
+import com.dlradapter.config.AdapterConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The adapter as a user runs it (camel-main, the YAML routes in routes/, the mappings in
+ * mappings/, application.properties), started in the test JVM on free ports with the settings a
+ * test overrides. Talks to it over real HTTP on 127.0.0.1.
+ */
+public final class RunningAdapter implements AutoCloseable {
+
+    private final Map<String, String> settings;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Main main;
+
+    private RunningAdapter(Map<String, String> settings, int httpPort) {
+        this.settings = settings;
+        this.httpPort = httpPort;
+    }
+
+    /** Defaults for a test: a fresh H2 file database in {@code dataDirectory}, free ports, a fixed API token. */
+    public static Map<String, String> defaults(Path dataDirectory) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("dlr.http.port", String.valueOf(freePort()));
+        settings.put("dlr.cluster.port", String.valueOf(freePort()));
+        settings.put("dlr.management.port", String.valueOf(freePort()));
+        settings.put("dlr.cluster.name", "dlr-test-" + System.nanoTime());
+        settings.put("dlr.data.dir", dataDirectory.toString());
+        settings.put("dlr.db.url", "jdbc:h2:file:" + dataDirectory.resolve("dlr").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        settings.put("dlr.api.token", "test-api-token");
+        return settings;
+    }
+
+    public static RunningAdapter start(Map<String, String> settings) {
+        RunningAdapter adapter = new RunningAdapter(Map.copyOf(settings), Integer.parseInt(settings.get("dlr.http.port")));
+        adapter.startMain();
+        return adapter;
+    }
+
+    private void startMain() {
+        main = new Main();
+        main.configure().addConfiguration(AdapterConfiguration.class);
+        settings.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the adapter did not start: " + e.getMessage(), e);
+        }
+        if (main.getCamelContext() == null || main.getCamelContext().getStatus() != ServiceStatus.Started) {
+            throw new IllegalStateException("the adapter did not start");
+        }
+    }
+
+    /** Stops and starts again with the same settings (same database file, same ports). */
+    public void restart() {
+        stop();
+        startMain();
+    }
+
+    public void stop() {
+        if (main != null) {
+            main.stop();
+            main = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return post(path, body, "application/json");
+    }
+
+    public HttpResponse<String> post(String path, String body, String contentType) {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer test-api-token").GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("HTTP request failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
