@@ -40,7 +40,7 @@ public class ReceiptIngest {
 
     /** The receipts of the request body, through the provider's mapping. */
     public List<DeliveryReceipt> map(Exchange exchange) {
-        return engine.map(provider(exchange), exchange.getProperty(WebhookGate.RAW_BODY, String.class),
+        return engine.map(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
                 source(exchange), receivedAt(exchange));
     }
 
@@ -53,7 +53,7 @@ public class ReceiptIngest {
             LOG.debug("Duplicate {} receipt {} dropped by the idempotent repository", receipt.provider(), receipt.id());
             return new StoreOutcome(receipt, true, false);
         }
-        StoreOutcome outcome = store.store(receipt, exchange.getProperty(WebhookGate.RAW_BODY, String.class));
+        StoreOutcome outcome = store.store(receipt, exchange.getProperty(IngestProperties.RAW_BODY, String.class));
         if (outcome.duplicate()) {
             LOG.debug("Duplicate {} receipt {} settled by the database", receipt.provider(), receipt.id());
         } else {
@@ -70,8 +70,8 @@ public class ReceiptIngest {
                 UnmappablePayloadException.class);
         String reason = failure == null ? "unmappable payload" : failure.getMessage();
         long id = deadLetters.save(provider(exchange), source(exchange), reason,
-                exchange.getProperty(WebhookGate.CONTENT_TYPE, String.class),
-                exchange.getProperty(WebhookGate.RAW_BODY, String.class), receivedAt(exchange));
+                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),
+                exchange.getProperty(IngestProperties.RAW_BODY, String.class), receivedAt(exchange));
         LOG.warn("Dead letter {} from {}: {}", id, provider(exchange), reason);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("result", "dead-lettered");
@@ -106,15 +106,15 @@ public class ReceiptIngest {
     }
 
     private static String provider(Exchange exchange) {
-        return exchange.getProperty(WebhookGate.PROVIDER, String.class);
+        return exchange.getProperty(IngestProperties.PROVIDER, String.class);
     }
 
     private static ReceiptSource source(Exchange exchange) {
-        return exchange.getProperty("dlrSource", ReceiptSource.WEBHOOK, ReceiptSource.class);
+        return exchange.getProperty(IngestProperties.SOURCE, ReceiptSource.WEBHOOK, ReceiptSource.class);
     }
 
     private static Instant receivedAt(Exchange exchange) {
-        Instant at = exchange.getProperty(WebhookGate.RECEIVED_AT, Instant.class);
+        Instant at = exchange.getProperty(IngestProperties.RECEIVED_AT, Instant.class);
         return at != null ? at : Instant.now();
     }
 }

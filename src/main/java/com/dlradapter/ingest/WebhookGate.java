@@ -21,12 +21,6 @@ import java.time.Instant;
  */
 public class WebhookGate {
 
-    /** Exchange properties the pipeline reads after the headers are gone. */
-    public static final String PROVIDER = "dlrProvider";
-    public static final String RAW_BODY = "dlrRawBody";
-    public static final String CONTENT_TYPE = "dlrContentType";
-    public static final String RECEIVED_AT = "dlrReceivedAt";
-
     private final Settings settings;
     private final long maxBodyBytes;
 
@@ -36,15 +30,15 @@ public class WebhookGate {
     }
 
     public void admit(Exchange exchange) {
-        exchange.setProperty(RECEIVED_AT, Instant.now());
-        String provider = exchange.getProperty(PROVIDER, String.class);
+        exchange.setProperty(IngestProperties.RECEIVED_AT, Instant.now());
+        String provider = exchange.getProperty(IngestProperties.PROVIDER, String.class);
         Message in = exchange.getMessage();
         String authorization = in.getHeader("Authorization", String.class);
         String queryToken = in.getHeader("token", String.class);
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         byte[] body = in.getBody(byte[].class);
         in.removeHeaders("*");
-        exchange.setProperty(CONTENT_TYPE, contentType);
+        exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
 
         // Providers can only be given a URL: the token travels as ?token= or as a basic-auth password.
         String expected = settings.optional("dlr.providers." + provider + ".token").orElse(null);
@@ -60,7 +54,7 @@ public class WebhookGate {
         }
         String text = utf8(body);
         in.setBody(text);
-        exchange.setProperty(RAW_BODY, text);
+        exchange.setProperty(IngestProperties.RAW_BODY, text);
     }
 
     private static String utf8(byte[] body) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +30,15 @@ public class ReceiptStore {
     private static final int ATTEMPTS = 3;
 
     private final DataSource dataSource;
+    private final List<ReceiptCommitHook> hooks;
 
     public ReceiptStore(DataSource dataSource) {
+        this(dataSource, List.of());
+    }
+
+    public ReceiptStore(DataSource dataSource, List<ReceiptCommitHook> hooks) {
         this.dataSource = dataSource;
+        this.hooks = List.copyOf(hooks);
     }
 
     public StoreOutcome store(DeliveryReceipt receipt, String rawPayload) throws SQLException {
@@ -82,7 +89,11 @@ public class ReceiptStore {
 
         insertEvent(connection, stored, rawPayload);
         updateMessage(connection, stored, changed ? next : current, messageFinal, changed, now);
-        return new StoreOutcome(stored, false, changed);
+        StoreOutcome outcome = new StoreOutcome(stored, false, changed);
+        for (ReceiptCommitHook hook : hooks) {
+            hook.beforeCommit(connection, outcome);
+        }
+        return outcome;
     }
 
     /** Locks the message row, creating it first when this is the message's first event. */
