@@ -12,6 +12,8 @@ import com.dlradapter.mapping.ProviderMapping;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.MessageQuery;
+import com.dlradapter.store.OverdueHook;
+import com.dlradapter.store.ReceiptCommitHook;
 import com.dlradapter.store.ReceiptStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,7 +66,11 @@ public class AdapterConfiguration implements CamelConfiguration {
         HazelcastIdempotentRepository receiptKeys =
                 new HazelcastIdempotentRepository(cluster.instance(), ClusterMember.RECEIPT_KEYS_MAP);
 
-        ReceiptStore receiptStore = new ReceiptStore(database.dataSource());
+        // Work that commits with a receipt (outbox rows, polling schedules) or with marking a
+        // message overdue; later features add theirs here.
+        List<ReceiptCommitHook> receiptHooks = new ArrayList<>();
+        List<OverdueHook> overdueHooks = new ArrayList<>();
+        ReceiptStore receiptStore = new ReceiptStore(database.dataSource(), receiptHooks);
         DeadLetterStore deadLetters = new DeadLetterStore(database.dataSource());
         String apiToken = ApiToken.resolve(settings.optional("dlr.api.token").orElse(null), dataDirectory);
 
@@ -75,5 +83,6 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("errorAnswers", new ErrorAnswers());
         registry.bind("apiGate", new ApiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource()), deadLetters));
+        registry.bind("overdueHooks", overdueHooks);
     }
 }
