@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.apache.camel.spi.IdempotentRepository;
+
 import javax.sql.DataSource;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -266,9 +268,13 @@ class WebhookPipelineTest {
         } finally {
             execute("ALTER TABLE receipt_event_away RENAME TO receipt_event");
         }
-        // The failed attempt left no key behind in the idempotent repository: the retry is stored.
+        // The failed attempt left no key behind in the idempotent repository: the retry is stored,
+        // and only then does its key enter the repository.
+        IdempotentRepository keys = adapter.bean("receiptKeys", IdempotentRepository.class);
+        assertThat(keys.contains("zeckta|event|outage-event")).isFalse();
         JsonNode retry = json(adapter.post("/webhooks/zeckta", body));
         assertThat(retry.get("result").asText()).isEqualTo("stored");
+        assertThat(keys.contains("zeckta|event|outage-event")).isTrue();
         assertThat(message("zeckta", "zeckta-outage").get("history")).hasSize(1);
     }
 

@@ -1,0 +1,93 @@
+package com.dlradapter.mapping;
+
+import com.dlradapter.support.RunningAdapter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A broken mapping is refused with the file and the field named, and stops the start. */
+class MappingLoaderTest {
+
+    @TempDir
+    Path directory;
+
+    private static final String VALID = """
+            provider: acme
+            timezone: Europe/Berlin
+            timestampFormats: ["dd.MM.yyyy HH:mm", ISO]
+            shapes:
+              - name: callback
+                fields:
+                  messageId: $.id
+                  providerStatus: $.state
+                  occurredAt: $.at
+            statuses:
+              ok: DELIVERED
+              nope: {status: FAILED, reason: It did not work}
+            """;
+
+    private Path write(String content) throws Exception {
+        Path file = directory.resolve("acme.yaml");
+        Files.writeString(file, content);
+        return file;
+    }
+
+    @Test
+    void aValidMappingLoadsAndMapsLocalTimesInItsZone() throws Exception {
+        write(VALID);
+        Map<String, ProviderMapping> mappings = new MappingLoader().loadDirectory(directory);
+        var receipt = new MappingEngine(() -> mappings)
+                .map("acme", "{\"id\": \"m1\", \"state\": \"nope\", \"at\": \"01.07.2026 12:00\"}",
+                        com.dlradapter.canonical.ReceiptSource.WEBHOOK, java.time.Instant.EPOCH)
+                .get(0);
+        assertThat(receipt.occurredAt()).hasToString("2026-07-01T10:00:00Z");
+        assertThat(receipt.reason().code()).isEqualTo("nope");
+        assertThat(receipt.reason().description()).isEqualTo("It did not work");
+        assertThat(receipt.final_()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "unknown canonical field      | messageId: $.id|mesageId: $.id                         | field 'mesageId': not a canonical field",
+            "invalid JSONPath             | providerStatus: $.state|providerStatus: $.[[            | field 'providerStatus': invalid JSONPath",
+            "not a JSONPath               | providerStatus: $.state|providerStatus: state           | field 'providerStatus': 'state' is not a JSONPath",
+            "unknown canonical status     | ok: DELIVERED|ok: DONE                                  | field 'statuses.ok': 'DONE' is not a canonical status",
+            "unknown time zone            | timezone: Europe/Berlin|timezone: Mars/Olympus          | field 'timezone': unknown time zone",
+            "bad timestamp pattern        | \"dd.MM.yyyy HH:mm\"|\"dd.MM.yyyy HH:mm qqqqqqq\"       | field 'timestampFormats'",
+            "duplicate status row         | nope: {status|ok: FAILED\\n  nope: {status             | Duplicate field 'ok'",
+            "unknown top-level key        | provider: acme|provider: acme\\nproviders: x             | unknown field 'providers'",
+    })
+    void aBrokenMappingNamesTheFileAndTheField(String label, String from, String to, String message) throws Exception {
+        Path file = write(VALID.replace(from, to.replace("\\n", "\n")));
+        assertThatThrownBy(() -> new MappingLoader().loadDirectory(directory))
+                .isInstanceOf(MappingDefinitionException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void aMappingWithoutAMessageIdIsRefused() throws Exception {
+        Path file = write(VALID.replace("      messageId: $.id\n", ""));
+        assertThatThrownBy(() -> new MappingLoader().loadDirectory(directory))
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("field 'messageId': is required");
+    }
+
+    @Test
+    void theAdapterDoesNotStartWithABrokenMapping(@TempDir Path data) throws Exception {
+        Path file = write(VALID.replace("ok: DELIVERED", "ok: DONE"));
+        var settings = new java.util.LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.mappings.dir", directory.toString());
+        assertThatThrownBy(() -> RunningAdapter.start(settings).close())
+                .hasStackTraceContaining(file.toString())
+                .hasStackTraceContaining("field 'statuses.ok'");
+    }
+}
