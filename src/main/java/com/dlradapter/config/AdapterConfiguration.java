@@ -77,6 +77,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("dataSource", database.dataSource());
         registry.bind("mappingEngine", engine);
+        registry.bind("hazelcastInstance", cluster.instance());
         registry.bind("receiptKeys", receiptKeys);
         registry.bind("webhookGate", new WebhookGate(settings, settings.longValue("dlr.max-body-bytes", 262_144)));
         registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters));

@@ -1,5 +1,6 @@
 package com.dlradapter.ingest;
 
+import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,11 +58,7 @@ class WebhookPipelineTest {
     }
 
     static String zeckta(String eventId, String eventType, String status, String messageId) {
-        return """
-                {"eventId": "%s", "eventType": "%s", "timestamp": "2026-06-09T13:04:57.487133482Z",
-                 "message": {"uuid": "%s", "src": "ZECKTA", "dest": "+233202007745", "status": "%s",
-                             "segments": 1, "units": 1, "attempts": 1, "cost": 1}}
-                """.formatted(eventId, eventType, messageId, status);
+        return Payloads.zeckta(eventId, eventType, status, messageId);
     }
 
     static JsonNode json(HttpResponse<String> response) throws Exception {
