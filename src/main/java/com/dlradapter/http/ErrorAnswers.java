@@ -3,6 +3,7 @@ package com.dlradapter.http;
 import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.mapping.MalformedPayloadException;
 import com.dlradapter.mapping.UnknownProviderException;
+import com.dlradapter.mapping.UnsupportedPayloadFormatException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,12 @@ public class ErrorAnswers {
             message = problem.getMessage();
         } else if (find(failure, MalformedPayloadException.class) != null) {
             status = 400;
-            error = "malformed-json";
+            error = "malformed-payload";
             message = find(failure, MalformedPayloadException.class).getMessage();
+        } else if (find(failure, UnsupportedPayloadFormatException.class) != null) {
+            status = 415;
+            error = "unsupported-media-type";
+            message = find(failure, UnsupportedPayloadFormatException.class).getMessage();
         } else if (find(failure, UnknownProviderException.class) != null) {
             status = 404;
             error = "unknown-provider";

@@ -41,7 +41,7 @@ public class ReceiptIngest {
     /** The receipts of the request body, through the provider's mapping. */
     public List<DeliveryReceipt> map(Exchange exchange) {
         return engine.map(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
-                source(exchange), receivedAt(exchange));
+                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source(exchange), receivedAt(exchange));
     }
 
     /**

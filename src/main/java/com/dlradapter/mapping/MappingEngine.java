@@ -6,9 +6,6 @@ import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.Network;
 import com.dlradapter.canonical.Reason;
 import com.dlradapter.canonical.ReceiptSource;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -36,11 +33,7 @@ public class MappingEngine {
     /** Longest id or status value kept: they are indexed columns, not free text. */
     static final int MAX_ID_LENGTH = 255;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private static final Configuration JSON_PATH = Configuration.builder()
             .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))
@@ -73,18 +66,34 @@ public class MappingEngine {
      * @throws UnmappablePayloadException  the body is JSON the mapping cannot turn into receipts
      */
     public List<DeliveryReceipt> map(String provider, String body, ReceiptSource source, Instant receivedAt) {
+        return map(provider, body, null, source, receivedAt);
+    }
+
+    /**
+     * Maps one request body of the given content type (JSON, form-encoded or XML; null: JSON, or XML
+     * when the body starts with '&lt;').
+     *
+     * @throws UnsupportedPayloadFormatException the mapping has no shape for the body's format
+     */
+    public List<DeliveryReceipt> map(String provider, String body, String contentType, ReceiptSource source,
+                                     Instant receivedAt) {
         ProviderMapping mapping = mapping(provider);
-        JsonNode root = parse(body);
+        PayloadFormat format = PayloadFormat.detect(contentType, body);
+        List<PayloadShape> candidates = mapping.shapes().stream().filter(s -> s.format() == format).toList();
+        if (candidates.isEmpty()) {
+            throw new UnsupportedPayloadFormatException(provider, format);
+        }
+        JsonNode root = format.parse(body);
         if (!root.isContainerNode()) {
             throw new UnmappablePayloadException("payload is a JSON " + root.getNodeType().name().toLowerCase()
                     + ", not an object or array");
         }
         ReadContext document = JsonPath.using(JSON_PATH).parse(root);
-        PayloadShape shape = mapping.shapes().stream()
+        PayloadShape shape = candidates.stream()
                 .filter(s -> s.match() == null || present(document.read(s.match())))
                 .findFirst()
-                .orElseThrow(() -> new UnmappablePayloadException(mapping.file() + ": payload matches none of the shapes "
-                        + mapping.shapes().stream().map(PayloadShape::name).toList()));
+                .orElseThrow(() -> new UnmappablePayloadException(mapping.file() + ": payload matches none of the "
+                        + format.wireName() + " shapes " + candidates.stream().map(PayloadShape::name).toList()));
         String where = mapping.file() + ", shape '" + shape.name() + "'";
         if (shape.items() == null) {
             return List.of(receipt(mapping, shape, document, source, receivedAt, where));
@@ -100,17 +109,6 @@ public class MappingEngine {
                     where + ", item " + index++));
         }
         return receipts;
-    }
-
-    static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw new MalformedPayloadException("the request body is empty; a JSON object was expected");
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw new MalformedPayloadException("the request body is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 
     private static boolean present(Object value) {

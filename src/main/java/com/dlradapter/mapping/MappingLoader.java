@@ -32,8 +32,8 @@ public final class MappingLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
             "reasonStatuses", "samples");
-    private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "match", "items", "fields");
-    private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "source", "expect", "deadLetter");
+    private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "format", "match", "items", "fields");
+    private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "contentType", "source", "expect", "deadLetter");
 
     // Duplicate keys are an error: a second row of a status table must not silently win.
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
@@ -116,6 +116,12 @@ public final class MappingLoader {
             checkKeys(shape, SHAPE_KEYS, where);
             String shapeName = shape.path("name").asText("shape" + (index - 1));
             where = file + ": shape '" + shapeName + "'";
+            String formatName = shape.path("format").asText("json");
+            PayloadFormat format = PayloadFormat.byName(formatName);
+            if (format == null) {
+                throw new MappingDefinitionException(where + ", field 'format': '" + formatName
+                        + "' is not json, form or xml");
+            }
             var match = shape.hasNonNull("match") ? FieldSource.compile(shape.get("match").asText(), where + ", field 'match'") : null;
             var items = shape.hasNonNull("items") ? FieldSource.compile(shape.get("items").asText(), where + ", field 'items'") : null;
             JsonNode fieldsNode = shape.get("fields");
@@ -135,7 +141,7 @@ public final class MappingLoader {
                     throw new MappingDefinitionException(where + ", field '" + required.key() + "': is required");
                 }
             }
-            shapes.add(new PayloadShape(shapeName, match, items, Map.copyOf(fields)));
+            shapes.add(new PayloadShape(shapeName, format, match, items, Map.copyOf(fields)));
         }
         return List.copyOf(shapes);
     }
@@ -214,7 +220,8 @@ public final class MappingLoader {
             if ((expect == null) == (deadLetter == null)) {
                 throw new MappingDefinitionException(where + " ('" + name + "'): give exactly one of 'expect' or 'deadLetter'");
             }
-            samples.add(new MappingSample(name, body, source, expect, deadLetter));
+            String contentType = sample.hasNonNull("contentType") ? sample.get("contentType").asText() : null;
+            samples.add(new MappingSample(name, body, contentType, source, expect, deadLetter));
         }
         return List.copyOf(samples);
     }

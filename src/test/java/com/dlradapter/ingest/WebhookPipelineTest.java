@@ -169,7 +169,7 @@ class WebhookPipelineTest {
     void malformedJsonIsAnswered400WithAJsonError() throws Exception {
         HttpResponse<String> response = adapter.post("/webhooks/zeckta", "{\"eventId\": ");
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(json(response).get("error").asText()).isEqualTo("malformed-json");
+        assertThat(json(response).get("error").asText()).isEqualTo("malformed-payload");
         assertNoInternals(response);
         assertThat(adapter.post("/webhooks/zeckta", "").statusCode()).isEqualTo(400);
         assertThat(adapter.post("/webhooks/zeckta", "{\"a\":1,\"a\":2}").statusCode()).isEqualTo(400);

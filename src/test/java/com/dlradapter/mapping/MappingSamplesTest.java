@@ -25,15 +25,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Runs every sample of every mapping in {@code mappings/}: a new provider's samples are tested with
+ * Runs every sample of every mapping in {@code mappings/} (and of the test-only mappings that cover
+ * the XML and JSON-array payload shapes): a new provider's samples are tested with
  * no new Java. A sample's {@code expect} is the whole canonical receipt except {@code id} and
  * {@code receivedAt}; a field it leaves out must be null.
  */
 class MappingSamplesTest {
 
-    static final Path MAPPINGS = Path.of("mappings");
+    /** The shipped mappings, and test-only ones that cover the payload shapes no shipped provider uses. */
+    static final List<Path> MAPPINGS = List.of(Path.of("mappings"), Path.of("src/test/resources/shape-mappings"));
     static final Instant RECEIVED_AT = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Map<String, ProviderMapping> LOADED = new MappingLoader().loadDirectory(MAPPINGS);
+    private static final Map<String, ProviderMapping> LOADED = load();
+
+    private static Map<String, ProviderMapping> load() {
+        Map<String, ProviderMapping> all = new java.util.TreeMap<>();
+        MAPPINGS.forEach(directory -> all.putAll(new MappingLoader().loadDirectory(directory)));
+        return all;
+    }
     private static final JsonSchema SCHEMA = schema();
 
     private static JsonSchema schema() {
@@ -54,12 +62,12 @@ class MappingSamplesTest {
     void sampleMapsToItsExpectedReceipt(String label, String provider, MappingSample sample) {
         MappingEngine engine = new MappingEngine(() -> LOADED);
         if (sample.deadLetter() != null) {
-            assertThatThrownBy(() -> engine.map(provider, sample.payload(), sample.source(), RECEIVED_AT))
+            assertThatThrownBy(() -> engine.map(provider, sample.payload(), sample.contentType(), sample.source(), RECEIVED_AT))
                     .isInstanceOf(UnmappablePayloadException.class)
                     .hasMessageContaining(sample.deadLetter());
             return;
         }
-        List<DeliveryReceipt> receipts = engine.map(provider, sample.payload(), sample.source(), RECEIVED_AT);
+        List<DeliveryReceipt> receipts = engine.map(provider, sample.payload(), sample.contentType(), sample.source(), RECEIVED_AT);
         List<JsonNode> expected = sample.expect().isArray()
                 ? List.copyOf((java.util.Collection<JsonNode>) toList((ArrayNode) sample.expect()))
                 : List.of(sample.expect());
