@@ -1,8 +1,11 @@
 package com.dlradapter;
 
 import com.dlradapter.config.AdapterConfiguration;
+import com.dlradapter.mapping.MappingChecker;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /** Starts dlr-adapter on camel-main: YAML routes from {@code routes/}, settings from application.properties. */
 public final class Application {
@@ -11,6 +14,10 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("check")) {
+            // The mapping checker: no Camel, no database, just the mapping engine.
+            System.exit(new MappingChecker(System.out, System.err).run(List.of(args).subList(1, args.length)));
+        }
         // Hazelcast logs before its configuration is read: send it to SLF4J from the first line.
         System.setProperty("hazelcast.logging.type", "slf4j");
         Main main = new Main();
