@@ -7,8 +7,7 @@ import com.dlradapter.http.ErrorAnswers;
 import com.dlradapter.ingest.ReceiptIngest;
 import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.mapping.MappingEngine;
-import com.dlradapter.mapping.MappingLoader;
-import com.dlradapter.mapping.ProviderMapping;
+import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.MessageQuery;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the adapter's few beans from the {@code dlr.*} settings and binds them for the YAML
@@ -42,9 +40,18 @@ public class AdapterConfiguration implements CamelConfiguration {
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
 
         Path mappingDirectory = Path.of(settings.text("dlr.mappings.dir", "mappings"));
-        Map<String, ProviderMapping> mappings = new MappingLoader().loadDirectory(mappingDirectory);
-        LOG.info("Loaded {} provider mappings from {}: {}", mappings.size(), mappingDirectory, mappings.keySet());
-        MappingEngine engine = new MappingEngine(() -> mappings);
+        boolean reload = settings.bool("dlr.reload", false);
+        MappingRegistry mappings = new MappingRegistry(mappingDirectory,
+                reload ? settings.duration("dlr.reload.interval", Duration.ofSeconds(2)) : null);
+        context.addService(mappings, true, true);
+        LOG.info("Loaded {} provider mappings from {}: {}", mappings.mappings().size(), mappingDirectory,
+                mappings.mappings().keySet());
+        MappingEngine engine = new MappingEngine(mappings::mappings);
+        if (reload) {
+            // started with the context, after the routes it watches
+            context.addService(new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),
+                    settings.duration("dlr.reload.interval", Duration.ofSeconds(2))), true, false);
+        }
 
         Database database = new Database(
                 settings.text("dlr.db.url", "jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
@@ -77,6 +84,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         var registry = context.getRegistry();
         registry.bind("dataSource", database.dataSource());
         registry.bind("mappingEngine", engine);
+        registry.bind("mappingRegistry", mappings);
         registry.bind("hazelcastInstance", cluster.instance());
         registry.bind("receiptKeys", receiptKeys);
         registry.bind("webhookGate", new WebhookGate(settings, settings.longValue("dlr.max-body-bytes", 262_144)));

@@ -163,7 +163,7 @@ public final class MappingLoader {
                 statuses.put(entry.getKey(), new StatusRule(canonicalStatus(value, where), null));
             }
         }
-        return Map.copyOf(statuses);
+        return java.util.Collections.unmodifiableMap(statuses);
     }
 
     private static Map<String, CanonicalStatus> reasonStatuses(JsonNode node, String file) {

@@ -1,0 +1,192 @@
+package com.dlradapter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Hot reload of the YAML routes: every few seconds, a new or changed file in the routes directory
+ * is loaded again and its routes replace their previous versions; a file that does not load is
+ * refused with a log line and the routes it had keep serving; a removed file takes its routes away.
+ * It polls modification times rather than trusting file-system events, which miss files moved into
+ * place and catch others half-written.
+ */
+public class RoutesReloader extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutesReloader.class);
+
+    private final CamelContext context;
+    private final Path directory;
+    private final Duration interval;
+    private final Map<Path, FileTime> seen = new HashMap<>();
+    private final Map<Path, Set<String>> routeIds = new HashMap<>();
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private ScheduledExecutorService watcher;
+
+    public RoutesReloader(CamelContext context, Path directory, Duration interval) {
+        this.context = context;
+        this.directory = directory;
+        this.interval = interval;
+    }
+
+    @Override
+    protected void doStart() {
+        seen.putAll(scan());
+        seen.keySet().forEach(file -> routeIds.put(file, declaredRouteIds(file)));
+        watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dlr-routes-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleWithFixedDelay(this::reloadChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Hot reload of {} is on (checked every {})", directory, interval);
+    }
+
+    @Override
+    protected void doStop() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+            watcher = null;
+        }
+    }
+
+    /** Applies what changed on disk since the last look. */
+    public synchronized void reloadChanged() {
+        Map<Path, FileTime> now = scan();
+        for (Path gone : Set.copyOf(seen.keySet())) {
+            if (!now.containsKey(gone)) {
+                removeRoutes(gone, routeIds.getOrDefault(gone, Set.of()));
+                seen.remove(gone);
+                routeIds.remove(gone);
+            }
+        }
+        for (Map.Entry<Path, FileTime> entry : now.entrySet()) {
+            Path file = entry.getKey();
+            if (Objects.equals(seen.get(file), entry.getValue())) {
+                continue;
+            }
+            seen.put(file, entry.getValue());
+            try {
+                Set<String> declared = declaredRouteIds(file);
+                LOG.info("Routes reloaded from {}: {}", file, reload(file));
+                Set<String> dropped = new java.util.HashSet<>(routeIds.getOrDefault(file, Set.of()));
+                dropped.removeAll(declared);
+                removeRoutes(file, dropped);
+                routeIds.put(file, declared);
+            } catch (Exception e) {
+                LOG.error("Route file {} refused, the routes it had keep serving: {}", file, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Loads one file: its plain routes replace theirs by id (Camel's update), its templated routes
+     * replace theirs one by one, the previous definition put back if the new one cannot be added.
+     * Anything that does not parse fails before a single route is touched.
+     */
+    private List<String> reload(Path file) throws Exception {
+        Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
+        RoutesBuilder builder = PluginHelper.getRoutesLoader(context).getRoutesLoader("yaml").loadRoutesBuilder(resource);
+        List<String> ids = new ArrayList<>(builder.updateRoutesToCamelContext(context));
+        if (builder instanceof RouteBuilder routeBuilder) {
+            Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+            for (TemplatedRouteDefinition templated : routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes()) {
+                if (model.getRouteTemplateDefinition(templated.getRouteTemplateRef()) == null) {
+                    throw new IllegalArgumentException("no route template '" + templated.getRouteTemplateRef() + "'");
+                }
+                RouteDefinition previous = templated.getRouteId() == null ? null : model.getRouteDefinition(templated.getRouteId());
+                if (previous != null) {
+                    model.removeRouteDefinition(previous);
+                }
+                try {
+                    model.addRouteFromTemplatedRoute(templated);
+                } catch (Exception e) {
+                    if (previous != null) {
+                        model.addRouteDefinition(previous);
+                    }
+                    throw e;
+                }
+                ids.add(templated.getRouteId());
+            }
+        }
+        return ids;
+    }
+
+    private void removeRoutes(Path file, Set<String> ids) {
+        for (String id : ids) {
+            try {
+                if (context.getRoute(id) != null) {
+                    context.getRouteController().stopRoute(id);
+                    context.removeRoute(id);
+                    LOG.info("Route {} removed with {}", id, file);
+                }
+            } catch (Exception e) {
+                LOG.error("Cannot remove route {} of {}: {}", id, file, e.getMessage());
+            }
+        }
+    }
+
+    /** The ids of the routes and templated routes a YAML file declares (read as plain YAML). */
+    private Set<String> declaredRouteIds(Path file) {
+        Set<String> ids = new java.util.HashSet<>();
+        try {
+            JsonNode root = yaml.readTree(file.toFile());
+            if (root != null && root.isArray()) {
+                for (JsonNode entry : root) {
+                    String id = entry.path("route").path("id").asText(entry.path("templatedRoute").path("routeId").asText(""));
+                    if (!id.isEmpty()) {
+                        ids.add(id);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // not YAML: loading it will say so
+        }
+        return ids;
+    }
+
+    private Map<Path, FileTime> scan() {
+        Map<Path, FileTime> files = new LinkedHashMap<>();
+        try (Stream<Path> list = Files.list(directory)) {
+            list.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().forEach(file -> {
+                try {
+                    files.put(file, Files.getLastModifiedTime(file));
+                } catch (IOException e) {
+                    // gone between the listing and the look: next turn
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", directory, e.getMessage());
+        }
+        return files;
+    }
+}

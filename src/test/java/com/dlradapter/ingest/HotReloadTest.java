@@ -1,0 +1,119 @@
+package com.dlradapter.ingest;
+
+import com.dlradapter.support.Payloads;
+import com.dlradapter.support.RunningAdapter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * With dlr.reload=true, changed and added files in routes/ and mappings/ take effect without a
+ * restart, and a broken file is refused while the previous version keeps serving.
+ */
+class HotReloadTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path routes;
+    @TempDir
+    Path mappings;
+    private RunningAdapter adapter;
+
+    @BeforeEach
+    void start() throws IOException {
+        copy(Path.of("routes"), routes);
+        copy(Path.of("mappings"), mappings);
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.reload", "true");
+        settings.put("dlr.reload.interval", "200ms");
+        settings.put("dlr.routes.dir", routes.toString());
+        settings.put("dlr.mappings.dir", mappings.toString());
+        adapter = RunningAdapter.start(settings);
+    }
+
+    @AfterEach
+    void stop() {
+        adapter.close();
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Writes beside the target and moves it into place, as editors and deployments do. */
+    private static void replace(Path file, String content) throws IOException {
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private String result(String provider, String body) throws IOException {
+        return JSON.readTree(adapter.post("/webhooks/" + provider, body).body()).path("result").asText();
+    }
+
+    @Test
+    void aChangedMappingTakesEffectAndABrokenOneIsRefused() throws Exception {
+        assertThat(result("zeckta", Payloads.zeckta("reload-1", "X", "LOST", "reload-msg-1"))).isEqualTo("dead-lettered");
+
+        Path zeckta = mappings.resolve("zeckta.yaml");
+        String original = Files.readString(zeckta);
+        replace(zeckta, original.replace("statuses:\n", "statuses:\n  LOST: UNDELIVERED\n"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(result("zeckta", Payloads.zeckta("reload-2", "X", "LOST", "reload-msg-2"))).isEqualTo("stored"));
+
+        // A broken version is refused: the one before keeps serving.
+        replace(zeckta, original.replace("statuses:\n", "statuses:\n  LOST: NOT_A_STATUS\n"));
+        AtomicInteger attempt = new AtomicInteger();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String id = "reload-3-" + attempt.incrementAndGet();
+            assertThat(result("zeckta", Payloads.zeckta(id, "X", "LOST", id))).isEqualTo("stored");
+        });
+    }
+
+    @Test
+    void anAddedProviderIsServedAndABrokenRouteFileIsRefused() throws Exception {
+        replace(mappings.resolve("acme2.yaml"), Files.readString(mappings.resolve("acme.yaml"))
+                .replace("provider: acme", "provider: acme2"));
+        replace(routes.resolve("acme2.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme2"));
+        String form = "application/x-www-form-urlencoded";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(adapter.post("/webhooks/acme2", "MessageSid=A1&MessageStatus=sent", form).statusCode()).isEqualTo(200));
+
+        replace(routes.resolve("acme2.yaml"), "- templatedRoute: {routeTemplateRef: no-such-template, routeId: webhook-acme2}\n");
+        replace(routes.resolve("zeckta.yaml"), "- route: {id: webhook-zeckta, from: {uri: 'platform-http:/x', steps: [{noSuchStep: {}}]}}\n");
+        AtomicInteger attempt = new AtomicInteger();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String id = "reload-4-" + attempt.incrementAndGet();
+            assertThat(adapter.post("/webhooks/acme2", "MessageSid=" + id + "&MessageStatus=sent", form).statusCode())
+                    .isEqualTo(200);
+            assertThat(adapter.post("/webhooks/zeckta", Payloads.zeckta(id, "X", "SENT", id)).statusCode()).isEqualTo(200);
+        });
+
+        // A removed file takes its routes away.
+        Files.delete(routes.resolve("acme2.yaml"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(adapter.post("/webhooks/acme2", "MessageSid=A3&MessageStatus=sent", form).statusCode()).isEqualTo(404));
+    }
+}
