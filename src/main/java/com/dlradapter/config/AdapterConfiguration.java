@@ -8,6 +8,7 @@ import com.dlradapter.ingest.ReceiptIngest;
 import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.MappingRegistry;
+import com.dlradapter.reload.RoutesReloader;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.MessageQuery;
@@ -41,7 +42,7 @@ public class AdapterConfiguration implements CamelConfiguration {
 
         Path mappingDirectory = Path.of(settings.text("dlr.mappings.dir", "mappings"));
         boolean reload = settings.bool("dlr.reload", false);
-        MappingRegistry mappings = new MappingRegistry(mappingDirectory,
+        MappingRegistry mappings = new MappingRegistry(context, mappingDirectory,
                 reload ? settings.duration("dlr.reload.interval", Duration.ofSeconds(2)) : null);
         context.addService(mappings, true, true);
         LOG.info("Loaded {} provider mappings from {}: {}", mappings.mappings().size(), mappingDirectory,

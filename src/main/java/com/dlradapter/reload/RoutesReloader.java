@@ -1,4 +1,4 @@
-package com.dlradapter.config;
+package com.dlradapter.reload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,28 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Hot reload of the YAML routes: every few seconds, a new or changed file in the routes directory
  * is loaded again and its routes replace their previous versions; a file that does not load is
  * refused with a log line and the routes it had keep serving; a removed file takes its routes away.
- * It polls modification times rather than trusting file-system events, which miss files moved into
- * place and catch others half-written.
+ * It polls modification times ({@link DirectoryWatch}).
  */
 public class RoutesReloader extends ServiceSupport {
 
@@ -47,10 +38,10 @@ public class RoutesReloader extends ServiceSupport {
     private final CamelContext context;
     private final Path directory;
     private final Duration interval;
-    private final Map<Path, FileTime> seen = new HashMap<>();
     private final Map<Path, Set<String>> routeIds = new HashMap<>();
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    private ScheduledExecutorService watcher;
+    private DirectoryWatch watch;
+    private AutoCloseable watcher;
 
     public RoutesReloader(CamelContext context, Path directory, Duration interval) {
         this.context = context;
@@ -60,41 +51,25 @@ public class RoutesReloader extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        seen.putAll(scan());
-        seen.keySet().forEach(file -> routeIds.put(file, declaredRouteIds(file)));
-        watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dlr-routes-reload");
-            thread.setDaemon(true);
-            return thread;
-        });
-        watcher.scheduleWithFixedDelay(this::reloadChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("Hot reload of {} is on (checked every {})", directory, interval);
+        watch = new DirectoryWatch(directory, file -> file.getFileName().toString().endsWith(".yaml"));
+        watch.files().forEach(file -> routeIds.put(file, declaredRouteIds(file)));
+        watcher = watch.every(context, this, "dlr-routes-reload", interval, this::apply);
     }
 
     @Override
-    protected void doStop() {
+    protected void doStop() throws Exception {
         if (watcher != null) {
-            watcher.shutdownNow();
+            watcher.close();
             watcher = null;
         }
     }
 
-    /** Applies what changed on disk since the last look. */
-    public synchronized void reloadChanged() {
-        Map<Path, FileTime> now = scan();
-        for (Path gone : Set.copyOf(seen.keySet())) {
-            if (!now.containsKey(gone)) {
-                removeRoutes(gone, routeIds.getOrDefault(gone, Set.of()));
-                seen.remove(gone);
-                routeIds.remove(gone);
-            }
+    private synchronized void apply(DirectoryWatch.Changes changes) {
+        for (Path gone : changes.removed()) {
+            removeRoutes(gone, routeIds.getOrDefault(gone, Set.of()));
+            routeIds.remove(gone);
         }
-        for (Map.Entry<Path, FileTime> entry : now.entrySet()) {
-            Path file = entry.getKey();
-            if (Objects.equals(seen.get(file), entry.getValue())) {
-                continue;
-            }
-            seen.put(file, entry.getValue());
+        for (Path file : changes.changed()) {
             try {
                 Set<String> declared = declaredRouteIds(file);
                 LOG.info("Routes reloaded from {}: {}", file, reload(file));
@@ -172,21 +147,5 @@ public class RoutesReloader extends ServiceSupport {
             // not YAML: loading it will say so
         }
         return ids;
-    }
-
-    private Map<Path, FileTime> scan() {
-        Map<Path, FileTime> files = new LinkedHashMap<>();
-        try (Stream<Path> list = Files.list(directory)) {
-            list.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().forEach(file -> {
-                try {
-                    files.put(file, Files.getLastModifiedTime(file));
-                } catch (IOException e) {
-                    // gone between the listing and the look: next turn
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Cannot list {}: {}", directory, e.getMessage());
-        }
-        return files;
     }
 }
