@@ -3,6 +3,8 @@ package com.dlradapter.config;
 import com.dlradapter.api.ApiGate;
 import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.QueryApi;
+import com.dlradapter.health.ClusterHealthCheck;
+import com.dlradapter.health.DatabaseHealthCheck;
 import com.dlradapter.http.ErrorAnswers;
 import com.dlradapter.ingest.ReceiptIngest;
 import com.dlradapter.ingest.WebhookGate;
@@ -87,6 +89,10 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("mappingEngine", engine);
         registry.bind("mappingRegistry", mappings);
         registry.bind("hazelcastInstance", cluster.instance());
+        // Health checks bound in the registry are served by the management server's /observe/health.
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database.dataSource()));
+        registry.bind("clusterHealthCheck", new ClusterHealthCheck(cluster.instance(),
+                settings.list("dlr.cluster.members").size()));
         registry.bind("receiptKeys", receiptKeys);
         registry.bind("webhookGate", new WebhookGate(settings, settings.longValue("dlr.max-body-bytes", 262_144)));
         registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters));

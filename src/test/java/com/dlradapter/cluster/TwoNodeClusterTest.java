@@ -11,6 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,6 +72,31 @@ class TwoNodeClusterTest {
     void bothNodesFormOneCluster() {
         assertThat(node1.bean("hazelcastInstance", HazelcastInstance.class).getCluster().getMembers()).hasSize(2);
         assertThat(node2.bean("hazelcastInstance", HazelcastInstance.class).getCluster().getMembers()).hasSize(2);
+    }
+
+    @Test
+    void healthReportsTheDatabaseTheMemberAndTheClusterSize() throws Exception {
+        for (RunningAdapter node : List.of(node1, node2)) {
+            HttpResponse<String> health = node.send(HttpRequest.newBuilder(
+                    URI.create(node.managementUrl("/observe/health/ready?data=true"))).GET());
+            assertThat(health.statusCode()).isEqualTo(200);
+            JsonNode checks = JSON.readTree(health.body()).get("checks");
+            JsonNode database = find(checks, "database");
+            JsonNode hazelcast = find(checks, "hazelcast");
+            assertThat(database.get("status").asText()).isEqualTo("UP");
+            assertThat(database.get("data").get("database").asText()).startsWith("PostgreSQL");
+            assertThat(hazelcast.get("status").asText()).isEqualTo("UP");
+            assertThat(hazelcast.get("data").get("cluster.size").asInt()).isEqualTo(2);
+        }
+    }
+
+    private static JsonNode find(JsonNode checks, String name) {
+        for (JsonNode check : checks) {
+            if (check.get("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no health check " + name + " in " + checks);
     }
 
     @Test

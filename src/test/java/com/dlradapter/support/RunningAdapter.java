@@ -97,6 +97,11 @@ public final class RunningAdapter implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort + path;
     }
 
+    /** A URL on the management server (health), which is never the public port. */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + settings.get("dlr.management.port") + path;
+    }
+
     public HttpResponse<String> post(String path, String body) {
         return post(path, body, "application/json");
     }
