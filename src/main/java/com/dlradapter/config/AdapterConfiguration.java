@@ -3,6 +3,8 @@ package com.dlradapter.config;
 import com.dlradapter.api.ApiGate;
 import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.QueryApi;
+import com.dlradapter.cluster.LeaderLease;
+import com.dlradapter.cluster.LeaderRoutePolicy;
 import com.dlradapter.health.ClusterHealthCheck;
 import com.dlradapter.health.DatabaseHealthCheck;
 import com.dlradapter.http.ErrorAnswers;
@@ -36,6 +38,17 @@ import java.util.List;
 public class AdapterConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdapterConfiguration.class);
+
+    /** host:http-port plus a random suffix: unique even for two nodes started on one host. */
+    private static String defaultNodeId(Settings settings) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + settings.text("dlr.http.port", "8080") + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -84,15 +97,24 @@ public class AdapterConfiguration implements CamelConfiguration {
         DeadLetterStore deadLetters = new DeadLetterStore(database.dataSource());
         String apiToken = ApiToken.resolve(settings.optional("dlr.api.token").orElse(null), dataDirectory);
 
+        // Work that must run on exactly one node takes the leader lease in the shared database.
+        LeaderLease leaderLease = new LeaderLease(context, database.dataSource(), "singleton",
+                settings.text("dlr.cluster.node-id", defaultNodeId(settings)),
+                settings.duration("dlr.cluster.lease-ttl", Duration.ofSeconds(15)),
+                settings.duration("dlr.cluster.lease-renew", Duration.ofSeconds(5)));
+        context.addService(leaderLease, true, true);
+
         var registry = context.getRegistry();
+        registry.bind("leaderLease", leaderLease);
+        registry.bind("leaderOnly", new LeaderRoutePolicy(leaderLease));
+        // Health checks bound in the registry are served by the management server's /observe/health.
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database.dataSource()));
+        registry.bind("clusterHealthCheck", new ClusterHealthCheck(cluster.instance(),
+                settings.list("dlr.cluster.members").size(), leaderLease));
         registry.bind("dataSource", database.dataSource());
         registry.bind("mappingEngine", engine);
         registry.bind("mappingRegistry", mappings);
         registry.bind("hazelcastInstance", cluster.instance());
-        // Health checks bound in the registry are served by the management server's /observe/health.
-        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database.dataSource()));
-        registry.bind("clusterHealthCheck", new ClusterHealthCheck(cluster.instance(),
-                settings.list("dlr.cluster.members").size()));
         registry.bind("receiptKeys", receiptKeys);
         registry.bind("webhookGate", new WebhookGate(settings, settings.longValue("dlr.max-body-bytes", 262_144)));
         registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters));
