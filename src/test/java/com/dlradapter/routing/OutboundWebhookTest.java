@@ -202,6 +202,48 @@ class OutboundWebhookTest {
         }
     }
 
+    @Test
+    void aSlowReceiverNeitherDelaysTheWebhookAnswerNorOutlivesItsTimeout() {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
+            Map<String, String> settings = settings(receiver);
+            settings.put("dlr.outbound.targets", "erp");
+            settings.put("dlr.outbound.erp.timeout", "500ms");
+            receiver.delay(Duration.ofSeconds(3));
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                long started = System.nanoTime();
+                assertThat(adapter.post("/webhooks/zeckta", zeckta("slow-1", "DELIVERED", "slow-m1")).statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
+                        .anyMatch(d -> d.get("attempts").asInt() >= 1
+                                && d.get("lastError").asText().matches("(?is).*(timed out|timeout).*")));
+                receiver.delay(Duration.ZERO);
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "delivered").size() == 1);
+            }
+        }
+    }
+
+    @Test
+    void inboundHeadersCannotSteerTheOutboundRequest() {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
+            Map<String, String> settings = settings(receiver);
+            settings.put("dlr.outbound.targets", "erp");
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta")))
+                        .header("Content-Type", "application/json")
+                        .header("CamelHttpUri", receiver.url("/evil"))
+                        .header("CamelHttpPath", "/evil")
+                        .header("CamelHttpMethod", "PUT")
+                        .header("webhook-id", "msg_forged")
+                        .POST(HttpRequest.BodyPublishers.ofString(zeckta("inject-1", "DELIVERED", "inject-m1"))));
+                assertThat(answer.statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/erp").size() == 1);
+                assertThat(receiver.received("/evil")).isEmpty();
+                assertThat(receiver.received("/erp").get(0).id()).isNotEqualTo("msg_forged");
+                assertThat(receiver.received("/erp").get(0).signatureValid()).isTrue();
+            }
+        }
+    }
+
     static java.util.List<JsonNode> deliveries(RunningAdapter adapter, String status) {
         HttpResponse<String> response = adapter.get("/api/deliveries?status=" + status);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

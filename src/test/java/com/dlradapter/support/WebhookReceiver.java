@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final int port;
     private final byte[] key;
     private final AtomicInteger answer = new AtomicInteger(200);
+    private final AtomicInteger delayMillis = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
     private HttpServer server;
@@ -66,6 +68,14 @@ public final class WebhookReceiver implements AutoCloseable {
             boolean valid = verify(id, timestamp, body, signature);
             received.add(new Received(exchange.getRequestURI().getPath(), id, timestamp, signature,
                     headers.getFirst("Content-Type"), body, valid));
+            int delay = delayMillis.get();
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);   // a slow legacy system
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status = valid ? answer.get() : 401;
             if (status >= 200 && status < 300) {
                 accepted.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
@@ -102,6 +112,11 @@ public final class WebhookReceiver implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** Answers each request only after this long. */
+    public void delay(Duration delay) {
+        delayMillis.set((int) delay.toMillis());
     }
 
     public void answer(int status) {
