@@ -36,12 +36,39 @@ public class Deliveries {
     private final RetryPolicy retry;
     private final Duration lease;
     private final int batchSize;
+    private final Duration retention;
 
-    public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize) {
+    public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize, Duration retention) {
         this.dataSource = dataSource;
         this.retry = retry;
         this.lease = lease;
         this.batchSize = batchSize;
+        this.retention = retention;
+    }
+
+    /**
+     * Forgets delivered deliveries and sent email alerts older than the retention; failed
+     * deliveries stay until they are retried by hand and delivered.
+     */
+    public int purge() throws SQLException {
+        OffsetDateTime before = utc(Instant.now().minus(retention));
+        int purged = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM delivery WHERE status = 'delivered' AND delivered_at < ?")) {
+                delete.setObject(1, before);
+                purged += delete.executeUpdate();
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM email_alert WHERE sent_at IS NOT NULL AND sent_at < ?")) {
+                delete.setObject(1, before);
+                purged += delete.executeUpdate();
+            }
+        }
+        if (purged > 0) {
+            LOG.info("Purged {} delivered deliveries and sent alerts older than {}", purged, retention);
+        }
+        return purged;
     }
 
     /** The webhook-id of a delivery: stable for one event and target, whatever the retries. */

@@ -49,7 +49,7 @@ class RoutingOutboxTest {
         properties.setProperty("dlr.email.to", "ops@example.com");
         camel.getPropertiesComponent().setOverrideProperties(properties);
         deliveries = new Deliveries(database.dataSource(),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10);
+                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, Duration.ZERO);
         outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), new Settings(camel)),
                 Duration.ofMinutes(1), 10);
     }
@@ -122,6 +122,9 @@ class RoutingOutboxTest {
         });
         deliveries.delivered(due.stream().filter(d -> d.sink().equals("jdbc")).findFirst().orElseThrow(), null);
         assertThat(deliveries.list("delivered", 10, 0)).hasSize(1);
+        // retention zero: the delivered one goes, the pending one stays
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> deliveries.purge() == 1);
+        assertThat(deliveries.list(null, 10, 0)).extracting(Delivery::status).containsExactly("pending");
     }
 
     @ParameterizedTest
