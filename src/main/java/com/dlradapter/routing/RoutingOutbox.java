@@ -80,7 +80,7 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
         Instant now = Instant.now();
         List<RoutedEvent> claimed = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
-            List<RoutedEvent> candidates = new ArrayList<>();
+            List<String[]> candidates = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT seq, event, source_id, payload FROM routing_outbox
                     WHERE lease_until IS NULL OR lease_until < ? ORDER BY seq LIMIT ?""")) {
@@ -88,17 +88,27 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
                 select.setInt(2, batchSize);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        candidates.add(parse(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                        candidates.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
                     }
                 }
             }
             try (PreparedStatement lock = connection.prepareStatement(
                     "UPDATE routing_outbox SET lease_until = ? WHERE seq = ? AND (lease_until IS NULL OR lease_until < ?)")) {
-                for (RoutedEvent event : candidates) {
-                    lock.setObject(1, utc(now.plus(lease)));
-                    lock.setLong(2, event.seq());
+                for (String[] row : candidates) {
+                    long seq = Long.parseLong(row[0]);
+                    RoutedEvent event = null;
+                    Instant until = now.plus(lease);
+                    try {
+                        event = parse(seq, row[1], row[2], row[3]);
+                    } catch (RuntimeException e) {
+                        // never let one unreadable row hold up the others: it waits a day, visible in the log
+                        LOG.error("Outbox row {} ({}) cannot be read and is set aside for a day: {}", seq, row[2], e.getMessage());
+                        until = now.plus(Duration.ofDays(1));
+                    }
+                    lock.setObject(1, utc(until));
+                    lock.setLong(2, seq);
                     lock.setObject(3, utc(now));
-                    if (lock.executeUpdate() == 1) {
+                    if (lock.executeUpdate() == 1 && event != null) {
                         claimed.add(event);
                     }
                 }

@@ -92,8 +92,12 @@ class RoutingOutboxTest {
         assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("rolled back with the receipt").isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM receipt_event WHERE message_id = 'm2'")).isZero();
 
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO routing_outbox (event, source_id, payload, created_at) "
+                    + "VALUES ('receipt', 'broken', 'not json', CURRENT_TIMESTAMP)");
+        }
         List<RoutedEvent> claimed = outbox.claim();
-        assertThat(claimed).hasSize(1);
+        assertThat(claimed).as("an unreadable row holds nothing up").hasSize(1);
         assertThat(outbox.claim()).as("leased to the first claimer").isEmpty();
         RoutedEvent event = claimed.get(0);
         assertThat(event.receipt().messageId()).isEqualTo("m1");
@@ -104,7 +108,9 @@ class RoutingOutboxTest {
                 new RouteDecision(RouteDecision.EMAIL, "email")));
         // routed a second time (a worker that died after its commit): nothing is queued twice
         route(event, List.of(new RouteDecision(RouteDecision.WEBHOOK, "erp"), new RouteDecision(RouteDecision.EMAIL, "email")));
-        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("only the unreadable row, set aside").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox WHERE source_id = 'broken' AND lease_until > CURRENT_TIMESTAMP"))
+                .isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM delivery")).isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM email_alert WHERE recipient = '*********1111'")).isEqualTo(1);
 
