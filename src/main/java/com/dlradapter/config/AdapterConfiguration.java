@@ -88,6 +88,7 @@ public class AdapterConfiguration implements CamelConfiguration {
                         settings.duration("dlr.delivery.max-age", Duration.ofDays(3))),
                 settings.duration("dlr.delivery.lease", Duration.ofMinutes(2)),
                 settings.integer("dlr.delivery.batch-size", 50),
+                settings.integer("dlr.delivery.per-target", 10),
                 settings.duration("dlr.delivery.retention", Duration.ofDays(7)));
         EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings);
         RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,

@@ -36,13 +36,20 @@ public class Deliveries {
     private final RetryPolicy retry;
     private final Duration lease;
     private final int batchSize;
+    private final int perTarget;
     private final Duration retention;
 
-    public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize, Duration retention) {
+    /**
+     * @param perTarget at most this many deliveries of one target per round, so a backlogged or
+     *                  slow target cannot crowd the others out
+     */
+    public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize, int perTarget,
+                      Duration retention) {
         this.dataSource = dataSource;
         this.retry = retry;
         this.lease = lease;
         this.batchSize = batchSize;
+        this.perTarget = perTarget;
         this.retention = retention;
     }
 
@@ -105,12 +112,15 @@ public class Deliveries {
         try (Connection connection = dataSource.getConnection()) {
             List<Delivery> due = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT * FROM delivery WHERE status = 'pending' AND next_attempt_at <= ?
-                      AND (lease_until IS NULL OR lease_until < ?)
-                    ORDER BY next_attempt_at LIMIT ?""")) {
+                    SELECT * FROM (
+                        SELECT d.*, ROW_NUMBER() OVER (PARTITION BY sink, target ORDER BY next_attempt_at, id) AS target_rank
+                        FROM delivery d WHERE status = 'pending' AND next_attempt_at <= ?
+                          AND (lease_until IS NULL OR lease_until < ?)) due
+                    WHERE target_rank <= ? ORDER BY next_attempt_at, id LIMIT ?""")) {
                 select.setObject(1, utc(now));
                 select.setObject(2, utc(now));
-                select.setInt(3, batchSize);
+                select.setInt(3, perTarget);
+                select.setInt(4, batchSize);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         due.add(read(rs));

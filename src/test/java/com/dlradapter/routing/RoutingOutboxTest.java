@@ -49,7 +49,7 @@ class RoutingOutboxTest {
         properties.setProperty("dlr.email.to", "ops@example.com");
         camel.getPropertiesComponent().setOverrideProperties(properties);
         deliveries = new Deliveries(database.dataSource(),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, Duration.ZERO);
+                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, 2, Duration.ZERO);
         outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), new Settings(camel)),
                 Duration.ofMinutes(1), 10);
     }
@@ -157,6 +157,23 @@ class RoutingOutboxTest {
         route(event, List.of(new RouteDecision(RouteDecision.EMAIL, "email")));
         assertThat(count("SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id = 'late-1'"
                 + " AND recipient = '*********2222'")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBackloggedTargetCannotCrowdOutTheOthers(Kind kind) throws Exception {
+        open(kind);
+        Instant now = Instant.now();
+        try (Connection connection = database.dataSource().getConnection()) {
+            for (int i = 0; i < 5; i++) {
+                deliveries.queue(connection, "webhook", "backlogged", "event-" + i, "sms.receipt.sent", "{}", now.minusSeconds(60 - i));
+            }
+            deliveries.queue(connection, "webhook", "quiet", "event-9", "sms.receipt.sent", "{}", now);
+        }
+        List<Delivery> claimed = deliveries.claimDue();
+        assertThat(claimed).extracting(Delivery::target).containsExactlyInAnyOrder("backlogged", "backlogged", "quiet");
+        assertThat(claimed).extracting(Delivery::sourceId).contains("event-0", "event-1");
+        assertThat(deliveries.claimDue()).extracting(Delivery::sourceId).containsExactly("event-2", "event-3");
     }
 
     void route(RoutedEvent event, List<RouteDecision> decisions) throws SQLException {
