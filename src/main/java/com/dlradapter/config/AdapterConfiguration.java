@@ -2,11 +2,20 @@ package com.dlradapter.config;
 
 import com.dlradapter.api.ApiGate;
 import com.dlradapter.api.ApiToken;
+import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.QueryApi;
 import com.dlradapter.cluster.LeaderLease;
 import com.dlradapter.cluster.LeaderRoutePolicy;
 import com.dlradapter.health.ClusterHealthCheck;
 import com.dlradapter.health.DatabaseHealthCheck;
+import com.dlradapter.routing.Deliveries;
+import com.dlradapter.routing.EmailAlerts;
+import com.dlradapter.routing.JdbcSinks;
+import com.dlradapter.routing.OutboundTarget;
+import com.dlradapter.routing.OutboundWebhooks;
+import com.dlradapter.routing.RetryPolicy;
+import com.dlradapter.routing.RoutingOutbox;
+import com.dlradapter.routing.TargetTimeouts;
 import com.dlradapter.http.ErrorAnswers;
 import com.dlradapter.ingest.ReceiptIngest;
 import com.dlradapter.ingest.WebhookGate;
@@ -29,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the adapter's few beans from the {@code dlr.*} settings and binds them for the YAML
@@ -93,6 +103,28 @@ public class AdapterConfiguration implements CamelConfiguration {
         // message overdue; later features add theirs here.
         List<ReceiptCommitHook> receiptHooks = new ArrayList<>();
         List<OverdueHook> overdueHooks = new ArrayList<>();
+
+        // Routing (issue 4): the outbox row commits with the receipt (or the overdue marking);
+        // routes/routing.yaml decides the sinks after the commit, workers deliver with retries.
+        Deliveries deliveries = new Deliveries(database.dataSource(),
+                new RetryPolicy(settings.duration("dlr.delivery.initial-delay", Duration.ofSeconds(5)),
+                        settings.duration("dlr.delivery.max-delay", Duration.ofHours(5)),
+                        settings.duration("dlr.delivery.max-age", Duration.ofDays(3))),
+                settings.duration("dlr.delivery.lease", Duration.ofMinutes(2)),
+                settings.integer("dlr.delivery.batch-size", 50),
+                settings.integer("dlr.delivery.per-target", 10),
+                settings.duration("dlr.delivery.retention", Duration.ofDays(7)));
+        EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings);
+        RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,
+                settings.duration("dlr.delivery.lease", Duration.ofMinutes(2)), settings.integer("dlr.delivery.batch-size", 50));
+        receiptHooks.add(routingOutbox);
+        overdueHooks.add(routingOutbox);
+        Map<String, OutboundTarget> outboundTargets = OutboundWebhooks.fromSettings(settings);
+        JdbcSinks jdbcSinks = JdbcSinks.fromSettings(settings, deliveries);
+        context.addService(jdbcSinks, true, true);
+        LOG.info("Routing to {} outbound webhook target(s) {}, email alerts {}", outboundTargets.size(),
+                outboundTargets.keySet(), emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)");
+
         ReceiptStore receiptStore = new ReceiptStore(database.dataSource(), receiptHooks);
         DeadLetterStore deadLetters = new DeadLetterStore(database.dataSource());
         String apiToken = ApiToken.resolve(settings.optional("dlr.api.token").orElse(null), dataDirectory);
@@ -122,5 +154,13 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("apiGate", new ApiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource()), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
+        registry.bind("routingOutbox", routingOutbox);
+        registry.bind("deliveries", deliveries);
+        registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, deliveries));
+        outboundTargets.values().forEach(target ->
+                registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(), new TargetTimeouts(target.timeout())));
+        registry.bind("jdbcSinks", jdbcSinks);
+        registry.bind("emailAlerts", emailAlerts);
+        registry.bind("deliveryApi", new DeliveryApi(deliveries));
     }
 }

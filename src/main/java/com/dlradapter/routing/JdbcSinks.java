@@ -1,0 +1,154 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.canonical.CanonicalJson;
+import com.dlradapter.config.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Extra JDBC sinks ({@code dlr.jdbc-sinks} and {@code dlr.jdbc-sinks.<name>.*}): each its own
+ * HikariCP pool and one INSERT or MERGE statement whose named parameters {@code :#field} are
+ * canonical message fields (nested ones with dots: {@code :#reason.code}, {@code :#cost.amount};
+ * plus {@code :#type}, the event type). Timestamps bind as TIMESTAMP WITH TIME ZONE.
+ */
+public class JdbcSinks extends ServiceSupport {
+
+    private static final Pattern PARAMETER = Pattern.compile(":#([A-Za-z][A-Za-z0-9_.]*)");
+    /** The names a statement may use. */
+    public static final List<String> FIELDS = List.of("type", "id", "provider", "messageId", "batchId", "eventId",
+            "status", "final", "providerStatus", "reason.code", "reason.description", "recipient", "sender",
+            "segments", "part", "parts", "cost.amount", "cost.currency", "network.mccmnc", "network.operator",
+            "network.country", "occurredAt", "receivedAt", "source");
+
+    private final Map<String, Sink> sinks;
+    private final Deliveries deliveries;
+
+    record Sink(String name, HikariDataSource pool, String sql, List<String> parameters, SinkFilter filter) {
+    }
+
+    private JdbcSinks(Map<String, Sink> sinks, Deliveries deliveries) {
+        this.sinks = sinks;
+        this.deliveries = deliveries;
+    }
+
+    public static JdbcSinks fromSettings(Settings settings, Deliveries deliveries) {
+        Map<String, Sink> sinks = new LinkedHashMap<>();
+        for (String name : settings.list("dlr.jdbc-sinks")) {
+            String prefix = "dlr.jdbc-sinks." + name;
+            String url = settings.optional(prefix + ".url")
+                    .orElseThrow(() -> new IllegalArgumentException("setting " + prefix + ".url is required"));
+            String sql = settings.optional(prefix + ".sql")
+                    .orElseThrow(() -> new IllegalArgumentException("setting " + prefix + ".sql is required"));
+            List<String> parameters = new ArrayList<>();
+            Matcher matcher = PARAMETER.matcher(sql);
+            StringBuilder jdbcSql = new StringBuilder();
+            while (matcher.find()) {
+                String field = matcher.group(1);
+                if (!FIELDS.contains(field)) {
+                    throw new IllegalArgumentException("setting " + prefix + ".sql: :#" + field
+                            + " is not a canonical field; use one of " + FIELDS);
+                }
+                parameters.add(field);
+                matcher.appendReplacement(jdbcSql, "?");
+            }
+            matcher.appendTail(jdbcSql);
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("dlr-sink-" + name);
+            config.setJdbcUrl(url);
+            config.setUsername(settings.optional(prefix + ".username").orElse(null));
+            config.setPassword(settings.optional(prefix + ".password").orElse(null));
+            config.setMaximumPoolSize(settings.integer(prefix + ".pool-size", 2));
+            config.setMinimumIdle(0);
+            config.setConnectionTimeout(Math.max(250, settings.duration(prefix + ".timeout", Duration.ofSeconds(5)).toMillis()));
+            config.setInitializationFailTimeout(-1);   // a sink that is down at start is retried, not fatal
+            sinks.put(name, new Sink(name, new HikariDataSource(config), jdbcSql.toString(), List.copyOf(parameters),
+                    SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers"))));
+        }
+        return new JdbcSinks(sinks, deliveries);
+    }
+
+    /** Routing step: chooses every sink whose filters match the receipt in the body. */
+    @SuppressWarnings("unchecked")
+    public void route(Exchange exchange) {
+        RoutedEvent event = exchange.getMessage().getBody(RoutedEvent.class);
+        List<RouteDecision> decisions = exchange.getProperty(RoutingOutbox.DECISIONS, List.class);
+        for (Sink sink : sinks.values()) {
+            if (sink.filter().matches(event.provider(), event.status())) {
+                decisions.add(new RouteDecision(RouteDecision.JDBC, sink.name()));
+            }
+        }
+    }
+
+    /** Worker step: runs the sink's statement for the delivery in the body; a failure is retried by the caller. */
+    public void write(Exchange exchange) throws SQLException {
+        Delivery delivery = exchange.getMessage().getBody(Delivery.class);
+        exchange.setProperty(OutboundWebhooks.DELIVERY, delivery);
+        Sink sink = sinks.get(delivery.target());
+        if (sink == null) {
+            deliveries.failNow(delivery, null, "JDBC sink " + delivery.target() + " is no longer configured");
+            return;
+        }
+        Map<String, JsonNode> fields = fields(delivery);
+        try (Connection connection = sink.pool().getConnection();
+             PreparedStatement statement = connection.prepareStatement(sink.sql())) {
+            for (int i = 0; i < sink.parameters().size(); i++) {
+                bind(statement, i + 1, sink.parameters().get(i), fields.get(sink.parameters().get(i)));
+            }
+            statement.executeUpdate();
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        }
+        deliveries.delivered(delivery, null);
+    }
+
+    private static Map<String, JsonNode> fields(Delivery delivery) {
+        try {
+            Map<String, JsonNode> fields = EnvelopeFormat.flatten(CanonicalJson.MAPPER.readTree(delivery.payload()));
+            fields.put("type", CanonicalJson.MAPPER.getNodeFactory().textNode(delivery.eventType()));
+            return fields;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, int index, String field, JsonNode value) throws SQLException {
+        if (value == null || value.isNull()) {
+            statement.setNull(index, field.endsWith("At") ? Types.TIMESTAMP_WITH_TIMEZONE : Types.VARCHAR);
+        } else if (field.endsWith("At")) {
+            statement.setObject(index, Instant.parse(value.asText()).atOffset(ZoneOffset.UTC));
+        } else if (value.isBoolean()) {
+            statement.setBoolean(index, value.booleanValue());
+        } else if (value.isIntegralNumber()) {
+            statement.setLong(index, value.longValue());
+        } else if (value.isNumber()) {
+            statement.setBigDecimal(index, value.decimalValue());
+        } else {
+            statement.setString(index, value.asText());
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        sinks.values().forEach(sink -> sink.pool().close());
+    }
+}

@@ -1,0 +1,126 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.config.Settings;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Outbound webhook targets ({@code dlr.outbound.targets} and {@code dlr.outbound.<name>.*}): which
+ * targets an event goes to, the signed request of a delivery, and what its answer means.
+ * The URL and method come from configuration only; the worker route removes every header
+ * before {@link #prepare(Exchange)} sets the few it sends.
+ */
+public class OutboundWebhooks {
+
+    public static final String DELIVERY = "dlrDelivery";
+    public static final String ENDPOINT = "dlrTargetEndpoint";
+    public static final String CONFIGURER_PREFIX = "dlrOutboundClient-";
+    private static final Set<String> FORMATS = Set.of("json", "form", "xml");
+
+    private final Map<String, OutboundTarget> targets;
+    private final Deliveries deliveries;
+
+    public OutboundWebhooks(Map<String, OutboundTarget> targets, Deliveries deliveries) {
+        this.targets = Map.copyOf(targets);
+        this.deliveries = deliveries;
+    }
+
+    public static Map<String, OutboundTarget> fromSettings(Settings settings) {
+        Map<String, OutboundTarget> targets = new LinkedHashMap<>();
+        for (String name : settings.list("dlr.outbound.targets")) {
+            String prefix = "dlr.outbound." + name;
+            String url = settings.optional(prefix + ".url")
+                    .orElseThrow(() -> new IllegalArgumentException("setting " + prefix + ".url is required"));
+            URI uri = URI.create(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("setting " + prefix + ".url must be an http or https URL");
+            }
+            String format = settings.text(prefix + ".format", "json").toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(format)) {
+                throw new IllegalArgumentException("setting " + prefix + ".format must be json, form or xml");
+            }
+            targets.put(name, new OutboundTarget(name, uri,
+                    new WebhookSigner(prefix + ".secret", settings.list(prefix + ".secret")),
+                    SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers")),
+                    format, settings.duration(prefix + ".timeout", Duration.ofSeconds(10))));
+        }
+        return targets;
+    }
+
+    public Map<String, OutboundTarget> targets() {
+        return targets;
+    }
+
+    /** Routing step: chooses every target whose filters match the event in the body. */
+    @SuppressWarnings("unchecked")
+    public void route(Exchange exchange) {
+        RoutedEvent event = exchange.getMessage().getBody(RoutedEvent.class);
+        List<RouteDecision> decisions = exchange.getProperty(RoutingOutbox.DECISIONS, List.class);
+        for (OutboundTarget target : targets.values()) {
+            if (target.filter().matches(event.provider(), event.status())) {
+                decisions.add(new RouteDecision(RouteDecision.WEBHOOK, target.name()));
+            }
+        }
+    }
+
+    /**
+     * Worker step: turns the delivery in the body into the signed request. Sets {@link #ENDPOINT};
+     * leaves it unset when the delivery must not be sent (target removed from the configuration or
+     * disabled by a 410), after recording that.
+     */
+    public void prepare(Exchange exchange) throws SQLException {
+        Delivery delivery = exchange.getMessage().getBody(Delivery.class);
+        exchange.setProperty(DELIVERY, delivery);
+        OutboundTarget target = targets.get(delivery.target());
+        if (target == null) {
+            deliveries.failNow(delivery, null, "target " + delivery.target() + " is no longer configured");
+            return;
+        }
+        if (deliveries.isDisabled(target.name())) {
+            deliveries.failNow(delivery, null, "target " + target.name() + " answered 410 Gone and is disabled");
+            return;
+        }
+        ObjectNode envelope = EnvelopeFormat.envelope(delivery.eventType(), delivery.createdAt().toString(), delivery.payload());
+        String body = EnvelopeFormat.render(target.format(), envelope);
+        long timestamp = Instant.now().getEpochSecond();
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setBody(body);
+        message.setHeader(Exchange.CONTENT_TYPE, EnvelopeFormat.contentType(target.format()));
+        message.setHeader("webhook-id", delivery.id());
+        message.setHeader("webhook-timestamp", String.valueOf(timestamp));
+        message.setHeader("webhook-signature", target.signer().sign(delivery.id(), timestamp, body));
+        String url = target.url().toString();
+        exchange.setProperty(ENDPOINT, url + (target.url().getRawQuery() == null ? "?" : "&")
+                + "httpMethod=POST&throwExceptionOnFailure=false&followRedirects=false"
+                + "&httpClientConfigurer=#" + CONFIGURER_PREFIX + target.name());
+    }
+
+    /** Worker step after the HTTP call: 2xx delivered, 410 disables the target, anything else retries. */
+    public void answered(Exchange exchange) throws SQLException {
+        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
+        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        exchange.getMessage().removeHeaders("*");
+        if (code != null && code >= 200 && code < 300) {
+            deliveries.delivered(delivery, code);
+        } else if (code != null && code == 410) {
+            deliveries.disable(delivery.target());
+            deliveries.failNow(delivery, code, "410 Gone: target disabled");
+        } else {
+            String answer = exchange.getMessage().getBody(String.class);
+            deliveries.attemptFailed(delivery, code, "HTTP " + code
+                    + (answer == null || answer.isBlank() ? "" : ": " + answer.substring(0, Math.min(200, answer.length()))));
+        }
+    }
+}

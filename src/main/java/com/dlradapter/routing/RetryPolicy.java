@@ -1,0 +1,19 @@
+package com.dlradapter.routing;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff with jitter: the n-th failed attempt waits {@code initialDelay * 2^(n-1)},
+ * capped at {@code maxDelay}, times a random factor in [0.8, 1.2); deliveries are retried until
+ * {@code maxAge} after they were queued (Standard Webhooks recommends about three days).
+ */
+public record RetryPolicy(Duration initialDelay, Duration maxDelay, Duration maxAge) {
+
+    public Duration delayAfter(int failedAttempts) {
+        double base = initialDelay.toMillis() * Math.pow(2, Math.max(0, Math.min(failedAttempts - 1, 40)));
+        double capped = Math.min(base, maxDelay.toMillis());
+        double jittered = capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2);
+        return Duration.ofMillis(Math.max(1, (long) Math.min(jittered, maxDelay.toMillis())));
+    }
+}

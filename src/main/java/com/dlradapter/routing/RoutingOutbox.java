@@ -1,0 +1,179 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.canonical.CanonicalJson;
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.store.MessageOverdue;
+import com.dlradapter.store.OverdueHook;
+import com.dlradapter.store.ReceiptCommitHook;
+import com.dlradapter.store.StoreOutcome;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static com.dlradapter.routing.Deliveries.utc;
+
+/**
+ * The transactional outbox between the store and the sinks. A row is written in the very
+ * transaction that stores a (non-duplicate) receipt or marks a message overdue, so nothing is
+ * routed that was not committed and nothing committed is lost. The routing route drains it: it
+ * claims rows ({@link #claim()}), lets {@code routes/routing.yaml} decide the sinks, and
+ * {@link #complete(Exchange)} writes the chosen deliveries and deletes the row in one transaction.
+ */
+public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingOutbox.class);
+    /** Exchange property: the {@link RouteDecision}s the routing route took for the event in the body. */
+    public static final String DECISIONS = "dlrRouteDecisions";
+
+    private final DataSource dataSource;
+    private final Deliveries deliveries;
+    private final EmailAlerts emailAlerts;
+    private final Duration lease;
+    private final int batchSize;
+
+    public RoutingOutbox(DataSource dataSource, Deliveries deliveries, EmailAlerts emailAlerts, Duration lease,
+                         int batchSize) {
+        this.dataSource = dataSource;
+        this.deliveries = deliveries;
+        this.emailAlerts = emailAlerts;
+        this.lease = lease;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
+        DeliveryReceipt receipt = outcome.receipt();
+        insert(connection, RoutedEvent.RECEIPT, receipt.id(), CanonicalJson.write(receipt));
+    }
+
+    @Override
+    public void beforeCommit(Connection connection, MessageOverdue overdue) throws SQLException {
+        insert(connection, RoutedEvent.OVERDUE, "overdue|" + overdue.provider() + "|" + overdue.messageId(),
+                CanonicalJson.write(overdue));
+    }
+
+    private static void insert(Connection connection, String event, String sourceId, String payload) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO routing_outbox (event, source_id, payload, created_at) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, event);
+            insert.setString(2, sourceId);
+            insert.setString(3, payload);
+            insert.setObject(4, utc(Instant.now()));
+            insert.executeUpdate();
+        }
+    }
+
+    /** Claims up to a batch of outbox rows (a lease, so a crashed worker's rows come back). */
+    public List<RoutedEvent> claim() throws SQLException {
+        Instant now = Instant.now();
+        List<RoutedEvent> claimed = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            List<String[]> candidates = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT seq, event, source_id, payload FROM routing_outbox
+                    WHERE lease_until IS NULL OR lease_until < ? ORDER BY seq LIMIT ?""")) {
+                select.setObject(1, utc(now));
+                select.setInt(2, batchSize);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                    }
+                }
+            }
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "UPDATE routing_outbox SET lease_until = ? WHERE seq = ? AND (lease_until IS NULL OR lease_until < ?)")) {
+                for (String[] row : candidates) {
+                    long seq = Long.parseLong(row[0]);
+                    RoutedEvent event = null;
+                    Instant until = now.plus(lease);
+                    try {
+                        event = parse(seq, row[1], row[2], row[3]);
+                    } catch (RuntimeException e) {
+                        // never let one unreadable row hold up the others: it waits a day, visible in the log
+                        LOG.error("Outbox row {} ({}) cannot be read and is set aside for a day: {}", seq, row[2], e.getMessage());
+                        until = now.plus(Duration.ofDays(1));
+                    }
+                    lock.setObject(1, utc(until));
+                    lock.setLong(2, seq);
+                    lock.setObject(3, utc(now));
+                    if (lock.executeUpdate() == 1 && event != null) {
+                        claimed.add(event);
+                    }
+                }
+            }
+        }
+        return claimed;
+    }
+
+    /** Sets the exchange properties the routing route decides on (body: a {@link RoutedEvent}). */
+    public void describe(Exchange exchange) {
+        RoutedEvent event = exchange.getMessage().getBody(RoutedEvent.class);
+        exchange.setProperty(DECISIONS, new ArrayList<RouteDecision>());
+        exchange.setProperty("dlrEvent", event.event());
+        exchange.setProperty("dlrProvider", event.provider());
+        exchange.setProperty("dlrStatus", event.status() == null ? "" : event.status().name());
+        exchange.setProperty("dlrFinal", event.receipt() != null && event.receipt().final_());
+    }
+
+    /** Writes the deliveries the route chose and removes the outbox row, in one transaction. */
+    @SuppressWarnings("unchecked")
+    public void complete(Exchange exchange) throws SQLException {
+        RoutedEvent event = exchange.getMessage().getBody(RoutedEvent.class);
+        List<RouteDecision> decisions = exchange.getProperty(DECISIONS, List.class);
+        Instant now = Instant.now();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (RouteDecision decision : decisions == null ? List.<RouteDecision>of() : decisions) {
+                    switch (decision.sink()) {
+                        case RouteDecision.EMAIL -> emailAlerts.queue(connection, event, now);
+                        case RouteDecision.WEBHOOK, RouteDecision.JDBC -> deliveries.queue(connection, decision.sink(),
+                                decision.target(), event.sourceId(), eventType(event), event.payload(), now);
+                        default -> throw new IllegalStateException("unknown sink " + decision.sink());
+                    }
+                }
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM routing_outbox WHERE seq = ?")) {
+                    delete.setLong(1, event.seq());
+                    delete.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+        LOG.debug("Routed {} {} to {}", event.event(), event.sourceId(), decisions);
+    }
+
+    /** {@code sms.receipt.delivered}, {@code sms.receipt.undelivered}, ..., or {@code sms.message.overdue}. */
+    static String eventType(RoutedEvent event) {
+        return event.receipt() != null
+                ? "sms.receipt." + event.receipt().status().name().toLowerCase()
+                : "sms.message.overdue";
+    }
+
+    private static RoutedEvent parse(long seq, String event, String sourceId, String payload) {
+        try {
+            if (RoutedEvent.OVERDUE.equals(event)) {
+                return new RoutedEvent(seq, event, sourceId, payload, null,
+                        CanonicalJson.MAPPER.readValue(payload, MessageOverdue.class));
+            }
+            return new RoutedEvent(seq, event, sourceId, payload,
+                    CanonicalJson.MAPPER.readValue(payload, DeliveryReceipt.class), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("outbox row " + seq + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.store.MessageOverdue;
+import com.dlradapter.store.OverdueHook;
+import com.dlradapter.support.RunningAdapter;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Email alert digests received by a real SMTP server (GreenMail on 127.0.0.1). */
+class EmailAlertTest {
+
+    @TempDir
+    Path data;
+    final int smtpPort = RunningAdapter.freePort();
+    final GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+
+    @AfterEach
+    void stopSmtp() {
+        smtp.stop();
+    }
+
+    Map<String, String> settings(String window, int max) {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.email.check-interval", "200");
+        settings.put("dlr.email.smtp-host", "127.0.0.1");
+        settings.put("dlr.email.smtp-port", String.valueOf(smtpPort));
+        settings.put("dlr.email.from", "dlr@example.com");
+        settings.put("dlr.email.to", "ops@example.com");
+        settings.put("dlr.email.digest-window", window);
+        settings.put("dlr.email.digest-max", String.valueOf(max));
+        settings.put("dlr.email.retry-delay", "500ms");
+        return settings;
+    }
+
+    @Test
+    void failuresAndOverdueMessagesArriveAsDigestsOfAtMostDigestMax() throws Exception {
+        smtp.start();
+        try (RunningAdapter adapter = RunningAdapter.start(settings("3s", 3))) {
+            post(adapter, "mail-1", "FAILED", "mail-m1");
+            post(adapter, "mail-2", "UNDELIVERABLE", "mail-m2");
+            post(adapter, "mail-3", "DELIVERED", "mail-m3");
+            post(adapter, "mail-4", "EXPIRED", "mail-m4");
+            // an overdue message, marked by polling's transaction: the hook queues it in that transaction
+            DataSource dataSource = adapter.bean("dataSource", DataSource.class);
+            @SuppressWarnings("unchecked")
+            List<OverdueHook> hooks = adapter.bean("overdueHooks", List.class);
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                for (OverdueHook hook : hooks) {
+                    hook.beforeCommit(connection, new MessageOverdue("zeckta", "overdue-m5", null, "+233202001234",
+                            CanonicalStatus.SENT, Instant.parse("2026-06-09T10:00:00Z"), Instant.now()));
+                }
+                connection.commit();
+            }
+
+            // three alerts reach digest-max at once; the fourth waits for the window
+            await().atMost(Duration.ofSeconds(15)).until(() -> smtp.getReceivedMessages().length >= 1);
+            MimeMessage first = smtp.getReceivedMessages()[0];
+            assertThat(first.getSubject()).contains("3");
+            await().atMost(Duration.ofSeconds(15)).until(() -> smtp.getReceivedMessages().length == 2);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(4)).until(() -> smtp.getReceivedMessages().length == 2);
+
+            StringBuilder allHtml = new StringBuilder();
+            StringBuilder allText = new StringBuilder();
+            for (MimeMessage message : smtp.getReceivedMessages()) {
+                assertThat(Arrays.asList(message.getRecipients(MimeMessage.RecipientType.TO)))
+                        .containsExactly(new InternetAddress("ops@example.com"));
+                assertThat(((InternetAddress) message.getFrom()[0]).getAddress()).isEqualTo("dlr@example.com");
+                Map<String, String> parts = new LinkedHashMap<>();
+                collect(message, parts);
+                assertThat(parts).containsKeys("text/plain", "text/html");
+                allHtml.append(parts.get("text/html"));
+                allText.append(parts.get("text/plain"));
+            }
+            String html = allHtml.toString();
+            assertThat(html).contains("<table").contains("<th>Provider</th>").contains("<th>Recipient</th>")
+                    .contains("<td>mail-m1</td>").contains("<td>FAILED</td>")
+                    .contains("<td>mail-m2</td>").contains("<td>UNDELIVERED</td>")
+                    .contains("<td>mail-m4</td>").contains("<td>EXPIRED</td>")
+                    .contains("<td>overdue-m5</td>").contains("<td>OVERDUE</td>").contains("last status SENT")
+                    .contains("<td>*********7745</td>").contains("<td>*********1234</td>")
+                    .doesNotContain("mail-m3").doesNotContain("233202007745");
+            assertThat(allText.toString()).contains("mail-m1").contains("*********7745").contains("overdue-m5")
+                    .doesNotContain("mail-m3");
+        }
+    }
+
+    @Test
+    void anSmtpOutageDelaysAlertsButLosesNone() throws Exception {
+        try (RunningAdapter adapter = RunningAdapter.start(settings("200ms", 100))) {
+            post(adapter, "outage-1", "FAILED", "outage-m1");
+            post(adapter, "outage-2", "FAILED", "outage-m2");
+            DataSource dataSource = adapter.bean("dataSource", DataSource.class);
+            // the SMTP server is down: the digest is tried and kept
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource,
+                    "SELECT COUNT(*) FROM email_alert WHERE sent_at IS NULL AND attempts >= 2") == 2);
+            smtp.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource,
+                    "SELECT COUNT(*) FROM email_alert WHERE sent_at IS NOT NULL") == 2);
+            String body = Arrays.stream(smtp.getReceivedMessages()).map(m -> {
+                Map<String, String> parts = new LinkedHashMap<>();
+                try {
+                    collect(m, parts);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return parts.get("text/html");
+            }).reduce("", String::concat);
+            assertThat(body).contains("outage-m1").contains("outage-m2");
+        }
+    }
+
+    static void post(RunningAdapter adapter, String eventId, String status, String messageId) {
+        assertThat(adapter.post("/webhooks/zeckta", OutboundWebhookTest.zeckta(eventId, status, messageId)).statusCode())
+                .isEqualTo(200);
+    }
+
+    static long count(DataSource dataSource, String sql) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void collect(Part part, Map<String, String> parts) throws Exception {
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                collect(child, parts);
+            }
+        } else if (part.isMimeType("text/plain")) {
+            parts.merge("text/plain", part.getContent().toString(), String::concat);
+        } else if (part.isMimeType("text/html")) {
+            parts.merge("text/html", part.getContent().toString(), String::concat);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A JDBC sink writing into a second database (an ERP's staging table), on H2 and on PostgreSQL;
+ * its status filter keeps SENT out, and a sink whose database is down does not hold it up.
+ */
+class JdbcSinkTest {
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path erpDirectory;
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void receiptsReachTheStagingTableOfASecondDatabase(TestDatabases.Kind kind) throws Exception {
+        String erpUrl = kind == TestDatabases.Kind.H2
+                ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                : TestDatabases.freshPostgresSchema();
+        try (Connection connection = kind == TestDatabases.Kind.H2
+                ? DriverManager.getConnection(erpUrl, "sa", "") : DriverManager.getConnection(erpUrl);
+             Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY, message_id VARCHAR(255), provider VARCHAR(64),
+                        status VARCHAR(16), event_type VARCHAR(64), occurred_at TIMESTAMP WITH TIME ZONE,
+                        cost NUMERIC(12, 4), recipient VARCHAR(32), is_final BOOLEAN)""");
+        }
+
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.delivery.initial-delay", "200ms");
+        settings.put("dlr.delivery.max-delay", "1s");
+        settings.put("dlr.jdbc-sinks", "broken,erp");
+        settings.put("dlr.jdbc-sinks.broken.url", "jdbc:postgresql://127.0.0.1:" + RunningAdapter.freePort() + "/nothing");
+        settings.put("dlr.jdbc-sinks.broken.username", "nobody");
+        settings.put("dlr.jdbc-sinks.broken.timeout", "300ms");
+        settings.put("dlr.jdbc-sinks.broken.sql", "INSERT INTO anything (id) VALUES (:#id)");
+        settings.put("dlr.jdbc-sinks.erp.url", erpUrl);
+        if (kind == TestDatabases.Kind.H2) {
+            settings.put("dlr.jdbc-sinks.erp.username", "sa");
+        }
+        settings.put("dlr.jdbc-sinks.erp.statuses", "DELIVERED,FAILED");
+        settings.put("dlr.jdbc-sinks.erp.providers", "zeckta");
+        settings.put("dlr.jdbc-sinks.erp.sql", """
+                INSERT INTO erp_dlr (receipt_id, message_id, provider, status, event_type, occurred_at, cost, recipient, is_final)
+                VALUES (:#id, :#messageId, :#provider, :#status, :#type, :#occurredAt, :#cost.amount, :#recipient, :#final)""");
+
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            EmailAlertTest.post(adapter, "jdbc-1", "SENT", "jdbc-m1");
+            EmailAlertTest.post(adapter, "jdbc-2", "DELIVERED", "jdbc-m1");
+            EmailAlertTest.post(adapter, "jdbc-3", "FAILED", "jdbc-m2");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> rows(erpUrl, kind).size() == 2);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(4)).until(() -> rows(erpUrl, kind).size() == 2);
+            List<Map<String, Object>> rows = rows(erpUrl, kind);
+            assertThat(rows).extracting(r -> r.get("status")).containsExactlyInAnyOrder("DELIVERED", "FAILED");
+            Map<String, Object> delivered = rows.stream().filter(r -> r.get("status").equals("DELIVERED")).findFirst().orElseThrow();
+            assertThat(delivered.get("message_id")).isEqualTo("jdbc-m1");
+            assertThat(delivered.get("provider")).isEqualTo("zeckta");
+            assertThat(delivered.get("event_type")).isEqualTo("sms.receipt.delivered");
+            assertThat(delivered.get("recipient")).isEqualTo("+233202007745");
+            assertThat(delivered.get("is_final")).isEqualTo(true);
+            assertThat(((BigDecimal) delivered.get("cost")).compareTo(BigDecimal.ONE)).isZero();
+            assertThat(((OffsetDateTime) delivered.get("occurred_at")).toInstant())
+                    .isEqualTo(java.time.Instant.parse("2026-06-09T13:04:57Z"));
+
+            // the broken sink keeps retrying its own three deliveries without holding up the erp sink
+            assertThat(OutboundWebhookTest.deliveries(adapter, "pending"))
+                    .allSatisfy(d -> assertThat(d.get("target").asText()).isEqualTo("broken")).hasSize(3);
+            assertThat(OutboundWebhookTest.deliveries(adapter, "delivered"))
+                    .allSatisfy(d -> assertThat(d.get("sink").asText()).isEqualTo("jdbc")).hasSize(2);
+        }
+    }
+
+    static List<Map<String, Object>> rows(String url, TestDatabases.Kind kind) throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection connection = kind == TestDatabases.Kind.H2
+                ? DriverManager.getConnection(url, "sa", "") : DriverManager.getConnection(url);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM erp_dlr")) {
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (String column : List.of("receipt_id", "message_id", "provider", "status", "event_type", "cost",
+                        "recipient", "is_final")) {
+                    row.put(column, rs.getObject(column));
+                }
+                row.put("occurred_at", rs.getObject("occurred_at", OffsetDateTime.class));
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}

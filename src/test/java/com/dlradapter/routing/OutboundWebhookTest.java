@@ -1,0 +1,262 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.WebhookReceiver;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Signed outbound webhooks end to end: receipts posted to the adapter reach a real receiver on
+ * 127.0.0.1 that checks every signature itself; filters keep statuses and providers out; a
+ * receiver that is down and comes back, and a restart in the middle of retries, still give
+ * every delivery exactly once.
+ */
+class OutboundWebhookTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("test-secret-0123456789".getBytes());
+    static final String OLD_SECRET = "whsec_" + Base64.getEncoder().encodeToString("old-secret-9876543210".getBytes());
+
+    @TempDir
+    Path data;
+
+    static String zeckta(String eventId, String status, String messageId) {
+        return """
+                {"eventId": "%s", "eventType": "MESSAGE_%s", "timestamp": "2026-06-09T13:04:57Z",
+                 "message": {"uuid": "%s", "src": "ZECKTA", "dest": "+233202007745", "status": "%s",
+                             "segments": 1, "units": 1, "attempts": 1, "cost": 1}}
+                """.formatted(eventId, status, messageId, status);
+    }
+
+    Map<String, String> settings(WebhookReceiver receiver) {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.delivery.initial-delay", "200ms");
+        settings.put("dlr.delivery.max-delay", "1s");
+        settings.put("dlr.outbound.targets", "erp,delivered-only,legacy-xml");
+        settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
+        // rotating: the new secret and the old one; the receiver knows only the new one
+        settings.put("dlr.outbound.erp.secret", SECRET + "," + OLD_SECRET);
+        settings.put("dlr.outbound.delivered-only.url", receiver.url("/delivered-only?source=dlr"));
+        settings.put("dlr.outbound.delivered-only.secret", SECRET);
+        settings.put("dlr.outbound.delivered-only.statuses", "DELIVERED");
+        settings.put("dlr.outbound.delivered-only.format", "form");
+        settings.put("dlr.outbound.legacy-xml.url", receiver.url("/legacy-xml"));
+        settings.put("dlr.outbound.legacy-xml.secret", SECRET);
+        settings.put("dlr.outbound.legacy-xml.providers", "cecula");
+        settings.put("dlr.outbound.legacy-xml.format", "xml");
+        settings.put("dlr.outbound.legacy-xml.timeout", "2s");
+        return settings;
+    }
+
+    @Test
+    void everyDeliveryIsSignedAndFiltersKeepStatusesAndProvidersOut() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET);
+             RunningAdapter adapter = RunningAdapter.start(settings(receiver))) {
+            assertThat(adapter.post("/webhooks/zeckta", zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
+            assertThat(adapter.post("/webhooks/zeckta", zeckta("ev-f1", "FAILED", "m-2")).statusCode()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/erp").size() == 2
+                    && receiver.received("/delivered-only").size() == 1);
+            assertThat(receiver.received()).allSatisfy(r -> {
+                assertThat(r.signatureValid()).as(r.toString()).isTrue();
+                assertThat(r.id()).startsWith("msg_");
+                assertThat(Long.parseLong(r.timestamp())).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
+            });
+            // two secrets configured: two signatures, space-separated
+            assertThat(receiver.received("/erp").get(0).signature().split(" ")).hasSize(2).allMatch(s -> s.startsWith("v1,"));
+
+            Map<String, JsonNode> erp = receiver.received("/erp").stream().collect(Collectors.toMap(
+                    r -> r.body(), r -> read(r.body())))
+                    .values().stream().collect(Collectors.toMap(n -> n.get("type").asText(), n -> n));
+            assertThat(erp.keySet()).containsExactlyInAnyOrder("sms.receipt.delivered", "sms.receipt.failed");
+            JsonNode delivered = erp.get("sms.receipt.delivered");
+            assertThat(delivered.get("timestamp").asText()).isNotBlank();
+            assertThat(delivered.get("data").get("messageId").asText()).isEqualTo("m-1");
+            assertThat(delivered.get("data").get("provider").asText()).isEqualTo("zeckta");
+            assertThat(delivered.get("data").get("status").asText()).isEqualTo("DELIVERED");
+            assertThat(receiver.received("/erp").get(0).contentType()).startsWith("application/json");
+
+            // statuses=DELIVERED keeps FAILED out; form format
+            WebhookReceiver.Received form = receiver.received("/delivered-only").get(0);
+            assertThat(form.contentType()).startsWith("application/x-www-form-urlencoded");
+            assertThat(form.body()).contains("type=sms.receipt.delivered").contains("data.messageId=m-1")
+                    .doesNotContain("FAILED");
+            // providers=cecula keeps zeckta out
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> receiver.received("/legacy-xml").isEmpty() && receiver.received("/delivered-only").size() == 1);
+
+            // a duplicate receipt is not routed again
+            assertThat(adapter.post("/webhooks/zeckta", zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
+            String cecula = """
+                    {"reference": "c-xml-1", "mobile": "2348181234567", "sender": "Cecula", "status": "DELIVRD",
+                     "broadcastTime": "2024-10-08 07:41 AM", "pages": 1, "costPerPage": "1.50", "creditsDeducted": "1.50",
+                     "mccmnc": "060", "done": true, "doneDate": "2024-10-08 07:42 AM"}""";
+            assertThat(adapter.post("/webhooks/cecula", cecula).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/legacy-xml").size() == 1);
+            WebhookReceiver.Received xml = receiver.received("/legacy-xml").get(0);
+            assertThat(xml.signatureValid()).isTrue();
+            assertThat(xml.contentType()).startsWith("application/xml");
+            assertThat(xml.body()).contains("<webhook><type>sms.receipt.delivered</type>").contains("<messageId>c-xml-1</messageId>");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> receiver.received("/erp").size() == 3);
+            assertThat(receiver.acceptedCounts().values()).allMatch(count -> count == 1);
+        }
+    }
+
+    @Test
+    void aReceiverThatIsDownThenBackGetsEachDeliveryExactlyOnceAcrossARestart() {
+        int port = RunningAdapter.freePort();
+        WebhookReceiver receiver = new WebhookReceiver(port, SECRET);
+        Map<String, String> settings = settings(receiver);
+        settings.put("dlr.outbound.targets", "erp");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            for (int i = 1; i <= 5; i++) {
+                assertThat(adapter.post("/webhooks/zeckta", zeckta("down-" + i, i % 2 == 0 ? "FAILED" : "DELIVERED", "down-m" + i))
+                        .statusCode()).isEqualTo(200);
+            }
+            // the receiver is down: every delivery fails at least twice and waits for its retry
+            await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
+                    .filter(d -> d.get("attempts").asInt() >= 2).count() == 5);
+
+            adapter.restart();
+            receiver.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == 5);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> receiver.acceptedCounts().values().stream().allMatch(count -> count == 1));
+            assertThat(receiver.received()).allMatch(WebhookReceiver.Received::signatureValid);
+            // the same webhook-id on every attempt of a delivery
+            Set<String> ids = receiver.received().stream().map(WebhookReceiver.Received::id).collect(Collectors.toSet());
+            assertThat(ids).hasSize(5);
+            assertThat(deliveries(adapter, "delivered")).hasSize(5);
+        } finally {
+            receiver.close();
+        }
+    }
+
+    @Test
+    void aDeliveryFailsAfterItsLastAttemptAndIsRetriedByHand() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
+            Map<String, String> settings = settings(receiver);
+            settings.put("dlr.outbound.targets", "erp,gone");
+            settings.put("dlr.delivery.max-age", "1s");
+            settings.put("dlr.outbound.gone.url", receiver.url("/gone"));
+            settings.put("dlr.outbound.gone.secret", SECRET);
+            receiver.answer(500);
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                assertThat(adapter.post("/webhooks/zeckta", zeckta("manual-1", "DELIVERED", "manual-m1")).statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "failed").size() == 2);
+                assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries?status=failed"))).GET())
+                        .statusCode()).isEqualTo(401);
+                JsonNode failed = deliveries(adapter, "failed").stream().filter(d -> d.get("target").asText().equals("erp"))
+                        .findFirst().orElseThrow();
+                assertThat(failed.get("lastCode").asInt()).isEqualTo(500);
+                assertThat(failed.get("attempts").asInt()).isGreaterThanOrEqualTo(1);
+
+                receiver.answer(200);
+                HttpResponse<String> retry = adapter.send(HttpRequest.newBuilder(
+                                URI.create(adapter.url("/api/deliveries/" + failed.get("id").asText() + "/retry")))
+                        .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedCounts().containsKey(failed.get("id").asText()));
+                await().atMost(Duration.ofSeconds(5)).until(() -> deliveries(adapter, "delivered").size() == 1);
+                assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/msg_unknown/retry")))
+                        .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode()).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void a410DisablesItsTarget() {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
+            Map<String, String> settings = settings(receiver);
+            settings.put("dlr.outbound.targets", "erp");
+            receiver.answer(410);
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                adapter.post("/webhooks/zeckta", zeckta("gone-1", "DELIVERED", "gone-m1"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "failed").size() == 1);
+                adapter.post("/webhooks/zeckta", zeckta("gone-2", "DELIVERED", "gone-m2"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "failed").size() == 2);
+                // the second one was never sent: the target is disabled
+                assertThat(receiver.received()).hasSize(1);
+                assertThat(deliveries(adapter, "failed")).anySatisfy(d ->
+                        assertThat(d.get("lastError").asText()).contains("disabled"));
+            }
+        }
+    }
+
+    @Test
+    void aSlowReceiverNeitherDelaysTheWebhookAnswerNorOutlivesItsTimeout() {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
+            Map<String, String> settings = settings(receiver);
+            settings.put("dlr.outbound.targets", "erp");
+            settings.put("dlr.outbound.erp.timeout", "500ms");
+            receiver.delay(Duration.ofSeconds(3));
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                long started = System.nanoTime();
+                assertThat(adapter.post("/webhooks/zeckta", zeckta("slow-1", "DELIVERED", "slow-m1")).statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
+                        .anyMatch(d -> d.get("attempts").asInt() >= 1
+                                && d.get("lastError").asText().matches("(?is).*(timed out|timeout).*")));
+                receiver.delay(Duration.ZERO);
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "delivered").size() == 1);
+            }
+        }
+    }
+
+    @Test
+    void inboundHeadersCannotSteerTheOutboundRequest() {
+        try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
+            Map<String, String> settings = settings(receiver);
+            settings.put("dlr.outbound.targets", "erp");
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta")))
+                        .header("Content-Type", "application/json")
+                        .header("CamelHttpUri", receiver.url("/evil"))
+                        .header("CamelHttpPath", "/evil")
+                        .header("CamelHttpMethod", "PUT")
+                        .header("webhook-id", "msg_forged")
+                        .POST(HttpRequest.BodyPublishers.ofString(zeckta("inject-1", "DELIVERED", "inject-m1"))));
+                assertThat(answer.statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/erp").size() == 1);
+                assertThat(receiver.received("/evil")).isEmpty();
+                assertThat(receiver.received("/erp").get(0).id()).isNotEqualTo("msg_forged");
+                assertThat(receiver.received("/erp").get(0).signatureValid()).isTrue();
+            }
+        }
+    }
+
+    static java.util.List<JsonNode> deliveries(RunningAdapter adapter, String status) {
+        HttpResponse<String> response = adapter.get("/api/deliveries?status=" + status);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        java.util.List<JsonNode> list = new java.util.ArrayList<>();
+        read(response.body()).get("deliveries").forEach(list::add);
+        return list;
+    }
+
+    static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(json, e);
+        }
+    }
+}

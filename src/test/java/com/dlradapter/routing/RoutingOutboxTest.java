@@ -1,0 +1,186 @@
+package com.dlradapter.routing;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.config.Settings;
+import com.dlradapter.store.Database;
+import com.dlradapter.store.MessageOverdue;
+import com.dlradapter.store.ReceiptStore;
+import com.dlradapter.support.TestDatabases;
+import com.dlradapter.support.TestDatabases.Kind;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The outbox and the delivery table on H2 and on a real PostgreSQL: same transaction, claimed once, queued once. */
+class RoutingOutboxTest {
+
+    @TempDir
+    Path directory;
+    Database database;
+    DefaultCamelContext camel;
+    Deliveries deliveries;
+    RoutingOutbox outbox;
+
+    void open(Kind kind) {
+        database = TestDatabases.database(kind, directory);
+        camel = new DefaultCamelContext();
+        Properties properties = new Properties();
+        properties.setProperty("dlr.email.smtp-host", "127.0.0.1");
+        properties.setProperty("dlr.email.to", "ops@example.com");
+        camel.getPropertiesComponent().setOverrideProperties(properties);
+        deliveries = new Deliveries(database.dataSource(),
+                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, 2, Duration.ZERO);
+        outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), new Settings(camel)),
+                Duration.ofMinutes(1), 10);
+    }
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.stop();
+        }
+    }
+
+    static DeliveryReceipt receipt(String messageId, CanonicalStatus status) {
+        String key = DeliveryReceipt.idempotencyKey("test", null, messageId, status.name(), null);
+        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, null, null, status, status.isFinal(),
+                status.name(), null, "+441111111111", "SENDER", 1, null, null, null, null,
+                Instant.parse("2026-01-01T10:00:00Z"), Instant.now(), ReceiptSource.WEBHOOK);
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anOutboxRowCommitsWithItsReceiptAndDuplicatesAddNone(Kind kind) throws Exception {
+        open(kind);
+        ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
+        store.store(receipt("m1", CanonicalStatus.FAILED), "{}");
+        store.store(receipt("m1", CanonicalStatus.FAILED), "{}");
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).isEqualTo(1);
+
+        ReceiptStore failing = new ReceiptStore(database.dataSource(), List.of(outbox, (connection, outcome) -> {
+            throw new SQLException("boom");
+        }));
+        assertThatThrownBy(() -> failing.store(receipt("m2", CanonicalStatus.DELIVERED), "{}")).hasMessageContaining("boom");
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("rolled back with the receipt").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM receipt_event WHERE message_id = 'm2'")).isZero();
+
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO routing_outbox (event, source_id, payload, created_at) "
+                    + "VALUES ('receipt', 'broken', 'not json', CURRENT_TIMESTAMP)");
+        }
+        List<RoutedEvent> claimed = outbox.claim();
+        assertThat(claimed).as("an unreadable row holds nothing up").hasSize(1);
+        assertThat(outbox.claim()).as("leased to the first claimer").isEmpty();
+        RoutedEvent event = claimed.get(0);
+        assertThat(event.receipt().messageId()).isEqualTo("m1");
+        assertThat(event.status()).isEqualTo(CanonicalStatus.FAILED);
+        assertThat(RoutingOutbox.eventType(event)).isEqualTo("sms.receipt.failed");
+
+        route(event, List.of(new RouteDecision(RouteDecision.WEBHOOK, "erp"), new RouteDecision(RouteDecision.JDBC, "staging"),
+                new RouteDecision(RouteDecision.EMAIL, "email")));
+        // routed a second time (a worker that died after its commit): nothing is queued twice
+        route(event, List.of(new RouteDecision(RouteDecision.WEBHOOK, "erp"), new RouteDecision(RouteDecision.EMAIL, "email")));
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("only the unreadable row, set aside").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox WHERE source_id = 'broken' AND lease_until > CURRENT_TIMESTAMP"))
+                .isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM delivery")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM email_alert WHERE recipient = '*********1111'")).isEqualTo(1);
+
+        List<Delivery> due = deliveries.claimDue();
+        assertThat(due).hasSize(2);
+        assertThat(deliveries.claimDue()).as("leased").isEmpty();
+        Delivery webhook = due.stream().filter(d -> d.sink().equals("webhook")).findFirst().orElseThrow();
+        assertThat(webhook.id()).isEqualTo(Deliveries.deliveryId("webhook", "erp", event.sourceId()));
+        deliveries.attemptFailed(webhook, 503, "HTTP 503");
+        assertThat(deliveries.list("pending", 10, 0)).anySatisfy(d -> {
+            assertThat(d.id()).isEqualTo(webhook.id());
+            assertThat(d.attempts()).isEqualTo(1);
+            assertThat(d.lastCode()).isEqualTo(503);
+            assertThat(d.nextAttemptAt()).isAfter(Instant.now().minusMillis(50));
+        });
+        deliveries.delivered(due.stream().filter(d -> d.sink().equals("jdbc")).findFirst().orElseThrow(), null);
+        assertThat(deliveries.list("delivered", 10, 0)).hasSize(1);
+        // retention zero: the delivered one goes, the pending one stays
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> deliveries.purge() == 1);
+        assertThat(deliveries.list(null, 10, 0)).extracting(Delivery::status).containsExactly("pending");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anOverdueMessageIsQueuedForTheEmailAlertInItsTransaction(Kind kind) throws Exception {
+        open(kind);
+        MessageOverdue overdue = new MessageOverdue("test", "late-1", null, "+441111112222", CanonicalStatus.SENT,
+                Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-04T10:00:00Z"));
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            outbox.beforeCommit(connection, overdue);
+            connection.rollback();
+        }
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("rolled back with the marking").isZero();
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            outbox.beforeCommit(connection, overdue);
+            connection.commit();
+        }
+        RoutedEvent event = outbox.claim().get(0);
+        assertThat(event.event()).isEqualTo(RoutedEvent.OVERDUE);
+        assertThat(event.overdue()).isEqualTo(overdue);
+        assertThat(RoutingOutbox.eventType(event)).isEqualTo("sms.message.overdue");
+        route(event, List.of(new RouteDecision(RouteDecision.EMAIL, "email")));
+        assertThat(count("SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id = 'late-1'"
+                + " AND recipient = '*********2222'")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBackloggedTargetCannotCrowdOutTheOthers(Kind kind) throws Exception {
+        open(kind);
+        Instant now = Instant.now();
+        try (Connection connection = database.dataSource().getConnection()) {
+            for (int i = 0; i < 5; i++) {
+                deliveries.queue(connection, "webhook", "backlogged", "event-" + i, "sms.receipt.sent", "{}", now.minusSeconds(60 - i));
+            }
+            deliveries.queue(connection, "webhook", "quiet", "event-9", "sms.receipt.sent", "{}", now);
+        }
+        List<Delivery> claimed = deliveries.claimDue();
+        assertThat(claimed).extracting(Delivery::target).containsExactlyInAnyOrder("backlogged", "backlogged", "quiet");
+        assertThat(claimed).extracting(Delivery::sourceId).contains("event-0", "event-1");
+        assertThat(deliveries.claimDue()).extracting(Delivery::sourceId).containsExactly("event-2", "event-3");
+    }
+
+    void route(RoutedEvent event, List<RouteDecision> decisions) throws SQLException {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(event);
+        outbox.describe(exchange);
+        exchange.setProperty(RoutingOutbox.DECISIONS, new ArrayList<>(decisions));
+        outbox.complete(exchange);
+    }
+}
