@@ -40,22 +40,36 @@ public record DeliveryReceipt(
         Network network,
         Instant occurredAt,
         Instant receivedAt,
-        ReceiptSource source) {
+        ReceiptSource source,
+        @JsonIgnore String idempotencyKey) {
 
-    /**
-     * The de-duplication key: the provider's event id where it gives one, otherwise message id,
-     * provider status and part. It never depends on the channel (webhook or poll).
-     */
-    @JsonIgnore
-    public String idempotencyKey() {
-        return idempotencyKey(provider, eventId, messageId, providerStatus, part);
+    /** A receipt whose idempotency key follows the default rule (see {@link #idempotencyKey(String, String, String, String, Integer)}). */
+    public DeliveryReceipt(String id, String provider, String messageId, String batchId, String eventId,
+                           CanonicalStatus status, boolean final_, String providerStatus, Reason reason, String recipient,
+                           String sender, Integer segments, Integer part, Integer parts, Cost cost, Network network,
+                           Instant occurredAt, Instant receivedAt, ReceiptSource source) {
+        this(id, provider, messageId, batchId, eventId, status, final_, providerStatus, reason, recipient, sender,
+                segments, part, parts, cost, network, occurredAt, receivedAt, source,
+                idempotencyKey(provider, eventId, messageId, providerStatus, part));
     }
 
+    /**
+     * The default de-duplication key: the provider's event id where it gives one, otherwise message
+     * id, provider status and part. It never depends on the channel (webhook or poll).
+     */
     public static String idempotencyKey(String provider, String eventId, String messageId,
                                         String providerStatus, Integer part) {
         if (eventId != null) {
             return provider + "|event|" + eventId;
         }
+        return statusKey(provider, messageId, providerStatus, part);
+    }
+
+    /**
+     * The key by message, provider status and part: for a provider whose event ids exist on one
+     * channel only (webhooks) while the same status also arrives by polling.
+     */
+    public static String statusKey(String provider, String messageId, String providerStatus, Integer part) {
         return provider + "|message|" + messageId + "|" + providerStatus + (part == null ? "" : "|part|" + part);
     }
 
@@ -71,6 +85,7 @@ public record DeliveryReceipt(
 
     public DeliveryReceipt withFinal(boolean messageFinal) {
         return new DeliveryReceipt(id, provider, messageId, batchId, eventId, status, messageFinal, providerStatus,
-                reason, recipient, sender, segments, part, parts, cost, network, occurredAt, receivedAt, source);
+                reason, recipient, sender, segments, part, parts, cost, network, occurredAt, receivedAt, source,
+                idempotencyKey);
     }
 }

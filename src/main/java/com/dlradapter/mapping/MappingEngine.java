@@ -162,7 +162,9 @@ public class MappingEngine {
         }
         // A part's final status does not make a multipart message final: the store decides that.
         boolean multipart = part != null && parts != null && parts > 1;
-        String key = DeliveryReceipt.idempotencyKey(mapping.provider(), eventId, messageId, providerStatus, part);
+        String key = mapping.deduplicateByStatus()
+                ? DeliveryReceipt.statusKey(mapping.provider(), messageId, providerStatus, part)
+                : DeliveryReceipt.idempotencyKey(mapping.provider(), eventId, messageId, providerStatus, part);
         return new DeliveryReceipt(
                 DeliveryReceipt.idFor(key),
                 mapping.provider(),
@@ -183,7 +185,8 @@ public class MappingEngine {
                         fields.text(CanonicalField.NETWORK_COUNTRY)),
                 occurredAt,
                 receivedAt,
-                source);
+                source,
+                key);
     }
 
     /** Reads and converts the fields of one receipt, naming the field in every error. */

@@ -31,7 +31,7 @@ public final class MappingLoader {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
-            "reasonStatuses", "samples");
+            "reasonStatuses", "deduplicateBy", "samples");
     private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "format", "match", "items", "fields");
     private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "contentType", "source", "expect", "deadLetter");
 
@@ -98,8 +98,14 @@ public final class MappingLoader {
         List<PayloadShape> shapes = shapes(root.get("shapes"), file.toString());
         Map<String, StatusRule> statuses = statuses(root.get("statuses"), file.toString());
         Map<String, CanonicalStatus> reasonStatuses = reasonStatuses(root.get("reasonStatuses"), file.toString());
+        String deduplicateBy = root.path("deduplicateBy").asText("event");
+        if (!deduplicateBy.equals("event") && !deduplicateBy.equals("status")) {
+            throw new MappingDefinitionException(file + ": field 'deduplicateBy': '" + deduplicateBy
+                    + "' is not event or status");
+        }
         List<MappingSample> samples = samples(root.get("samples"), file.toString());
-        return new ProviderMapping(provider, name, file, zone, timestamps, shapes, statuses, reasonStatuses, samples);
+        return new ProviderMapping(provider, name, file, zone, timestamps, shapes, statuses, reasonStatuses,
+                deduplicateBy.equals("status"), samples);
     }
 
     private static List<PayloadShape> shapes(JsonNode node, String file) {

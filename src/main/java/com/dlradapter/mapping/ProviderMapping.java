@@ -11,6 +11,8 @@ import java.util.Map;
  * A provider's declarative mapping, loaded from {@code mappings/<provider>.yaml}: how each of its
  * payload shapes becomes canonical receipts.
  *
+ * @param deduplicateByStatus true: de-duplicate by message, status and part even where the
+ *                            provider gives event ids (they exist on its webhooks only)
  * @param reasonStatuses reason codes that settle a failure's canonical status on their own
  *                       (Routee reports an expired message as Undelivered with reason Expired)
  */
@@ -23,5 +25,6 @@ public record ProviderMapping(
         List<PayloadShape> shapes,
         Map<String, StatusRule> statuses,
         Map<String, CanonicalStatus> reasonStatuses,
+        boolean deduplicateByStatus,
         List<MappingSample> samples) {
 }

@@ -268,10 +268,10 @@ class WebhookPipelineTest {
         // The failed attempt left no key behind in the idempotent repository: the retry is stored,
         // and only then does its key enter the repository.
         IdempotentRepository keys = adapter.bean("receiptKeys", IdempotentRepository.class);
-        assertThat(keys.contains("zeckta|event|outage-event")).isFalse();
+        assertThat(keys.contains("zeckta|message|zeckta-outage|DELIVERED")).isFalse();
         JsonNode retry = json(adapter.post("/webhooks/zeckta", body));
         assertThat(retry.get("result").asText()).isEqualTo("stored");
-        assertThat(keys.contains("zeckta|event|outage-event")).isTrue();
+        assertThat(keys.contains("zeckta|message|zeckta-outage|DELIVERED")).isTrue();
         assertThat(message("zeckta", "zeckta-outage").get("history")).hasSize(1);
     }
 

@@ -116,7 +116,7 @@ class ClusterProcessesIT {
                         HttpResponse<String> answer = node.post("/webhooks/zeckta",
                                 Payloads.zeckta(event, "MESSAGE_DELIVERED", "DELIVERED", "kill-msg-" + w + "-" + i));
                         if (answer.statusCode() == 200) {
-                            acknowledged.add("zeckta|event|" + event);
+                            acknowledged.add("zeckta|message|kill-msg-" + w + "-" + i + "|DELIVERED");
                         } else {
                             failed.incrementAndGet();
                         }

@@ -1,0 +1,305 @@
+package com.dlradapter.polling;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.store.MessageOverdue;
+import com.dlradapter.store.OverdueHook;
+import com.dlradapter.store.ReceiptCommitHook;
+import com.dlradapter.store.StoreOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which tracked messages are polled, and when. A message is tracked when it is registered or when
+ * a non-final receipt of it is stored; it is polled when due, backing off after each answer that is
+ * not final yet ({@code dlr.polling.backoff}); it stops when a final status is stored; and past the
+ * maximum age it is marked overdue and routed as an event (the {@link OverdueHook}s). All of it is
+ * in the database, so any node can carry on.
+ */
+public class PollSchedule implements ReceiptCommitHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollSchedule.class);
+
+    /** What a poll call came to, for the schedule. */
+    public enum Outcome {
+        /** The provider answered (not final yet, or nothing known yet: 404): back off. */
+        ANSWERED,
+        /** The provider does not know the message yet (404): back off like an answer. */
+        NOT_FOUND,
+        /** 5xx, timeout, connection refused: try again at the next turn. */
+        RETRY
+    }
+
+    private final DataSource dataSource;
+    private final List<Duration> backoff;
+    private final Duration maxAge;
+    private final List<OverdueHook> overdueHooks;
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
+
+    public PollSchedule(DataSource dataSource, List<Duration> backoff, Duration maxAge, List<OverdueHook> overdueHooks) {
+        if (backoff.isEmpty()) {
+            throw new IllegalArgumentException("dlr.polling.backoff needs at least one duration");
+        }
+        this.dataSource = dataSource;
+        this.backoff = List.copyOf(backoff);
+        this.maxAge = maxAge;
+        this.overdueHooks = overdueHooks;
+    }
+
+    /**
+     * Registers a sent message for tracking: creates its message row and schedule if absent.
+     *
+     * @return true when it was new, false when it was already known (nothing created twice)
+     */
+    public boolean register(String provider, String messageId, String batchId, String recipient, Instant sentAt)
+            throws SQLException {
+        Instant now = Instant.now();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                boolean created;
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final,
+                                                    first_seen_at, updated_at)
+                        VALUES (?, ?, ?, ?, 'ACCEPTED', FALSE, ?, ?)
+                        ON CONFLICT DO NOTHING""")) {
+                    insert.setString(1, provider);
+                    insert.setString(2, messageId);
+                    insert.setString(3, batchId);
+                    insert.setString(4, recipient);
+                    insert.setObject(5, utc(sentAt != null ? sentAt : now));
+                    insert.setObject(6, utc(now));
+                    created = insert.executeUpdate() == 1;
+                }
+                boolean isFinal = false;
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT is_final FROM message_status WHERE provider = ? AND message_id = ?")) {
+                    select.setString(1, provider);
+                    select.setString(2, messageId);
+                    try (ResultSet rs = select.executeQuery()) {
+                        isFinal = rs.next() && rs.getBoolean(1);
+                    }
+                }
+                if (!isFinal) {
+                    created |= schedule(connection, provider, messageId, batchId, sentAt != null ? sentAt : now, now);
+                }
+                connection.commit();
+                return created;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** In the receipt's transaction: a non-final message is tracked, a final one is done. */
+    @Override
+    public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
+        var receipt = outcome.receipt();
+        if (receipt.final_()) {
+            try (PreparedStatement done = connection.prepareStatement("""
+                    UPDATE poll_schedule SET state = 'done', last_outcome = 'final'
+                    WHERE provider = ? AND message_id = ? AND state <> 'done'""")) {
+                done.setString(1, receipt.provider());
+                done.setString(2, receipt.messageId());
+                done.executeUpdate();
+            }
+        } else {
+            schedule(connection, receipt.provider(), receipt.messageId(), receipt.batchId(), Instant.now(), Instant.now());
+        }
+    }
+
+    private boolean schedule(Connection connection, String provider, String messageId, String batchId,
+                             Instant trackedSince, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO poll_schedule (provider, message_id, batch_id, state, tracked_since, next_poll_at, attempts)
+                VALUES (?, ?, ?, 'active', ?, ?, 0)
+                ON CONFLICT DO NOTHING""")) {
+            insert.setString(1, provider);
+            insert.setString(2, messageId);
+            insert.setString(3, batchId);
+            insert.setObject(4, utc(trackedSince));
+            insert.setObject(5, utc(now.plus(backoff.get(0))));
+            return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                return false;   // H2 under a concurrent insert: someone else scheduled it
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The due calls of a provider, most overdue first: one per message, or one per batch when
+     * {@code byBatch} (messages without a batch id are then skipped).
+     */
+    public List<PollTarget> due(String provider, boolean byBatch, int limit) throws SQLException {
+        Instant paused = pausedUntil.get(provider);
+        if (paused != null && Instant.now().isBefore(paused)) {
+            return List.of();
+        }
+        Map<String, List<String>> targets = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT message_id, batch_id FROM poll_schedule
+                     WHERE provider = ? AND state = 'active' AND next_poll_at <= ?
+                     ORDER BY next_poll_at, message_id
+                     LIMIT ?""")) {
+            select.setString(1, provider);
+            select.setObject(2, utc(Instant.now()));
+            select.setInt(3, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    String messageId = rs.getString(1);
+                    String key = byBatch ? rs.getString(2) : messageId;
+                    if (key != null) {
+                        targets.computeIfAbsent(key, k -> new ArrayList<>()).add(messageId);
+                    }
+                }
+            }
+        }
+        List<PollTarget> list = new ArrayList<>();
+        targets.forEach((key, ids) -> list.add(new PollTarget(provider, key, List.copyOf(ids))));
+        return list;
+    }
+
+    /** Records a call's outcome for the messages it asked about that are still being polled. */
+    public void afterPoll(PollTarget target, Outcome outcome) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("""
+                     UPDATE poll_schedule
+                     SET attempts = attempts + ?, next_poll_at = ?, last_polled_at = ?, last_outcome = ?
+                     WHERE provider = ? AND message_id = ? AND state = 'active'""")) {
+            Instant now = Instant.now();
+            for (String messageId : target.messageIds()) {
+                int attempts = attempts(connection, target.provider(), messageId);
+                boolean backOff = outcome != Outcome.RETRY;
+                update.setInt(1, backOff ? 1 : 0);
+                // After the n-th answer wait backoff[n] (the last step repeats); a retry is due now.
+                update.setObject(2, utc(backOff ? now.plus(backoff.get(Math.min(attempts + 1, backoff.size() - 1))) : now));
+                update.setObject(3, utc(now));
+                update.setString(4, outcome.name().toLowerCase());
+                update.setString(5, target.provider());
+                update.setString(6, messageId);
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    /** 429: this provider is not called again before {@code retryAfter} has passed (on this node). */
+    public void pause(String provider, Duration retryAfter) {
+        Instant until = Instant.now().plus(retryAfter);
+        pausedUntil.put(provider, until);
+        LOG.warn("Provider {} asked us to slow down: no polling before {}", provider, until);
+    }
+
+    /**
+     * Marks the provider's messages tracked for longer than the maximum age as overdue, one
+     * transaction each, with the overdue hooks (routing, e-mail alerts) in that transaction.
+     *
+     * @return how many were marked
+     */
+    public int markOverdue(String provider) throws SQLException {
+        List<String> expired = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT message_id FROM poll_schedule
+                     WHERE provider = ? AND state = 'active' AND tracked_since < ?""")) {
+            select.setString(1, provider);
+            select.setObject(2, utc(Instant.now().minus(maxAge)));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    expired.add(rs.getString(1));
+                }
+            }
+        }
+        int marked = 0;
+        for (String messageId : expired) {
+            marked += markOverdue(provider, messageId) ? 1 : 0;
+        }
+        return marked;
+    }
+
+    private boolean markOverdue(String provider, String messageId) throws SQLException {
+        Instant now = Instant.now();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int updated;
+                try (PreparedStatement update = connection.prepareStatement("""
+                        UPDATE poll_schedule SET state = 'overdue', last_outcome = 'overdue'
+                        WHERE provider = ? AND message_id = ? AND state = 'active'""")) {
+                    update.setString(1, provider);
+                    update.setString(2, messageId);
+                    updated = update.executeUpdate();
+                }
+                if (updated == 0) {
+                    connection.rollback();   // another node, or a final receipt, got there first
+                    return false;
+                }
+                MessageOverdue overdue;
+                try (PreparedStatement mark = connection.prepareStatement(
+                        "UPDATE message_status SET overdue_at = ? WHERE provider = ? AND message_id = ?");
+                     PreparedStatement select = connection.prepareStatement("""
+                             SELECT batch_id, recipient, status, current_event_id, first_seen_at
+                             FROM message_status WHERE provider = ? AND message_id = ?""")) {
+                    mark.setObject(1, utc(now));
+                    mark.setString(2, provider);
+                    mark.setString(3, messageId);
+                    mark.executeUpdate();
+                    select.setString(1, provider);
+                    select.setString(2, messageId);
+                    try (ResultSet rs = select.executeQuery()) {
+                        rs.next();
+                        CanonicalStatus last = rs.getString("current_event_id") == null ? null
+                                : CanonicalStatus.valueOf(rs.getString("status"));
+                        overdue = new MessageOverdue(provider, messageId, rs.getString("batch_id"),
+                                rs.getString("recipient"), last,
+                                rs.getObject("first_seen_at", OffsetDateTime.class).toInstant(), now);
+                    }
+                }
+                for (OverdueHook hook : overdueHooks) {
+                    hook.beforeCommit(connection, overdue);
+                }
+                connection.commit();
+                LOG.warn("Message {} of {} is overdue: no final status after {}", messageId, provider, maxAge);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static int attempts(Connection connection, String provider, String messageId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT attempts FROM poll_schedule WHERE provider = ? AND message_id = ?")) {
+            select.setString(1, provider);
+            select.setString(2, messageId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+}
