@@ -4,6 +4,10 @@ import com.dlradapter.api.ApiGate;
 import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.QueryApi;
+import com.dlradapter.api.RegistrationApi;
+import com.dlradapter.polling.OAuth2Tokens;
+import com.dlradapter.polling.PollSchedule;
+import com.dlradapter.polling.ProviderPoller;
 import com.dlradapter.cluster.LeaderLease;
 import com.dlradapter.cluster.LeaderRoutePolicy;
 import com.dlradapter.health.ClusterHealthCheck;
@@ -125,6 +129,12 @@ public class AdapterConfiguration implements CamelConfiguration {
         LOG.info("Routing to {} outbound webhook target(s) {}, email alerts {}", outboundTargets.size(),
                 outboundTargets.keySet(), emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)");
 
+        // Polling: the schedule tracks non-final messages in the receipt's own transaction.
+        List<Duration> backoff = settings.list("dlr.polling.backoff").stream().map(Settings::parseDuration).toList();
+        PollSchedule pollSchedule = new PollSchedule(database.dataSource(),
+                backoff.isEmpty() ? List.of(Duration.ofMinutes(1)) : backoff,
+                settings.duration("dlr.polling.max-age", Duration.ofHours(72)), overdueHooks);
+        receiptHooks.add(pollSchedule);
         ReceiptStore receiptStore = new ReceiptStore(database.dataSource(), receiptHooks);
         DeadLetterStore deadLetters = new DeadLetterStore(database.dataSource());
         String apiToken = ApiToken.resolve(settings.optional("dlr.api.token").orElse(null), dataDirectory);
@@ -154,6 +164,15 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("apiGate", new ApiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource()), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
+        registry.bind("pollSchedule", pollSchedule);
+        registry.bind("providerPoller", new ProviderPoller(settings, pollSchedule, new OAuth2Tokens(settings),
+                settings.integer("dlr.polling.batch-size", 100)));
+        registry.bind("registrationApi", new RegistrationApi(engine, pollSchedule));
+        // Each provider's status API calls get that provider's own time bound (dlr.providers.<id>.timeout).
+        for (String provider : mappings.mappings().keySet()) {
+            registry.bind("pollHttp-" + provider, new TargetTimeouts(
+                    settings.duration("dlr.providers." + provider + ".timeout", Duration.ofSeconds(10))));
+        }
         registry.bind("routingOutbox", routingOutbox);
         registry.bind("deliveries", deliveries);
         registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, deliveries));

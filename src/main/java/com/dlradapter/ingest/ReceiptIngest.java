@@ -5,7 +5,6 @@ import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.PhoneNumbers;
-import com.dlradapter.mapping.UnmappablePayloadException;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.ReceiptStore;
 import com.dlradapter.store.StoreOutcome;
@@ -66,8 +65,7 @@ public class ReceiptIngest {
 
     /** Keeps the payload the mapping refused; a failure to keep it propagates (answered 503). */
     public void deadLetter(Exchange exchange) throws SQLException {
-        UnmappablePayloadException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
-                UnmappablePayloadException.class);
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = failure == null ? "unmappable payload" : failure.getMessage();
         long id = deadLetters.save(provider(exchange), source(exchange), reason,
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),

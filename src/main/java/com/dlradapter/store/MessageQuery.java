@@ -32,9 +32,12 @@ public class MessageQuery {
             ObjectNode state;
             String currentEventId;
             try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT batch_id, recipient, status, is_final, provider_status, current_event_id, parts,
-                           first_seen_at, updated_at
-                    FROM message_status WHERE provider = ? AND message_id = ?""")) {
+                    SELECT m.batch_id, m.recipient, m.status, m.is_final, m.provider_status, m.current_event_id, m.parts,
+                           m.first_seen_at, m.updated_at, m.overdue_at,
+                           p.state AS poll_state, p.attempts AS poll_attempts, p.next_poll_at, p.last_polled_at
+                    FROM message_status m
+                    LEFT JOIN poll_schedule p ON p.provider = m.provider AND p.message_id = m.message_id
+                    WHERE m.provider = ? AND m.message_id = ?""")) {
                 select.setString(1, provider);
                 select.setString(2, messageId);
                 try (ResultSet rs = select.executeQuery()) {
@@ -57,6 +60,16 @@ public class MessageQuery {
                     }
                     state.put("firstSeenAt", instant(rs, "first_seen_at"));
                     state.put("updatedAt", instant(rs, "updated_at"));
+                    // Overdue: polled for the maximum age without reaching a final status.
+                    state.put("overdue", rs.getObject("overdue_at") != null);
+                    state.put("overdueAt", instant(rs, "overdue_at"));
+                    if (rs.getString("poll_state") != null) {
+                        ObjectNode polling = state.putObject("polling");
+                        polling.put("state", rs.getString("poll_state"));
+                        polling.put("attempts", rs.getInt("poll_attempts"));
+                        polling.put("nextPollAt", "active".equals(rs.getString("poll_state")) ? instant(rs, "next_poll_at") : null);
+                        polling.put("lastPolledAt", instant(rs, "last_polled_at"));
+                    }
                 }
             }
             ArrayNode history = state.arrayNode();

@@ -44,6 +44,8 @@ public final class RunningAdapter implements AutoCloseable {
         settings.put("dlr.db.url", "jdbc:h2:file:" + dataDirectory.resolve("dlr").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         settings.put("dlr.api.token", "test-api-token");
+        // Quartz keeps schedulers in a JVM-wide registry by the context's name: one name per adapter.
+        settings.put("camel.main.name", "dlr-adapter-test-" + System.nanoTime());
         return settings;
     }
 

@@ -1,0 +1,94 @@
+package com.dlradapter.polling;
+
+import com.dlradapter.config.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * OAuth2 client-credentials access tokens for providers whose status API wants one (Routee):
+ * fetched from {@code dlr.providers.<id>.token-url} with {@code .client-id} and
+ * {@code .client-secret} (HTTP basic auth, as RFC 6749 section 2.3.1 prefers), and cached until
+ * shortly before they expire. Secrets never leave this class and are never logged.
+ */
+public class OAuth2Tokens {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration EARLY = Duration.ofSeconds(30);
+
+    private record Token(String value, Instant expiresAt) {
+    }
+
+    private final Settings settings;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<String, Token> cache = new ConcurrentHashMap<>();
+
+    public OAuth2Tokens(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** A valid access token for the provider, fetched once and reused until it expires. */
+    public String accessToken(String provider) throws IOException {
+        Token token = cache.get(provider);
+        if (token != null && Instant.now().isBefore(token.expiresAt())) {
+            return token.value();
+        }
+        synchronized (this) {
+            token = cache.get(provider);
+            if (token == null || !Instant.now().isBefore(token.expiresAt())) {
+                token = fetch(provider);
+                cache.put(provider, token);
+            }
+            return token.value();
+        }
+    }
+
+    /** The provider refused the token (401): fetch a new one next time. */
+    public void forget(String provider) {
+        cache.remove(provider);
+    }
+
+    private Token fetch(String provider) throws IOException {
+        String prefix = "dlr.providers." + provider + ".";
+        String url = required(prefix + "token-url");
+        String credentials = required(prefix + "client-id") + ":" + required(prefix + "client-secret");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(settings.duration(prefix + "timeout", Duration.ofSeconds(10)))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching the access token of " + provider, e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("the token endpoint of " + provider + " answered " + response.statusCode());
+        }
+        JsonNode body = JSON.readTree(response.body());
+        String value = body.path("access_token").asText(null);
+        if (value == null || value.isBlank()) {
+            throw new IOException("the token endpoint of " + provider + " gave no access_token");
+        }
+        long seconds = body.path("expires_in").asLong(300);
+        return new Token(value, Instant.now().plusSeconds(seconds).minus(EARLY));
+    }
+
+    private String required(String key) throws IOException {
+        return settings.optional(key).orElseThrow(() -> new IOException(key + " is not set"));
+    }
+}

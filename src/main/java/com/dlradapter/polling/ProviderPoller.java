@@ -1,0 +1,157 @@
+package com.dlradapter.polling;
+
+import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.config.Settings;
+import com.dlradapter.ingest.IngestProperties;
+import com.dlradapter.polling.PollSchedule.Outcome;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The generic steps of the polling route (routes/polling-template.yaml): which calls are due,
+ * how a call authenticates, and what its answer means for the schedule. Nothing here knows a
+ * provider: URLs, paths and the kind of authentication come from each provider's route file and
+ * settings.
+ */
+public class ProviderPoller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderPoller.class);
+
+    /** Exchange properties of one poll call. */
+    public static final String TARGET = "dlrPollTarget";
+    public static final String URL = "dlrPollUrl";
+
+    private final Settings settings;
+    private final PollSchedule schedule;
+    private final OAuth2Tokens tokens;
+    private final int batchSize;
+    private final Set<String> disabledLogged = ConcurrentHashMap.newKeySet();
+
+    public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize) {
+        this.settings = settings;
+        this.schedule = schedule;
+        this.tokens = tokens;
+        this.batchSize = batchSize;
+    }
+
+    /** One turn: marks the overdue messages, then returns the due calls (none while polling is off). */
+    public List<PollTarget> targets(String provider, String per) throws SQLException {
+        if (settings.optional("dlr.providers." + provider + ".base-url").isEmpty()) {
+            if (disabledLogged.add(provider)) {
+                LOG.info("Polling of {} is off: dlr.providers.{}.base-url is not set", provider, provider);
+            }
+            return List.of();
+        }
+        schedule.markOverdue(provider);
+        return schedule.due(provider, "batch".equals(per), batchSize);
+    }
+
+    /**
+     * Prepares one call: the URL is the provider's base URL and the route's status path with the
+     * URL-encoded key for {@code {key}}, and no header but the credential reaches the HTTP producer.
+     *
+     * @param auth {@code api-key} (Authorization: Bearer dlr.providers.&lt;id&gt;.api-key),
+     *             {@code oauth2} (client-credentials access token) or {@code none}
+     */
+    public void prepare(Exchange exchange, String statusPath, String auth) throws IOException {
+        PollTarget target = exchange.getMessage().getBody(PollTarget.class);
+        exchange.setProperty(TARGET, target);
+        String baseUrl = settings.optional("dlr.providers." + target.provider() + ".base-url").orElseThrow();
+        String key = URLEncoder.encode(target.key(), StandardCharsets.UTF_8).replace("+", "%20");
+        exchange.setProperty(URL, baseUrl.replaceAll("/+$", "") + statusPath.replace("{key}", key));
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(null);
+        String provider = target.provider();
+        switch (auth) {
+            case "api-key" -> exchange.getMessage().setHeader("Authorization", "Bearer "
+                    + settings.optional("dlr.providers." + provider + ".api-key")
+                    .orElseThrow(() -> new IOException("dlr.providers." + provider + ".api-key is not set")));
+            case "oauth2" -> exchange.getMessage().setHeader("Authorization", "Bearer " + tokens.accessToken(provider));
+            case "none" -> { }
+            default -> throw new IllegalArgumentException("unknown auth '" + auth + "' (api-key, oauth2 or none)");
+        }
+        exchange.getMessage().setHeader("Accept", "application/json");
+    }
+
+    /** A 200 answer: hands it to the ingest route as a poll payload. */
+    public void toIngest(Exchange exchange) {
+        PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
+        String body = exchange.getMessage().getBody(String.class);
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(body);
+        exchange.setProperty(IngestProperties.PROVIDER, target.provider());
+        exchange.setProperty(IngestProperties.RAW_BODY, body == null ? "" : body);
+        exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
+        exchange.setProperty(IngestProperties.RECEIVED_AT, Instant.now());
+        exchange.setProperty(IngestProperties.SOURCE, ReceiptSource.POLL);
+    }
+
+    /** After the ingest route: stored (or dead-lettered) means answered; a store failure retries. */
+    public void afterIngest(Exchange exchange) throws SQLException {
+        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
+        schedule.afterPoll(target, code != null && code >= 500 ? Outcome.RETRY : Outcome.ANSWERED);
+    }
+
+    /** Any other answer: 404 not known yet (back off), 429 slow down, 401 new token, else retry. */
+    public void refused(Exchange exchange) throws SQLException {
+        PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
+        int code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        switch (code) {
+            case 404 -> schedule.afterPoll(target, Outcome.NOT_FOUND);
+            case 429 -> {
+                schedule.pause(target.provider(), retryAfter(exchange.getMessage().getHeader("Retry-After", String.class)));
+                schedule.afterPoll(target, Outcome.RETRY);
+            }
+            default -> {
+                if (code == 401) {
+                    tokens.forget(target.provider());
+                }
+                LOG.warn("Polling {} for {} answered {}: trying again at the next turn", target.provider(),
+                        target.key(), code);
+                schedule.afterPoll(target, Outcome.RETRY);
+            }
+        }
+    }
+
+    /** No answer at all (timeout, connection refused): try again at the next turn. */
+    public void failed(Exchange exchange) throws SQLException {
+        PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.warn("Polling {} for {} failed: {}: trying again at the next turn", target.provider(), target.key(),
+                failure == null ? "no answer" : failure.getMessage());
+        schedule.afterPoll(target, Outcome.RETRY);
+    }
+
+    /** Retry-After in seconds or as an HTTP date; a minute when absent or unreadable. */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Duration.ofMinutes(1);
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            try {
+                Duration until = Duration.between(Instant.now(),
+                        ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (RuntimeException unreadable) {
+                return Duration.ofMinutes(1);
+            }
+        }
+    }
+}

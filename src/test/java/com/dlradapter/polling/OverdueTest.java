@@ -1,0 +1,86 @@
+package com.dlradapter.polling;
+
+import com.dlradapter.support.RunningAdapter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A message past the maximum age stops being polled, is marked overdue, and is routed as an event. */
+class OverdueTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path data;
+
+    @Test
+    void aMessageWithoutAFinalStatusWithinTheMaximumAgeIsOverdue() throws Exception {
+        WireMockServer api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        api.start();
+        api.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(404)));
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.polling.cron", "0/1 * * * * ?");
+        settings.put("dlr.polling.backoff", "1s");
+        settings.put("dlr.polling.max-age", "3s");
+        settings.put("dlr.providers.cecula.base-url", api.baseUrl());
+        settings.put("dlr.providers.cecula.api-key", "k");
+        // E-mail alerts on, to a closed port: the overdue alert is queued and kept for retries.
+        settings.put("dlr.email.smtp-host", "127.0.0.1");
+        settings.put("dlr.email.smtp-port", String.valueOf(RunningAdapter.freePort()));
+        settings.put("dlr.email.to", "ops@example.com");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            var response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
+                    .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"provider\": \"cecula\", \"messageId\": \"late-1\"}")));
+            assertThat(response.statusCode()).isEqualTo(201);
+
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    JSON.readTree(adapter.get("/api/messages/cecula/late-1").body()).get("overdue").asBoolean());
+            JsonNode state = JSON.readTree(adapter.get("/api/messages/cecula/late-1").body());
+            assertThat(state.get("overdueAt").asText()).isNotEmpty();
+            assertThat(state.get("polling").get("state").asText()).isEqualTo("overdue");
+            assertThat(state.get("final").asBoolean()).isFalse();
+
+            // It is routed as an event of its own (the e-mail alert digest takes it).
+            try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
+                 Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM routing_outbox WHERE event = 'overdue'")) {
+                rs.next();
+                int queued = rs.getInt(1);
+                int routed;
+                try (ResultSet alerts = connection.createStatement().executeQuery(
+                        "SELECT COUNT(*) FROM email_alert WHERE message_id = 'late-1'")) {
+                    alerts.next();
+                    routed = alerts.getInt(1);
+                }
+                assertThat(queued + routed).as("queued in the outbox or already routed to the e-mail alert").isPositive();
+            }
+
+            int calls = api.getAllServeEvents().size();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> api.getAllServeEvents().size() == calls);
+        } finally {
+            api.stop();
+        }
+    }
+}
