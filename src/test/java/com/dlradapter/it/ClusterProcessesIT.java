@@ -5,6 +5,7 @@ import com.dlradapter.support.Payloads;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,9 +56,12 @@ class ClusterProcessesIT {
     private String database;
     private AdapterProcess node1;
     private AdapterProcess node2;
+    private WireMockServer cecula;
 
     @BeforeEach
     void start() throws Exception {
+        cecula = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        cecula.start();
         database = TestDatabases.freshPostgresSchema();
         Map<String, String> one = AdapterProcess.defaults(data1);
         Map<String, String> two = AdapterProcess.defaults(data2);
@@ -60,6 +71,15 @@ class ClusterProcessesIT {
             env.put("DLR_CLUSTER_NAME", one.get("DLR_CLUSTER_NAME"));
             env.put("DLR_CLUSTER_MEMBERS", members);
             env.put("DLR_API_TOKEN", "it-token");
+            // Polling every second against the fake Cecula status API (on the leader only).
+            env.put("DLR_POLLING_CRON", "0/1 * * * * ?");
+            env.put("DLR_POLLING_BACKOFF", "1s");
+            env.put("DLR_PROVIDERS_CECULA_BASE_URL", cecula.baseUrl());
+            env.put("DLR_PROVIDERS_CECULA_API_KEY", "it-key");
+            // Every receipt forwarded to one outbound webhook (the fake server's /erp).
+            env.put("DLR_OUTBOUND_TARGETS", "erp");
+            env.put("DLR_OUTBOUND_ERP_URL", cecula.baseUrl() + "/erp");
+            env.put("DLR_OUTBOUND_ERP_SECRET", "whsec_" + java.util.Base64.getEncoder().encodeToString("it-secret-it-secret".getBytes()));
         }
         node1 = AdapterProcess.start(one, data1.resolve("node1.log"));
         node2 = AdapterProcess.start(two, data2.resolve("node2.log"));
@@ -73,10 +93,16 @@ class ClusterProcessesIT {
         if (node2 != null) {
             node2.close();
         }
+        cecula.stop();
+    }
+
+    private static String ceculaReport(String status) {
+        return "{\"reference\": \"{{request.pathSegments.[2]}}\", \"mobile\": \"2348181234567\", \"status\": \"" + status + "\"}";
     }
 
     @Test
-    void theSameReceiptsPostedToBothNodesAtOnceAreStoredOnce() throws Exception {
+    void theSameReceiptsPostedToBothNodesAtOnceAreStoredAndForwardedOnce() throws Exception {
+        cecula.stubFor(post(urlPathEqualTo("/erp")).willReturn(aResponse().withStatus(204)));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<Integer>> answers = new ArrayList<>();
         try {
@@ -95,10 +121,25 @@ class ClusterProcessesIT {
         assertThat(count("SELECT COUNT(*) FROM receipt_event WHERE message_id LIKE 'both-msg-%'")).isEqualTo(50);
         assertThat(count("SELECT COUNT(DISTINCT idempotency_key) FROM receipt_event WHERE message_id LIKE 'both-msg-%'"))
                 .isEqualTo(50);
+        // Forwarded once each: 50 deliveries, 50 distinct webhook-ids, whichever node sent them.
+        await().atMost(Duration.ofSeconds(30)).until(() -> cecula.findAll(postRequestedFor(urlPathEqualTo("/erp"))).size() >= 50);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                .until(() -> cecula.findAll(postRequestedFor(urlPathEqualTo("/erp"))).size() == 50);
+        assertThat(cecula.findAll(postRequestedFor(urlPathEqualTo("/erp"))).stream()
+                .map(request -> request.getHeader("webhook-id")).distinct().count()).isEqualTo(50);
     }
 
     @Test
-    void everyReceiptAnswered200BeforeAKillIsStoredExactlyOnce() throws Exception {
+    void everyReceiptAnswered200BeforeAKillIsStoredExactlyOnceAndPollingMovesToTheSurvivor() throws Exception {
+        // A polling backlog: the status API says SENT (not final) until after the kill.
+        cecula.stubFor(get(urlPathMatching("/sms/delivery-report/.*")).willReturn(aResponse().withStatus(200)
+                .withTransformers("response-template").withBody(ceculaReport("SENT"))));
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> registered = node1.send(node1.url("/api/messages"), "it-token",
+                    "{\"provider\": \"cecula\", \"messageId\": \"backlog-" + i + "\"}");
+            assertThat(registered.statusCode()).isEqualTo(201);
+        }
+
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -157,9 +198,17 @@ class ClusterProcessesIT {
         assertThat(acknowledged).as("some receipts were acknowledged on each side of the kill").hasSizeGreaterThan(20);
         assertThat(stored).containsAll(acknowledged);
 
-        // The survivor takes the leader lease over within 30 seconds.
+        // The survivor takes the leader lease over within 30 seconds, and with it polling: it
+        // finishes the backlog once the provider reports the messages delivered.
+        cecula.resetMappings();
+        cecula.stubFor(get(urlPathMatching("/sms/delivery-report/.*")).willReturn(aResponse().withStatus(200)
+                .withTransformers("response-template").withBody(ceculaReport("DELIVRD"))));
         await().atMost(Duration.ofSeconds(30)).until(() -> isLeader(survivor));
         System.out.printf("leadership moved to the survivor %.1f s after the kill%n", (System.nanoTime() - killedAt) / 1e9);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                count("SELECT COUNT(*) FROM message_status WHERE provider = 'cecula' AND message_id LIKE 'backlog-%' AND is_final") == 20);
+        System.out.printf("polling backlog of 20 finished by the survivor %.1f s after the kill%n",
+                (System.nanoTime() - killedAt) / 1e9);
     }
 
     private static boolean isLeader(AdapterProcess node) throws Exception {

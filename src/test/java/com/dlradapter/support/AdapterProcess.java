@@ -120,6 +120,13 @@ public final class AdapterProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A JSON POST to a full URL with a bearer token (the admin API). */
+    public HttpResponse<String> send(String url, String bearerToken, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearerToken)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return get(url, null);
     }
