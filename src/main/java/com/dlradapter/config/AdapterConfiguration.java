@@ -78,7 +78,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("dataSource", database.dataSource());
         registry.bind("mappingEngine", engine);
         registry.bind("receiptKeys", receiptKeys);
-        registry.bind("webhookGate", new WebhookGate(settings, settings.longValue("dlr.max-body-bytes", 262_144)));
+        registry.bind("webhookGate", WebhookSecurity.gate(settings, mappings.keySet(), dataDirectory));
         registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters));
         registry.bind("errorAnswers", new ErrorAnswers());
         registry.bind("apiGate", new ApiGate(apiToken));

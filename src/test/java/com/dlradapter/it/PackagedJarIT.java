@@ -76,9 +76,16 @@ class PackagedJarIT {
         String zeckta = """
                 {"eventId": "jar-1", "eventType": "MESSAGE_DELIVERED", "timestamp": "2026-06-09T13:04:57.487133482Z",
                  "message": {"uuid": "jar-message", "src": "ZECKTA", "dest": "+233202007745", "status": "DELIVERED"}}""";
-        HttpResponse<String> stored = post("http://127.0.0.1:" + httpPort + "/webhooks/zeckta", zeckta);
+        // No provider token either: each provider got one, owner-only, printed once.
+        Path zecktaTokenFile = data.resolve("provider-tokens").resolve("zeckta");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(zecktaTokenFile))).isEqualTo("rw-------");
+        String zecktaToken = Files.readString(zecktaTokenFile).trim();
+        assertThat(read(log)).contains(zecktaToken);
+        assertThat(post("http://127.0.0.1:" + httpPort + "/webhooks/zeckta", zeckta).statusCode())
+                .as("secure by default").isEqualTo(401);
+        HttpResponse<String> stored = post("http://127.0.0.1:" + httpPort + "/webhooks/zeckta?token=" + zecktaToken, zeckta);
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
-        assertThat(post("http://127.0.0.1:" + httpPort + "/webhooks/zeckta", "{\"x\":\"" + "y".repeat(3000) + "\"}")
+        assertThat(post("http://127.0.0.1:" + httpPort + "/webhooks/zeckta/" + zecktaToken, "{\"x\":\"" + "y".repeat(3000) + "\"}")
                 .statusCode()).as("DLR_MAX_BODY_BYTES applies").isEqualTo(413);
         HttpResponse<String> state = get("http://127.0.0.1:" + httpPort + "/api/messages/zeckta/jar-message", token);
         assertThat(state.statusCode()).isEqualTo(200);
