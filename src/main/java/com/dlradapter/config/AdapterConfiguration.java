@@ -78,6 +78,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("dataSource", database.dataSource());
         registry.bind("mappingEngine", engine);
         registry.bind("receiptKeys", receiptKeys);
+        context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
+                settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
         registry.bind("webhookGate", WebhookSecurity.gate(settings, mappings.keySet(), dataDirectory));
         registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters));
         registry.bind("errorAnswers", new ErrorAnswers());

@@ -36,7 +36,20 @@ public class MappingEngine {
     /** Longest id or status value kept: they are indexed columns, not free text. */
     static final int MAX_ID_LENGTH = 255;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /** Deepest nesting of objects and arrays a payload may have; deeper is answered 400. */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** Longest JSON string value (characters); longer is answered 400. */
+    public static final int MAX_STRING_LENGTH = 16_384;
+    /** Longest JSON number (digits); longer is answered 400. */
+    public static final int MAX_NUMBER_LENGTH = 64;
+
+    private static final ObjectMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .build())
+                    .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -72,6 +72,7 @@ class WebhookSecurityTest {
         // zeckta: no token configured, so one is generated into the data directory
         settings.remove("dlr.providers.zeckta.token");
         settings.put("dlr.rate-limit.provider.per-second", "0");
+        settings.put("dlr.http.request-timeout", "1s");
         adapter = RunningAdapter.start(settings);
     }
 
@@ -189,6 +190,29 @@ class WebhookSecurityTest {
                     .header("Authorization", basic("test-api-token")).GET()).statusCode()).isEqualTo(401);
             assertThat(adapter.get(path).statusCode()).isIn(200, 404);
         }
+    }
+
+    @Test
+    void aClientThatTricklesItsBodyIsCutOff() throws Exception {
+        URI uri = URI.create(adapter.url("/webhooks/open"));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", uri.getPort())) {
+            socket.setSoTimeout(15_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /webhooks/open HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"eventId\":").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            var in = socket.getInputStream();
+            int read;
+            while ((read = in.read()) >= 0) {
+                // drain whatever comes; the server must end the connection
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(read).isEqualTo(-1);
+            assertThat(seconds).as("closed after dlr.http.request-timeout (1s)").isLessThan(10);
+        }
+        // the server still serves others
+        assertThat(post("/webhooks/open", receipt("after-slow")).statusCode()).isEqualTo(200);
     }
 
     @Test
