@@ -219,6 +219,10 @@ public class MappingEngine {
                         + "': expected a single value, found " + (value instanceof List<?> ? "an array" : "an object"));
             }
             if (value instanceof BigDecimal decimal) {
+                // 1e999999999 is valid JSON: its plain form would be a billion digits
+                if (decimal.precision() > 40 || Math.abs(decimal.scale()) > 40) {
+                    throw new UnmappablePayloadException(where + ", field '" + field.key() + "': number out of range");
+                }
                 return decimal.toPlainString();
             }
             return value.toString().trim();

@@ -51,7 +51,8 @@ public final class SlowClientGuard implements ExtendedStartupListener {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             long timer = vertx.setTimer(millis, id -> {
                 if (!ctx.response().ended() && !ctx.response().closed()) {
-                    LOG.info("Closing a request to {} not completed within {} ms", ctx.request().path(), millis);
+                    // not the path: it may carry a provider's token (/webhooks/acme/<token>)
+                    LOG.info("Closing a {} request not completed within {} ms", ctx.request().method(), millis);
                     ctx.request().connection().close();
                 }
             });

@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
 class CrashIT {
 
     private static final String TOKEN = "crash-token";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
@@ -53,7 +54,7 @@ class CrashIT {
         }
     }
 
-    private Process start(int httpPort, int managementPort, int clusterPort, Path log) throws Exception {
+    private Process start(int httpPort, int managementPort, int clusterPort, Path log, String logFormat) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", "target/dlr-adapter.jar")
                 .redirectErrorStream(true)
@@ -69,6 +70,7 @@ class CrashIT {
         env.put("DLR_PROVIDERS_ZECKTA_TOKEN", TOKEN);
         env.put("DLR_RATE_LIMIT_CLIENT_PER_SECOND", "0");
         env.put("DLR_RATE_LIMIT_PROVIDER_PER_SECOND", "0");
+        env.put("DLR_LOG_FORMAT", logFormat);
         Process started = builder.start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(IOException.class)
                 .untilAsserted(() -> {
@@ -96,12 +98,13 @@ class CrashIT {
         int managementPort = RunningAdapter.freePort();
         int clusterPort = RunningAdapter.freePort();
         Path log = data.resolve("adapter.log");
-        process = start(httpPort, managementPort, clusterPort, log);
+        process = start(httpPort, managementPort, clusterPort, log, "text");
 
         String url = "http://127.0.0.1:" + httpPort + "/webhooks/zeckta?token=" + TOKEN;
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         Set<String> sent = ConcurrentHashMap.newKeySet();
         AtomicInteger otherAnswers = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> lastOther = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicInteger failed = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger counter = new AtomicInteger();
@@ -121,9 +124,11 @@ class CrashIT {
                             acknowledged.add(id);
                         } else {
                             otherAnswers.incrementAndGet();
+                            lastOther.set(answer.statusCode() + " " + answer.body());
                         }
                     } catch (IOException e) {
                         failed.incrementAndGet();
+                        lastOther.set(e.toString());
                         if (!process.isAlive()) {
                             return null;
                         }
@@ -133,7 +138,9 @@ class CrashIT {
             });
         }
         // Kill in the middle of the load: once a good number of receipts are acknowledged.
-        await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(acknowledged.size())
+                .as("acknowledged; other answers %d (last: %s), failed %d", otherAnswers.get(), lastOther.get(), failed.get())
+                .isGreaterThanOrEqualTo(200));
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         int ackedAtKill = acknowledged.size();
         running.set(false);
@@ -141,8 +148,9 @@ class CrashIT {
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(failed.get()).as("requests in flight at the kill failed").isPositive();
 
-        // Restart on the same data; the adapter recovers and still answers.
-        process = start(httpPort, managementPort, clusterPort, log);
+        // Restart on the same data, this time logging JSON; the adapter recovers and still answers.
+        Path jsonLog = data.resolve("adapter-json.log");
+        process = start(httpPort, managementPort, clusterPort, jsonLog, "json");
         // A retry of an acknowledged receipt is a duplicate, not a second event.
         String some = acknowledged.iterator().next();
         HttpResponse<String> retry = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
@@ -151,6 +159,15 @@ class CrashIT {
         assertThat(retry.body()).contains("\"duplicate\"");
         process.destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<String> jsonLines = Files.readAllLines(jsonLog).stream().filter(line -> !line.isBlank()).toList();
+        assertThat(jsonLines).isNotEmpty();
+        for (String line : jsonLines) {
+            assertThat(JSON.readTree(line).has("message")).as("a JSON log line: %s", line).isTrue();
+        }
+        for (Path file : List.of(log, jsonLog)) {
+            assertThat(Files.readString(file)).as("recipient numbers are masked in %s", file).doesNotContain("233202007745")
+                    .doesNotContain(TOKEN);
+        }
 
         Map<String, Integer> stored = new HashMap<>();
         try (Connection connection = DriverManager.getConnection(dbUrl(), "sa", "");
