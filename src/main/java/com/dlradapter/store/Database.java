@@ -47,6 +47,7 @@ public class Database extends ServiceSupport {
         config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 1000));
         config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway then fails clearly
         config.setAutoCommit(true);
+        config.setExceptionOverrideClassName(ClosedDatabaseEviction.class.getName());
         this.dataSource = new HikariDataSource(config);
     }
 
