@@ -158,8 +158,24 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("mappingRegistry", mappings);
         registry.bind("hazelcastInstance", cluster.instance());
         registry.bind("receiptKeys", receiptKeys);
-        registry.bind("webhookGate", new WebhookGate(settings, settings.longValue("dlr.max-body-bytes", 262_144)));
-        registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters));
+        context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
+                settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
+        registry.bind("webhookGate", WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory));
+        // The adapter's metrics share Camel's Prometheus registry (camel-micrometer-prometheus
+        // looks it up as "metricsRegistry").
+        io.micrometer.core.instrument.MeterRegistry meterRegistry =
+                registry.lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
+        if (meterRegistry == null) {
+            meterRegistry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meterRegistry);
+        }
+        com.dlradapter.observe.AdapterMetrics metrics = new com.dlradapter.observe.AdapterMetrics(meterRegistry);
+        registry.bind("adapterMetrics", metrics);
+        context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics));
+        registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters, database::flush, metrics));
+        registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
+                database.dataSource(), engine, receiptStore, database::flush, metrics));
         registry.bind("errorAnswers", new ErrorAnswers());
         registry.bind("apiGate", new ApiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource()), deadLetters));

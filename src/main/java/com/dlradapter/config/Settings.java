@@ -36,6 +36,10 @@ public final class Settings {
         return optional(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
     }
 
+    public double doubleValue(String key, double defaultValue) {
+        return optional(key).map(v -> parse(key, v, Double::parseDouble)).orElse(defaultValue);
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         return optional(key).map(Boolean::parseBoolean).orElse(defaultValue);
     }

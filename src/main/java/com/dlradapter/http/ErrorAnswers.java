@@ -61,6 +61,9 @@ public class ErrorAnswers {
         if (status == 503) {
             answer.setHeader("Retry-After", "5");
         }
+        if (problem != null && problem.retryAfterSeconds() > 0) {
+            answer.setHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+        }
         if (problem != null && problem.challenge() != null) {
             answer.setHeader("WWW-Authenticate", problem.challenge());
         }

@@ -9,16 +9,27 @@ public class HttpProblem extends RuntimeException {
     private final int status;
     private final String error;
     private final String challenge;
+    private final long retryAfterSeconds;
 
     public HttpProblem(int status, String error, String message) {
         this(status, error, message, null);
     }
 
     private HttpProblem(int status, String error, String message, String challenge) {
-        super(message);
+        this(status, error, message, challenge, 0);
+    }
+
+    private HttpProblem(int status, String error, String message, String challenge, long retryAfterSeconds) {
+        super(message, null, false, false);
         this.status = status;
         this.error = error;
         this.challenge = challenge;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Seconds for a Retry-After header, or 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** The WWW-Authenticate challenge of a 401, else null. */
@@ -36,6 +47,15 @@ public class HttpProblem extends RuntimeException {
 
     public static HttpProblem unauthorized(String message, String challenge) {
         return new HttpProblem(401, "unauthorized", message, challenge);
+    }
+
+    public static HttpProblem forbidden(String message) {
+        return new HttpProblem(403, "forbidden", message);
+    }
+
+    public static HttpProblem tooManyRequests(long retryAfterSeconds) {
+        return new HttpProblem(429, "too-many-requests", "rate limit exceeded; retry after " + retryAfterSeconds + " s",
+                null, retryAfterSeconds);
     }
 
     public static HttpProblem notFound(String message) {

@@ -30,11 +30,25 @@ public class ReceiptIngest {
     private final MappingEngine engine;
     private final ReceiptStore store;
     private final DeadLetterStore deadLetters;
+    private final Durability durability;
+    private final com.dlradapter.observe.AdapterMetrics metrics;
+
+    /** Makes committed work survive a crash before it is acknowledged (see Database#flush). */
+    public interface Durability {
+        void flush() throws SQLException;
+    }
 
     public ReceiptIngest(MappingEngine engine, ReceiptStore store, DeadLetterStore deadLetters) {
+        this(engine, store, deadLetters, () -> { }, null);
+    }
+
+    public ReceiptIngest(MappingEngine engine, ReceiptStore store, DeadLetterStore deadLetters, Durability durability,
+                         com.dlradapter.observe.AdapterMetrics metrics) {
         this.engine = engine;
         this.store = store;
         this.deadLetters = deadLetters;
+        this.durability = durability;
+        this.metrics = metrics;
     }
 
     /** The receipts of the request body, through the provider's mapping. */
@@ -50,9 +64,16 @@ public class ReceiptIngest {
     public StoreOutcome store(DeliveryReceipt receipt, Exchange exchange) throws SQLException {
         if (exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
             LOG.debug("Duplicate {} receipt {} dropped by the idempotent repository", receipt.provider(), receipt.id());
-            return new StoreOutcome(receipt, true, false);
+            StoreOutcome duplicate = new StoreOutcome(receipt, true, false);
+            if (metrics != null) {
+                metrics.stored(duplicate, source(exchange));
+            }
+            return duplicate;
         }
         StoreOutcome outcome = store.store(receipt, exchange.getProperty(IngestProperties.RAW_BODY, String.class));
+        if (metrics != null) {
+            metrics.stored(outcome, source(exchange));
+        }
         if (outcome.duplicate()) {
             LOG.debug("Duplicate {} receipt {} settled by the database", receipt.provider(), receipt.id());
         } else {
@@ -70,6 +91,10 @@ public class ReceiptIngest {
         long id = deadLetters.save(provider(exchange), source(exchange), reason,
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),
                 exchange.getProperty(IngestProperties.RAW_BODY, String.class), receivedAt(exchange));
+        durability.flush();
+        if (metrics != null) {
+            metrics.deadLettered(provider(exchange), source(exchange));
+        }
         LOG.warn("Dead letter {} from {}: {}", id, provider(exchange), reason);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("result", "dead-lettered");
@@ -79,7 +104,8 @@ public class ReceiptIngest {
     }
 
     /** The 200 answer once every receipt of the request is committed (or known to be). */
-    public void answer(List<StoreOutcome> outcomes, Exchange exchange) {
+    public void answer(List<StoreOutcome> outcomes, Exchange exchange) throws SQLException {
+        durability.flush();
         List<Map<String, Object>> receipts = new ArrayList<>();
         int duplicates = 0;
         for (StoreOutcome outcome : outcomes) {

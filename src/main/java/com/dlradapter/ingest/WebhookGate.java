@@ -1,9 +1,12 @@
 package com.dlradapter.ingest;
 
-import com.dlradapter.config.Settings;
 import com.dlradapter.http.HttpProblem;
 import com.dlradapter.http.Secrets;
 import com.dlradapter.mapping.MalformedPayloadException;
+import com.dlradapter.security.Cidr;
+import com.dlradapter.security.ClientAddress;
+import com.dlradapter.security.ProviderAccess;
+import com.dlradapter.security.RateLimiter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -15,22 +18,40 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The edge of every webhook route. It keeps what the pipeline needs from the request (body,
- * content type, credential), then removes every inbound header, so no request header can steer a
- * producer further on, nor be echoed back in the answer. Then it checks the provider's token and
- * the body size.
+ * content type, credential, client address), then removes every inbound header, so no request
+ * header can steer a producer further on, nor be echoed back in the answer. Then, in this order:
+ * the per-client rate limit (429), the provider's IP allow-list (403), its token (401), its HMAC
+ * signature (401), the per-provider rate limit (429) and the body size (413).
  */
 public class WebhookGate {
 
     private static final String FORM = "application/x-www-form-urlencoded";
 
-    private final Settings settings;
+    /** Exchange property: the client address the checks used. */
+    public static final String CLIENT = "dlrClientAddress";
+
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
+
+    private final Map<String, ProviderAccess> access;
+    /** The policy of a provider added while running (hot reload), or null for an unknown one. */
+    private final Function<String, ProviderAccess> newProviders;
+    private final ClientAddress clientAddress;
+    private final RateLimiter perClient;
+    private final RateLimiter perProvider;
     private final long maxBodyBytes;
 
-    public WebhookGate(Settings settings, long maxBodyBytes) {
-        this.settings = settings;
+    public WebhookGate(Map<String, ProviderAccess> access, Function<String, ProviderAccess> newProviders,
+                       ClientAddress clientAddress, RateLimiter perClient, RateLimiter perProvider, long maxBodyBytes) {
+        this.access = new ConcurrentHashMap<>(access);
+        this.newProviders = newProviders;
+        this.clientAddress = clientAddress;
+        this.perClient = perClient;
+        this.perProvider = perProvider;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -48,6 +69,11 @@ public class WebhookGate {
         byte[] body = rawBody instanceof Map<?, ?> form
                 ? encodeForm(form).getBytes(StandardCharsets.UTF_8)
                 : in.getBody(byte[].class);
+        String forwardedFor = in.getHeader("X-Forwarded-For", String.class);
+        Object peer = in.getHeader(REMOTE_ADDRESS);
+        ProviderAccess policy = provider == null ? null : access.computeIfAbsent(provider, newProviders);
+        String signature = policy != null && policy.signature() != null
+                ? in.getHeader(policy.signature().header(), String.class) : null;
         in.removeHeaders("*");
         if ("GET".equalsIgnoreCase(method)) {
             // A GET callback's payload is its query string, less our own credential.
@@ -56,14 +82,36 @@ public class WebhookGate {
         }
         exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
 
-        // Providers can only be given a URL: the token travels as ?token= or as a basic-auth password.
-        String expected = settings.optional("dlr.providers." + provider + ".token").orElse(null);
-        if (expected != null) {
-            String given = queryToken != null ? queryToken : Secrets.basicPassword(authorization);
-            if (!Secrets.constantTimeEquals(expected, given)) {
-                throw HttpProblem.unauthorized("a valid token is required (query parameter 'token' or basic auth)",
+        String client = clientAddress.resolve(peerAddress(peer), forwardedFor);
+        exchange.setProperty(CLIENT, client);
+
+        long wait = perClient.acquire(client);
+        if (wait > 0) {
+            throw HttpProblem.tooManyRequests(wait);
+        }
+        if (policy == null) {
+            throw HttpProblem.notFound("unknown provider");
+        }
+        if (!policy.allowFrom().isEmpty() && !Cidr.anyContains(policy.allowFrom(), client)) {
+            throw HttpProblem.forbidden("this address may not call this webhook");
+        }
+        // Providers can only be given a URL: the token travels as ?token=, as the last path
+        // segment (/webhooks/{provider}/{token}: routes/webhook-path-token.yaml puts it in the same
+        // 'token' header), or as a basic-auth password.
+        if (policy.requiresToken()) {
+            String given = queryToken != null ? queryToken
+                    : Secrets.basicPassword(authorization);
+            if (!Secrets.constantTimeEquals(policy.token(), given)) {
+                throw HttpProblem.unauthorized("a valid token is required (query parameter 'token', path segment or basic auth)",
                         "Basic realm=\"dlr-adapter\"");
             }
+        }
+        if (policy.signature() != null && !policy.signature().verify(body, signature)) {
+            throw HttpProblem.unauthorized("a valid signature is required in " + policy.signature().header(), null);
+        }
+        wait = perProvider.acquire(provider);
+        if (wait > 0) {
+            throw HttpProblem.tooManyRequests(wait);
         }
         if (body != null && body.length > maxBodyBytes) {
             throw HttpProblem.tooLarge(maxBodyBytes);
@@ -102,6 +150,13 @@ public class WebhookGate {
             kept.append(pair);
         }
         return kept.toString();
+    }
+
+    private static String peerAddress(Object peer) {
+        if (peer instanceof io.vertx.core.net.SocketAddress socket) {
+            return socket.hostAddress();
+        }
+        return peer == null ? null : peer.toString();
     }
 
     private static String utf8(byte[] body) {

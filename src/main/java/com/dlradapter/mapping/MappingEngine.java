@@ -33,6 +33,13 @@ public class MappingEngine {
     /** Longest id or status value kept: they are indexed columns, not free text. */
     static final int MAX_ID_LENGTH = 255;
 
+    /** Deepest nesting of objects and arrays a payload may have; deeper is answered 400. */
+    public static final int MAX_NESTING_DEPTH = 32;
+    /** Longest JSON string value (characters); longer is answered 400. */
+    public static final int MAX_STRING_LENGTH = 16_384;
+    /** Longest JSON number (digits); longer is answered 400. */
+    public static final int MAX_NUMBER_LENGTH = 64;
+
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private static final Configuration JSON_PATH = Configuration.builder()
@@ -207,6 +214,10 @@ public class MappingEngine {
                         + "': expected a single value, found " + (value instanceof List<?> ? "an array" : "an object"));
             }
             if (value instanceof BigDecimal decimal) {
+                // 1e999999999 is valid JSON: its plain form would be a billion digits
+                if (decimal.precision() > 40 || Math.abs(decimal.scale()) > 40) {
+                    throw new UnmappablePayloadException(where + ", field '" + field.key() + "': number out of range");
+                }
                 return decimal.toPlainString();
             }
             return value.toString().trim();

@@ -1,7 +1,9 @@
 package com.dlradapter.mapping;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +28,14 @@ import java.util.Locale;
 public enum PayloadFormat {
     JSON, FORM, XML;
 
-    private static final ObjectMapper JSON_READER = JsonMapper.builder()
+    /** Hostile-input bounds: nesting, string and number length (answered 400 beyond them). */
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MappingEngine.MAX_NESTING_DEPTH)
+            .maxStringLength(MappingEngine.MAX_STRING_LENGTH)
+            .maxNumberLength(MappingEngine.MAX_NUMBER_LENGTH)
+            .build();
+
+    private static final ObjectMapper JSON_READER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(LIMITS).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -39,7 +48,7 @@ public enum PayloadFormat {
         XMLInputFactory input = XMLInputFactory.newFactory();
         input.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         input.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        return XmlFactory.builder().xmlInputFactory(input).build();
+        return XmlFactory.builder().xmlInputFactory(input).streamReadConstraints(LIMITS).build();
     }
 
     public String wireName() {

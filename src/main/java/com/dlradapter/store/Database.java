@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,9 +29,11 @@ public class Database extends ServiceSupport {
     private static final Pattern H2_FILE = Pattern.compile("^jdbc:h2:(?:file:)?([^;:][^;]*)");
 
     private final HikariDataSource dataSource;
+    private final boolean embeddedH2;
 
     public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
         createH2Directory(url);
+        this.embeddedH2 = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:");
         HikariConfig config = new HikariConfig();
         config.setPoolName("dlr-db");
         config.setJdbcUrl(url);
@@ -42,11 +47,27 @@ public class Database extends ServiceSupport {
         config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 1000));
         config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway then fails clearly
         config.setAutoCommit(true);
+        config.setExceptionOverrideClassName(ClosedDatabaseEviction.class.getName());
         this.dataSource = new HikariDataSource(config);
     }
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Makes what is committed survive a killed process before it is acknowledged. PostgreSQL
+     * does that at commit; an embedded H2 file database keeps committed changes in memory for up
+     * to its write delay (CrashIT lost 52 of 303 acknowledged receipts to a kill -9 without this),
+     * so there a CHECKPOINT writes them to the file. Called once per request, before its 200.
+     */
+    public void flush() throws SQLException {
+        if (!embeddedH2) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT");
+        }
     }
 
     /** Applies the Flyway migrations in {@code db/migration}; a failure stops the start. */

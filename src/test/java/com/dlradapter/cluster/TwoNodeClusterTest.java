@@ -107,7 +107,7 @@ class TwoNodeClusterTest {
         for (int i = 0; i < messages; i++) {
             String body = Payloads.zeckta("cluster-event-" + i, "MESSAGE_DELIVERED", "DELIVERED", "cluster-msg-" + i);
             for (RunningAdapter node : List.of(node1, node2, node1, node2)) {
-                posts.add(() -> node.post("/webhooks/zeckta", body).statusCode());
+                posts.add(() -> node.post(node.webhook("zeckta"), body).statusCode());
             }
         }
         try {
@@ -125,6 +125,6 @@ class TwoNodeClusterTest {
         }
         // A key learnt on one node is known on the other: the second node drops the retry itself.
         String again = Payloads.zeckta("cluster-event-0", "MESSAGE_DELIVERED", "DELIVERED", "cluster-msg-0");
-        assertThat(JSON.readTree(node2.post("/webhooks/zeckta", again).body()).get("result").asText()).isEqualTo("duplicate");
+        assertThat(JSON.readTree(node2.post(node2.webhook("zeckta"), again).body()).get("result").asText()).isEqualTo("duplicate");
     }
 }

@@ -39,13 +39,14 @@ class ArrayPayloadPipelineTest {
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.routes.dir", routes.toString());
         settings.put("dlr.mappings.dir", mappings.toString());
+        settings.put("dlr.providers.arraysms.auth", "none");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
-            JsonNode first = JSON.readTree(adapter.post("/webhooks/arraysms",
+            JsonNode first = JSON.readTree(adapter.post(adapter.webhook("arraysms"),
                     "[{\"id\": \"a1\", \"state\": \"sent\"}, {\"id\": \"a1\", \"state\": \"ok\"}]").body());
             assertThat(first.get("result").asText()).isEqualTo("stored");
             assertThat(first.get("receipts")).hasSize(2);
 
-            JsonNode second = JSON.readTree(adapter.post("/webhooks/arraysms",
+            JsonNode second = JSON.readTree(adapter.post(adapter.webhook("arraysms"),
                     "[{\"id\": \"a1\", \"state\": \"ok\"}, {\"id\": \"a2\", \"state\": \"sent\"}]").body());
             assertThat(second.get("receipts").get(0).get("duplicate").asBoolean()).isTrue();
             assertThat(second.get("receipts").get(1).get("duplicate").asBoolean()).isFalse();

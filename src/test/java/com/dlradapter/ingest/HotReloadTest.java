@@ -46,6 +46,7 @@ class HotReloadTest {
         settings.put("dlr.reload.interval", "200ms");
         settings.put("dlr.routes.dir", routes.toString());
         settings.put("dlr.mappings.dir", mappings.toString());
+        settings.put("dlr.providers.acme2.auth", "none");
         adapter = RunningAdapter.start(settings);
     }
 
@@ -70,7 +71,7 @@ class HotReloadTest {
     }
 
     private String result(String provider, String body) throws IOException {
-        return JSON.readTree(adapter.post("/webhooks/" + provider, body).body()).path("result").asText();
+        return JSON.readTree(adapter.post(adapter.webhook(provider), body).body()).path("result").asText();
     }
 
     @Test
@@ -98,22 +99,24 @@ class HotReloadTest {
                 .replace("provider: acme", "provider: acme2"));
         replace(routes.resolve("acme2.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme2"));
         String form = "application/x-www-form-urlencoded";
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(adapter.post("/webhooks/acme2", "MessageSid=A1&MessageStatus=sent", form).statusCode()).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var answer = adapter.post(adapter.webhook("acme2"), "MessageSid=A1&MessageStatus=sent", form);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        });
 
         replace(routes.resolve("acme2.yaml"), "- templatedRoute: {routeTemplateRef: no-such-template, routeId: webhook-acme2}\n");
         replace(routes.resolve("zeckta.yaml"), "- route: {id: webhook-zeckta, from: {uri: 'platform-http:/x', steps: [{noSuchStep: {}}]}}\n");
         AtomicInteger attempt = new AtomicInteger();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             String id = "reload-4-" + attempt.incrementAndGet();
-            assertThat(adapter.post("/webhooks/acme2", "MessageSid=" + id + "&MessageStatus=sent", form).statusCode())
+            assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=" + id + "&MessageStatus=sent", form).statusCode())
                     .isEqualTo(200);
-            assertThat(adapter.post("/webhooks/zeckta", Payloads.zeckta(id, "X", "SENT", id)).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta(id, "X", "SENT", id)).statusCode()).isEqualTo(200);
         });
 
         // A removed file takes its routes away.
         Files.delete(routes.resolve("acme2.yaml"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(adapter.post("/webhooks/acme2", "MessageSid=A3&MessageStatus=sent", form).statusCode()).isEqualTo(404));
+                assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=A3&MessageStatus=sent", form).statusCode()).isEqualTo(404));
     }
 }

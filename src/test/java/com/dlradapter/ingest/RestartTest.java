@@ -23,9 +23,9 @@ class RestartTest {
         String sent = WebhookPipelineTest.zeckta("restart-1", "MESSAGE_SENT", "SENT", "zeckta-restart");
         String delivered = WebhookPipelineTest.zeckta("restart-2", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-restart");
         try (RunningAdapter adapter = RunningAdapter.start(RunningAdapter.defaults(data))) {
-            assertThat(adapter.post("/webhooks/zeckta", sent).statusCode()).isEqualTo(200);
-            assertThat(adapter.post("/webhooks/zeckta", delivered).statusCode()).isEqualTo(200);
-            assertThat(adapter.post("/webhooks/zeckta", "{\"eventId\": \"x\", \"message\": {}}").statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), sent).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), delivered).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), "{\"eventId\": \"x\", \"message\": {}}").statusCode()).isEqualTo(200);
 
             adapter.restart();
 
@@ -36,7 +36,7 @@ class RestartTest {
             assertThat(deadLetters).hasSize(1);
 
             // The restarted member's key cache is empty: the database still knows the event.
-            JsonNode again = JSON.readTree(adapter.post("/webhooks/zeckta", delivered).body());
+            JsonNode again = JSON.readTree(adapter.post(adapter.webhook("zeckta"), delivered).body());
             assertThat(again.get("result").asText()).isEqualTo("duplicate");
             state = JSON.readTree(adapter.get("/api/messages/zeckta/zeckta-restart").body());
             assertThat(state.get("history")).hasSize(2);

@@ -87,9 +87,9 @@ class WebhookPipelineTest {
                  "reason": {"detailedStatus": "Delivered", "description": "Delivered to handset"},
                  "updatedDate": "2026-06-09T13:04:57Z"}, "price": 0.05, "direction": "Outbound"}""";
         assertThat(adapter.post("/webhooks/cecula?token=cecula-secret", cecula).statusCode()).isEqualTo(200);
-        assertThat(adapter.post("/webhooks/mplus", mplus).statusCode()).isEqualTo(200);
-        assertThat(adapter.post("/webhooks/routee", routee).statusCode()).isEqualTo(200);
-        HttpResponse<String> zeckta = adapter.post("/webhooks/zeckta", zeckta("doc-event-1", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-doc-1"));
+        assertThat(adapter.post(adapter.webhook("mplus"), mplus).statusCode()).isEqualTo(200);
+        assertThat(adapter.post(adapter.webhook("routee"), routee).statusCode()).isEqualTo(200);
+        HttpResponse<String> zeckta = adapter.post(adapter.webhook("zeckta"), zeckta("doc-event-1", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-doc-1"));
         assertThat(zeckta.statusCode()).isEqualTo(200);
         assertThat(zeckta.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/json"));
         assertThat(json(zeckta).get("result").asText()).isEqualTo("stored");
@@ -109,9 +109,9 @@ class WebhookPipelineTest {
     @Test
     void theSameEventPostedThreeTimesIsOneHistoryEntry() throws Exception {
         String body = zeckta("dup-event", "MESSAGE_SENT", "SENT", "zeckta-dup");
-        JsonNode first = json(adapter.post("/webhooks/zeckta", body));
-        JsonNode second = json(adapter.post("/webhooks/zeckta", body));
-        HttpResponse<String> third = adapter.post("/webhooks/zeckta", body);
+        JsonNode first = json(adapter.post(adapter.webhook("zeckta"), body));
+        JsonNode second = json(adapter.post(adapter.webhook("zeckta"), body));
+        HttpResponse<String> third = adapter.post(adapter.webhook("zeckta"), body);
         assertThat(third.statusCode()).isEqualTo(200);
         assertThat(first.get("result").asText()).isEqualTo("stored");
         assertThat(second.get("result").asText()).isEqualTo("duplicate");
@@ -127,7 +127,7 @@ class WebhookPipelineTest {
         try {
             List<Callable<Integer>> posts = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                posts.add(() -> adapter.post("/webhooks/zeckta", body).statusCode());
+                posts.add(() -> adapter.post(adapter.webhook("zeckta"), body).statusCode());
             }
             for (Future<Integer> status : pool.invokeAll(posts)) {
                 assertThat(status.get()).isEqualTo(200);
@@ -140,8 +140,8 @@ class WebhookPipelineTest {
 
     @Test
     void aLateLowerStatusIsKeptInHistoryButDoesNotChangeTheStatus() throws Exception {
-        adapter.post("/webhooks/zeckta", zeckta("ooo-2", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-ooo"));
-        adapter.post("/webhooks/zeckta", zeckta("ooo-1", "MESSAGE_SENT", "SENT", "zeckta-ooo"));
+        adapter.post(adapter.webhook("zeckta"), zeckta("ooo-2", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-ooo"));
+        adapter.post(adapter.webhook("zeckta"), zeckta("ooo-1", "MESSAGE_SENT", "SENT", "zeckta-ooo"));
         JsonNode state = message("zeckta", "zeckta-ooo");
         assertThat(state.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(state.get("final").asBoolean()).isTrue();
@@ -155,10 +155,10 @@ class WebhookPipelineTest {
         String part = """
                 {"messageId": "routee-multi", "smsId": "sms-%d", "part": %d, "parts": 2, "to": "+306900000000",
                  "status": {"name": "%s", "reason": null, "updatedDate": "2026-06-09T13:0%d:00Z"}}""";
-        adapter.post("/webhooks/routee", part.formatted(1, 1, "Delivered", 1));
+        adapter.post(adapter.webhook("routee"), part.formatted(1, 1, "Delivered", 1));
         JsonNode halfway = message("routee", "routee-multi");
         assertThat(halfway.get("final").asBoolean()).isFalse();
-        adapter.post("/webhooks/routee", part.formatted(2, 2, "Undelivered", 2));
+        adapter.post(adapter.webhook("routee"), part.formatted(2, 2, "Undelivered", 2));
         JsonNode done = message("routee", "routee-multi");
         assertThat(done.get("final").asBoolean()).isTrue();
         assertThat(done.get("status").asText()).isEqualTo("UNDELIVERED");
@@ -167,17 +167,17 @@ class WebhookPipelineTest {
 
     @Test
     void malformedJsonIsAnswered400WithAJsonError() throws Exception {
-        HttpResponse<String> response = adapter.post("/webhooks/zeckta", "{\"eventId\": ");
+        HttpResponse<String> response = adapter.post(adapter.webhook("zeckta"), "{\"eventId\": ");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).get("error").asText()).isEqualTo("malformed-payload");
         assertNoInternals(response);
-        assertThat(adapter.post("/webhooks/zeckta", "").statusCode()).isEqualTo(400);
-        assertThat(adapter.post("/webhooks/zeckta", "{\"a\":1,\"a\":2}").statusCode()).isEqualTo(400);
+        assertThat(adapter.post(adapter.webhook("zeckta"), "").statusCode()).isEqualTo(400);
+        assertThat(adapter.post(adapter.webhook("zeckta"), "{\"a\":1,\"a\":2}").statusCode()).isEqualTo(400);
     }
 
     @Test
     void anUnknownProviderIs404AndAWrongMethod405() {
-        assertThat(adapter.post("/webhooks/nosuchprovider", "{}").statusCode()).isEqualTo(404);
+        assertThat(adapter.post(adapter.webhook("nosuchprovider"), "{}").statusCode()).isEqualTo(404);
         HttpResponse<String> get = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta"))).GET());
         assertThat(get.statusCode()).isEqualTo(405);
         HttpResponse<String> put = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta")))
@@ -188,7 +188,7 @@ class WebhookPipelineTest {
     @Test
     void aBodyOverTheLimitIs413() {
         String big = "{\"padding\": \"" + "x".repeat(5000) + "\"}";
-        HttpResponse<String> response = adapter.post("/webhooks/zeckta", big);
+        HttpResponse<String> response = adapter.post(adapter.webhook("zeckta"), big);
         assertThat(response.statusCode()).isEqualTo(413);
         assertNoInternals(response);
     }
@@ -215,13 +215,13 @@ class WebhookPipelineTest {
     @Test
     void anUnmappablePayloadIsAnswered200AndKeptAsADeadLetter() throws Exception {
         String unknownStatus = zeckta("dl-event", "MESSAGE_WEIRD", "WEIRD", "zeckta-dl");
-        HttpResponse<String> response = adapter.post("/webhooks/zeckta", unknownStatus);
+        HttpResponse<String> response = adapter.post(adapter.webhook("zeckta"), unknownStatus);
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode answer = json(response);
         assertThat(answer.get("result").asText()).isEqualTo("dead-lettered");
         long id = answer.get("deadLetterId").asLong();
 
-        HttpResponse<String> noMessageId = adapter.post("/webhooks/mplus", "{\"delivered\": true}");
+        HttpResponse<String> noMessageId = adapter.post(adapter.webhook("mplus"), "{\"delivered\": true}");
         assertThat(noMessageId.statusCode()).isEqualTo(200);
         assertThat(json(noMessageId).get("result").asText()).isEqualTo("dead-lettered");
 
@@ -242,14 +242,14 @@ class WebhookPipelineTest {
     void aDeadLetterThatCannotBeStoredIsAnswered503() throws Exception {
         execute("ALTER TABLE dead_letter RENAME TO dead_letter_away");
         try {
-            HttpResponse<String> response = adapter.post("/webhooks/zeckta", zeckta("dl-fail", "X", "NOT_A_STATUS", "zeckta-dlf"));
+            HttpResponse<String> response = adapter.post(adapter.webhook("zeckta"), zeckta("dl-fail", "X", "NOT_A_STATUS", "zeckta-dlf"));
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
             assertNoInternals(response);
         } finally {
             execute("ALTER TABLE dead_letter_away RENAME TO dead_letter");
         }
-        assertThat(adapter.post("/webhooks/zeckta", zeckta("dl-fail", "X", "NOT_A_STATUS", "zeckta-dlf")).statusCode())
+        assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("dl-fail", "X", "NOT_A_STATUS", "zeckta-dlf")).statusCode())
                 .isEqualTo(200);
     }
 
@@ -258,7 +258,7 @@ class WebhookPipelineTest {
         String body = zeckta("outage-event", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-outage");
         execute("ALTER TABLE receipt_event RENAME TO receipt_event_away");
         try {
-            HttpResponse<String> response = adapter.post("/webhooks/zeckta", body);
+            HttpResponse<String> response = adapter.post(adapter.webhook("zeckta"), body);
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(json(response).get("error").asText()).isEqualTo("unavailable");
             assertNoInternals(response);
@@ -269,7 +269,7 @@ class WebhookPipelineTest {
         // and only then does its key enter the repository.
         IdempotentRepository keys = adapter.bean("receiptKeys", IdempotentRepository.class);
         assertThat(keys.contains("zeckta|message|zeckta-outage|DELIVERED")).isFalse();
-        JsonNode retry = json(adapter.post("/webhooks/zeckta", body));
+        JsonNode retry = json(adapter.post(adapter.webhook("zeckta"), body));
         assertThat(retry.get("result").asText()).isEqualTo("stored");
         assertThat(keys.contains("zeckta|message|zeckta-outage|DELIVERED")).isTrue();
         assertThat(message("zeckta", "zeckta-outage").get("history")).hasSize(1);
@@ -277,7 +277,7 @@ class WebhookPipelineTest {
 
     @Test
     void requestHeadersAreNotEchoedAndNoAnswerCarriesInternals() {
-        HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta")))
+        HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(adapter.webhook("zeckta"))))
                 .header("Content-Type", "application/json")
                 .header("X-Probe", "echo-me")
                 .header("CamelHttpResponseCode", "299")

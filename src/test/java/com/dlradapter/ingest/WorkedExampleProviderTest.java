@@ -41,7 +41,7 @@ class WorkedExampleProviderTest {
     @Test
     void formEncodedStatusCallbacksAreStored() throws Exception {
         for (String status : new String[] {"queued", "sent", "delivered"}) {
-            HttpResponse<String> response = adapter.post("/webhooks/acme",
+            HttpResponse<String> response = adapter.post(adapter.webhook("acme"),
                     "MessageSid=SMexample1&MessageStatus=" + status + "&To=%2B15558675310&From=%2B15017122661", FORM);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         }
@@ -56,7 +56,7 @@ class WorkedExampleProviderTest {
         String query = "msisdn=447700900000&to=AcmeInc&network-code=23410&messageId=0AEXAMPLE&price=0.0333"
                 + "&status=delivered&scts=2001011400&err-code=0&message-timestamp=2020-01-01+14%3A00%3A00";
         HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(
-                URI.create(adapter.url("/webhooks/acme?" + query + "&token=not-a-field"))).GET());
+                URI.create(adapter.url("/webhooks/acme?" + query + "&token=test-acme-token"))).GET());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode state = JSON.readTree(adapter.get("/api/messages/acme/0AEXAMPLE").body());
         assertThat(state.get("status").asText()).isEqualTo("DELIVERED");
@@ -64,15 +64,15 @@ class WorkedExampleProviderTest {
         assertThat(state.get("network").get("mccmnc").asText()).isEqualTo("23410");
 
         // The same receipt again is a duplicate, by GET as by POST.
-        HttpResponse<String> again = adapter.post("/webhooks/acme", query, FORM);
+        HttpResponse<String> again = adapter.post(adapter.webhook("acme"), query, FORM);
         assertThat(JSON.readTree(again.body()).get("result").asText()).isEqualTo("duplicate");
     }
 
     @Test
     void aFormatTheMappingDoesNotReadIs415() {
-        HttpResponse<String> json = adapter.post("/webhooks/acme", "{\"MessageSid\": \"x\"}");
+        HttpResponse<String> json = adapter.post(adapter.webhook("acme"), "{\"MessageSid\": \"x\"}");
         assertThat(json.statusCode()).isEqualTo(415);
-        HttpResponse<String> form = adapter.post("/webhooks/zeckta", "eventId=x", FORM);
+        HttpResponse<String> form = adapter.post(adapter.webhook("zeckta"), "eventId=x", FORM);
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta?eventId=x"))).GET())
                 .statusCode()).as("zeckta's route serves POST only").isEqualTo(405);

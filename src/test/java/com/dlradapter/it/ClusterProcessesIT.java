@@ -109,7 +109,7 @@ class ClusterProcessesIT {
             for (int i = 0; i < 50; i++) {
                 String body = Payloads.zeckta("both-" + i, "MESSAGE_DELIVERED", "DELIVERED", "both-msg-" + i);
                 for (AdapterProcess node : List.of(node1, node2, node2, node1)) {
-                    answers.add(pool.submit(() -> node.post("/webhooks/zeckta", body).statusCode()));
+                    answers.add(pool.submit(() -> node.post(node.webhook("zeckta"), body).statusCode()));
                 }
             }
             for (Future<Integer> answer : answers) {
@@ -154,7 +154,7 @@ class ClusterProcessesIT {
                     String event = "kill-" + w + "-" + i;
                     sent.incrementAndGet();
                     try {
-                        HttpResponse<String> answer = node.post("/webhooks/zeckta",
+                        HttpResponse<String> answer = node.post(node.webhook("zeckta"),
                                 Payloads.zeckta(event, "MESSAGE_DELIVERED", "DELIVERED", "kill-msg-" + w + "-" + i));
                         if (answer.statusCode() == 200) {
                             acknowledged.add("zeckta|message|kill-msg-" + w + "-" + i + "|DELIVERED");

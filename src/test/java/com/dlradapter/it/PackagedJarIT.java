@@ -27,6 +27,7 @@ class PackagedJarIT {
     void theJarRunsOnItsEmbeddedDefaultsConfiguredByEnvironment() throws Exception {
         Map<String, String> env = AdapterProcess.defaults(data);
         env.put("DLR_MAX_BODY_BYTES", "2000");
+        env.put("DLR_PROVIDERS_ZECKTA_TOKEN", "jar-token");
         try (AdapterProcess adapter = AdapterProcess.start(env, data.resolve("adapter.log"))) {
             // No dlr.api.token: one was generated, owner-only, and printed once.
             Path tokenFile = data.resolve("api-token");
@@ -35,10 +36,10 @@ class PackagedJarIT {
             String token = Files.readString(tokenFile).trim();
             assertThat(adapter.log()).contains(token);
 
-            HttpResponse<String> stored = adapter.post("/webhooks/zeckta",
+            HttpResponse<String> stored = adapter.post("/webhooks/zeckta?token=jar-token",
                     Payloads.zeckta("jar-1", "MESSAGE_DELIVERED", "DELIVERED", "jar-message"));
             assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
-            assertThat(adapter.post("/webhooks/zeckta", "{\"x\":\"" + "y".repeat(3000) + "\"}").statusCode())
+            assertThat(adapter.post("/webhooks/zeckta?token=jar-token", "{\"x\":\"" + "y".repeat(3000) + "\"}").statusCode())
                     .as("DLR_MAX_BODY_BYTES applies").isEqualTo(413);
             HttpResponse<String> state = adapter.get(adapter.url("/api/messages/zeckta/jar-message"), token);
             assertThat(state.statusCode()).isEqualTo(200);

@@ -198,7 +198,7 @@ class PollingTest {
 
     @Test
     void aWebhookAndAPollOfTheSameStatusAreOneStoredEvent() throws Exception {
-        assertThat(adapter.post("/webhooks/zeckta", Payloads.zeckta("evt-wp", "MESSAGE_SENT", "SENT", "poll-both"))
+        assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta("evt-wp", "MESSAGE_SENT", "SENT", "poll-both"))
                 .statusCode()).isEqualTo(200);
         String url = "/zeckta/v1/messaging/sms/messages/poll-both";
         api.stubFor(get(urlEqualTo(url)).inScenario("both").whenScenarioStateIs(Scenario.STARTED)

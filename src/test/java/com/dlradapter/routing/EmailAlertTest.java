@@ -136,7 +136,7 @@ class EmailAlertTest {
     }
 
     static void post(RunningAdapter adapter, String eventId, String status, String messageId) {
-        assertThat(adapter.post("/webhooks/zeckta", OutboundWebhookTest.zeckta(eventId, status, messageId)).statusCode())
+        assertThat(adapter.post(adapter.webhook("zeckta"), OutboundWebhookTest.zeckta(eventId, status, messageId)).statusCode())
                 .isEqualTo(200);
     }
 

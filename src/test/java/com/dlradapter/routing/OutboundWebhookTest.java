@@ -70,8 +70,8 @@ class OutboundWebhookTest {
     void everyDeliveryIsSignedAndFiltersKeepStatusesAndProvidersOut() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET);
              RunningAdapter adapter = RunningAdapter.start(settings(receiver))) {
-            assertThat(adapter.post("/webhooks/zeckta", zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
-            assertThat(adapter.post("/webhooks/zeckta", zeckta("ev-f1", "FAILED", "m-2")).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-f1", "FAILED", "m-2")).statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/erp").size() == 2
                     && receiver.received("/delivered-only").size() == 1);
@@ -104,12 +104,12 @@ class OutboundWebhookTest {
                     .until(() -> receiver.received("/legacy-xml").isEmpty() && receiver.received("/delivered-only").size() == 1);
 
             // a duplicate receipt is not routed again
-            assertThat(adapter.post("/webhooks/zeckta", zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
             String cecula = """
                     {"reference": "c-xml-1", "mobile": "2348181234567", "sender": "Cecula", "status": "DELIVRD",
                      "broadcastTime": "2024-10-08 07:41 AM", "pages": 1, "costPerPage": "1.50", "creditsDeducted": "1.50",
                      "mccmnc": "060", "done": true, "doneDate": "2024-10-08 07:42 AM"}""";
-            assertThat(adapter.post("/webhooks/cecula", cecula).statusCode()).isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("cecula"), cecula).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received("/legacy-xml").size() == 1);
             WebhookReceiver.Received xml = receiver.received("/legacy-xml").get(0);
             assertThat(xml.signatureValid()).isTrue();
@@ -128,7 +128,7 @@ class OutboundWebhookTest {
         settings.put("dlr.outbound.targets", "erp");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             for (int i = 1; i <= 5; i++) {
-                assertThat(adapter.post("/webhooks/zeckta", zeckta("down-" + i, i % 2 == 0 ? "FAILED" : "DELIVERED", "down-m" + i))
+                assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("down-" + i, i % 2 == 0 ? "FAILED" : "DELIVERED", "down-m" + i))
                         .statusCode()).isEqualTo(200);
             }
             // the receiver is down: every delivery fails at least twice and waits for its retry
@@ -160,7 +160,7 @@ class OutboundWebhookTest {
             settings.put("dlr.outbound.gone.secret", SECRET);
             receiver.answer(500);
             try (RunningAdapter adapter = RunningAdapter.start(settings)) {
-                assertThat(adapter.post("/webhooks/zeckta", zeckta("manual-1", "DELIVERED", "manual-m1")).statusCode()).isEqualTo(200);
+                assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("manual-1", "DELIVERED", "manual-m1")).statusCode()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "failed").size() == 2);
                 assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries?status=failed"))).GET())
                         .statusCode()).isEqualTo(401);
@@ -190,9 +190,9 @@ class OutboundWebhookTest {
             settings.put("dlr.outbound.targets", "erp");
             receiver.answer(410);
             try (RunningAdapter adapter = RunningAdapter.start(settings)) {
-                adapter.post("/webhooks/zeckta", zeckta("gone-1", "DELIVERED", "gone-m1"));
+                adapter.post(adapter.webhook("zeckta"), zeckta("gone-1", "DELIVERED", "gone-m1"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "failed").size() == 1);
-                adapter.post("/webhooks/zeckta", zeckta("gone-2", "DELIVERED", "gone-m2"));
+                adapter.post(adapter.webhook("zeckta"), zeckta("gone-2", "DELIVERED", "gone-m2"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "failed").size() == 2);
                 // the second one was never sent: the target is disabled
                 assertThat(receiver.received()).hasSize(1);
@@ -211,7 +211,7 @@ class OutboundWebhookTest {
             receiver.delay(Duration.ofSeconds(3));
             try (RunningAdapter adapter = RunningAdapter.start(settings)) {
                 long started = System.nanoTime();
-                assertThat(adapter.post("/webhooks/zeckta", zeckta("slow-1", "DELIVERED", "slow-m1")).statusCode()).isEqualTo(200);
+                assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("slow-1", "DELIVERED", "slow-m1")).statusCode()).isEqualTo(200);
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
                 await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
                         .anyMatch(d -> d.get("attempts").asInt() >= 1
@@ -228,7 +228,7 @@ class OutboundWebhookTest {
             Map<String, String> settings = settings(receiver);
             settings.put("dlr.outbound.targets", "erp");
             try (RunningAdapter adapter = RunningAdapter.start(settings)) {
-                HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/webhooks/zeckta")))
+                HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(adapter.webhook("zeckta"))))
                         .header("Content-Type", "application/json")
                         .header("CamelHttpUri", receiver.url("/evil"))
                         .header("CamelHttpPath", "/evil")

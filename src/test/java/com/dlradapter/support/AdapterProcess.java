@@ -41,6 +41,12 @@ public final class AdapterProcess implements AutoCloseable {
         env.put("DLR_CLUSTER_NAME", "dlr-it-" + System.nanoTime());
         env.put("DLR_DATA_DIR", dataDirectory.toString());
         env.put("DLR_DB_URL", "jdbc:h2:file:" + dataDirectory.resolve("dlr") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        // Webhooks need their token (secure by default): test-<provider>-token; no rate limits.
+        for (String provider : RunningAdapter.PROVIDERS) {
+            env.put("DLR_PROVIDERS_" + provider.toUpperCase().replace('-', '_') + "_TOKEN", "test-" + provider + "-token");
+        }
+        env.put("DLR_RATE_LIMIT_CLIENT_PER_SECOND", "0");
+        env.put("DLR_RATE_LIMIT_PROVIDER_PER_SECOND", "0");
         return env;
     }
 
@@ -104,6 +110,12 @@ public final class AdapterProcess implements AutoCloseable {
 
     public String env(String name) {
         return environment.get(name);
+    }
+
+    /** The webhook path of {@code provider} with its token as {@code ?token=}. */
+    public String webhook(String provider) {
+        String token = environment.get("DLR_PROVIDERS_" + provider.toUpperCase().replace('-', '_') + "_TOKEN");
+        return "/webhooks/" + provider + (token == null ? "" : "?token=" + token);
     }
 
     public String url(String path) {

@@ -46,6 +46,27 @@ public final class RunningAdapter implements AutoCloseable {
         settings.put("dlr.api.token", "test-api-token");
         // Quartz keeps schedulers in a JVM-wide registry by the context's name: one name per adapter.
         settings.put("camel.main.name", "dlr-adapter-test-" + System.nanoTime());
+        // Every provider's webhook needs its token (secure by default): test-<provider>-token.
+        for (String provider : PROVIDERS) {
+            settings.put("dlr.providers." + provider + ".token", "test-" + provider + "-token");
+        }
+        // Rate limits off unless a test is about them: the suite drives load from one address.
+        settings.put("dlr.rate-limit.client.per-second", "0");
+        settings.put("dlr.rate-limit.provider.per-second", "0");
+        return settings;
+    }
+
+    /** The provider ids of the mappings in mappings/. */
+    public static final java.util.Set<String> PROVIDERS =
+            new com.dlradapter.mapping.MappingLoader().loadDirectory(Path.of("mappings")).keySet();
+
+    /** The webhook path of {@code provider} with its configured token as {@code ?token=}. */
+    public String webhook(String provider) {
+        String token = settings.get("dlr.providers." + provider + ".token");
+        return "/webhooks/" + provider + (token == null ? "" : "?token=" + token);
+    }
+
+    public Map<String, String> settings() {
         return settings;
     }
 

@@ -1,0 +1,55 @@
+package com.dlradapter.security;
+
+import java.util.List;
+
+/**
+ * The address a request comes from. By default the TCP peer, and X-Forwarded-For is ignored (any
+ * client can write it). Behind a load balancer, list the balancer's networks in
+ * {@code dlr.http.trusted-proxies}: when the peer is one of them, the client is the right-most
+ * X-Forwarded-For entry that is not itself a trusted proxy.
+ */
+public final class ClientAddress {
+
+    private final List<Cidr> trustedProxies;
+
+    public ClientAddress(List<Cidr> trustedProxies) {
+        this.trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    public String resolve(String peer, String forwardedFor) {
+        String address = host(peer);
+        if (trustedProxies.isEmpty() || address == null || forwardedFor == null
+                || !Cidr.anyContains(trustedProxies, address)) {
+            return address;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (Cidr.literal(hop) == null) {
+                return address;   // garbage in the header: trust only what we saw ourselves
+            }
+            if (!Cidr.anyContains(trustedProxies, hop)) {
+                return hop;
+            }
+            address = hop;
+        }
+        return address;
+    }
+
+    /** The host of "host:port", "[v6]:port" or a bare address. */
+    static String host(String peer) {
+        if (peer == null || peer.isBlank()) {
+            return null;
+        }
+        String value = peer.trim();
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            return end < 0 ? value : value.substring(1, end);
+        }
+        int colon = value.indexOf(':');
+        if (colon >= 0 && value.indexOf(':', colon + 1) < 0) {
+            return value.substring(0, colon);   // IPv4 with a port
+        }
+        return value;
+    }
+}

@@ -1,0 +1,253 @@
+package com.dlradapter.security;
+
+import com.dlradapter.support.RunningAdapter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Who may call what, over real HTTP: every webhook and every /api route without, with a wrong and
+ * with the right credential; auth: none; IP allow-lists; HMAC signatures (a synthetic signing
+ * provider); rate limits; and the management surface, which is not on the public port.
+ */
+class WebhookSecurityTest {
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path extra;
+    static RunningAdapter adapter;
+    static final Signature SIGNED = new Signature("X-Signature", "HmacSHA256", "hex", "sha256=", "signing-secret");
+
+    @BeforeAll
+    static void start() throws Exception {
+        // A synthetic provider "signed" (a copy of Zeckta's mapping) whose callbacks carry an HMAC,
+        // and "walled" that only 10.0.0.0/8 may call, and "open" with auth none.
+        Path mappings = Files.createDirectories(extra.resolve("mappings"));
+        Path routes = Files.createDirectories(extra.resolve("routes"));
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, mappings.resolve(file.getFileName()));
+            }
+        }
+        String zeckta = Files.readString(Path.of("mappings/zeckta.yaml"));
+        for (String id : List.of("signed", "walled", "open")) {
+            Files.writeString(mappings.resolve(id + ".yaml"), zeckta.replace("provider: zeckta", "provider: " + id));
+            Files.writeString(routes.resolve(id + ".yaml"), """
+                    - templatedRoute:
+                        routeTemplateRef: provider-webhook
+                        routeId: webhook-%s
+                        parameters:
+                          - name: provider
+                            value: %s
+                    """.formatted(id, id));
+        }
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.mappings.dir", mappings.toString());
+        settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:" + routes.toAbsolutePath() + "/*.yaml");
+        settings.put("dlr.providers.signed.token", "signed-token");
+        settings.put("dlr.providers.signed.signature.header", "X-Signature");
+        settings.put("dlr.providers.signed.signature.prefix", "sha256=");
+        Path secretFile = extra.resolve("signing-secret");
+        Files.writeString(secretFile, "signing-secret\n");
+        settings.put("dlr.providers.signed.signature.secret-file", secretFile.toString());
+        settings.put("dlr.providers.walled.token", "walled-token");
+        settings.put("dlr.providers.walled.allow-from", "10.0.0.0/8, 2001:db8::/32");
+        settings.put("dlr.providers.open.auth", "none");
+        // zeckta: no token configured, so one is generated into the data directory
+        settings.remove("dlr.providers.zeckta.token");
+        settings.put("dlr.rate-limit.provider.per-second", "0");
+        settings.put("dlr.http.request-timeout", "1s");
+        adapter = RunningAdapter.start(settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        adapter.close();
+    }
+
+    static String receipt(String event) {
+        return """
+                {"eventId": "%s", "eventType": "MESSAGE_SENT", "timestamp": "2026-06-09T13:04:57Z",
+                 "message": {"uuid": "sec-%s", "src": "ZECKTA", "dest": "+233202007745", "status": "SENT"}}
+                """.formatted(event, event);
+    }
+
+    static String body(String provider, String event) {
+        return provider.equals("cecula")
+                ? "{\"reference\": \"sec-" + event + "\", \"mobile\": \"2348181234567\", \"status\": \"SENT\", \"broadcastTime\": \"2024-10-08 07:41 AM\"}"
+                : provider.equals("mplus")
+                ? "{\"messageId\": \"sec-" + event + "\", \"status\": \"SENT\"}"
+                : provider.equals("routee")
+                ? "{\"messageId\": \"sec-" + event + "\", \"status\": \"Sent\"}"
+                : provider.equals("acme")
+                ? "MessageSid=sec-" + event + "&MessageStatus=sent"
+                : receipt(event);
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path)))
+                .header("Content-Type", body.startsWith("{") ? "application/json" : "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return adapter.send(request);
+    }
+
+    static String basic(String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(("provider:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyWebhookRefusesAMissingOrWrongTokenAndAcceptsTheRightOneInQueryPathOrBasicAuth() {
+        int n = 0;
+        for (String provider : RunningAdapter.PROVIDERS) {
+            String token = provider.equals("zeckta") ? generatedToken("zeckta") : "test-" + provider + "-token";
+            String body = body(provider, "auth-" + provider);
+            for (HttpResponse<String> refused : List.of(
+                    post("/webhooks/" + provider, body),
+                    post("/webhooks/" + provider + "?token=wrong", body),
+                    post("/webhooks/" + provider + "/wrong", body),
+                    post("/webhooks/" + provider, body, "Authorization", basic("wrong")),
+                    post("/webhooks/" + provider, body, "Authorization", "Bearer " + token))) {
+                assertThat(refused.statusCode()).as(provider + ": " + refused.body()).isEqualTo(401);
+                assertThat(refused.body()).doesNotContain(token).contains("unauthorized");
+                assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"dlr-adapter\"");
+            }
+            for (HttpResponse<String> accepted : List.of(
+                    post("/webhooks/" + provider + "?token=" + token, body),
+                    post("/webhooks/" + provider + "/" + token, body),
+                    post("/webhooks/" + provider, body, "Authorization", basic(token)))) {
+                assertThat(accepted.statusCode()).as(provider + ": " + accepted.body()).isEqualTo(200);
+                assertThat(accepted.body()).doesNotContain(token);
+            }
+            n++;
+        }
+        assertThat(n).isEqualTo(RunningAdapter.PROVIDERS.size());
+        assertThat(post("/webhooks/zeckta/" + generatedToken("zeckta") + "/deeper", receipt("deep")).statusCode()).isEqualTo(404);
+    }
+
+    String generatedToken(String provider) {
+        Path file = data.resolve("provider-tokens").resolve(provider);
+        assertThat(file).exists();
+        try {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void authNoneOpensOnlyThatProvider() {
+        assertThat(post("/webhooks/open", receipt("open-1")).statusCode()).isEqualTo(200);
+        assertThat(post("/webhooks/signed", receipt("open-2")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anIpAllowListRefusesOtherAddressesEvenWithTheToken() {
+        HttpResponse<String> outside = post("/webhooks/walled?token=walled-token", receipt("wall-1"));
+        assertThat(outside.statusCode()).as(outside.body()).isEqualTo(403);
+        // X-Forwarded-For is ignored without trusted proxies
+        assertThat(post("/webhooks/walled?token=walled-token", receipt("wall-2"), "X-Forwarded-For", "10.1.2.3").statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aSigningProviderNeedsTheRightHmacOfTheRawBody() {
+        String body = receipt("signed-1");
+        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(post("/webhooks/signed?token=signed-token", body).statusCode()).isEqualTo(401);
+        assertThat(post("/webhooks/signed?token=signed-token", body, "X-Signature", "sha256=00ff").statusCode()).isEqualTo(401);
+        assertThat(post("/webhooks/signed?token=signed-token", body + " ", "X-Signature", good).statusCode())
+                .as("the signature covers the exact body").isEqualTo(401);
+        assertThat(post("/webhooks/signed", body, "X-Signature", good).statusCode()).as("and the token is still needed").isEqualTo(401);
+        HttpResponse<String> ok = post("/webhooks/signed?token=signed-token", body, "X-Signature", good);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    }
+
+    @Test
+    void everyApiRouteNeedsTheBearerToken() {
+        List<String> paths = List.of("/api/messages/zeckta/sec-x", "/api/dead-letters");
+        for (String path : paths) {
+            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path))).GET()).statusCode()).isEqualTo(401);
+            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path)))
+                    .header("Authorization", "Bearer wrong").GET()).statusCode()).isEqualTo(401);
+            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path)))
+                    .header("Authorization", basic("test-api-token")).GET()).statusCode()).isEqualTo(401);
+            assertThat(adapter.get(path).statusCode()).isIn(200, 404);
+        }
+    }
+
+    @Test
+    void aClientThatTricklesItsBodyIsCutOff() throws Exception {
+        URI uri = URI.create(adapter.url("/webhooks/open"));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", uri.getPort())) {
+            socket.setSoTimeout(15_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /webhooks/open HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"eventId\":").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            var in = socket.getInputStream();
+            int read;
+            while ((read = in.read()) >= 0) {
+                // drain whatever comes; the server must end the connection
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(read).isEqualTo(-1);
+            assertThat(seconds).as("closed after dlr.http.request-timeout (1s)").isLessThan(10);
+        }
+        // the server still serves others
+        assertThat(post("/webhooks/open", receipt("after-slow")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void managementServicesAreNotOnThePublicPort() {
+        for (String path : List.of("/observe/health", "/observe/metrics", "/observe/jolokia", "/observe/info",
+                "/q/dev", "/q/health", "/observe/upload", "/observe/send", "/q/jolokia")) {
+            for (String method : List.of("GET", "POST")) {
+                HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path)))
+                        .method(method, HttpRequest.BodyPublishers.ofString("{}")));
+                assertThat(answer.statusCode()).as(method + " " + path).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void perClientRateLimitAnswers429WithRetryAfter() throws Exception {
+        Path other = Files.createDirectories(extra.resolve("rate"));
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(other));
+        settings.put("dlr.rate-limit.client.per-second", "1");
+        settings.put("dlr.rate-limit.client.burst", "3");
+        try (RunningAdapter limited = RunningAdapter.start(settings)) {
+            List<Integer> codes = new ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 6; i++) {
+                last = limited.post(limited.webhook("zeckta"), receipt("rate-" + i));
+                codes.add(last.statusCode());
+            }
+            assertThat(codes.subList(0, 3)).containsOnly(200);
+            assertThat(codes).contains(429);
+            assertThat(last.statusCode()).isEqualTo(429);
+            assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+            assertThat(last.body()).contains("too-many-requests");
+        }
+    }
+}
