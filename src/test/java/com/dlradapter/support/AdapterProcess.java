@@ -99,6 +99,11 @@ public final class AdapterProcess implements AutoCloseable {
         }
     }
 
+    /** The operating system's process id of the adapter JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
