@@ -147,6 +147,11 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.addService(leaderLease, true, true);
 
         var registry = context.getRegistry();
+        // platform-http-vertx runs each request on a Vert.x worker thread (blocking JDBC stays off
+        // the event loop); their number bounds the requests in the pipeline at once, and so the
+        // size of a group commit.
+        registry.bind("vertxOptions", new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(settings.integer("dlr.http.worker-threads", 20)));
         registry.bind("leaderLease", leaderLease);
         registry.bind("leaderOnly", new LeaderRoutePolicy(leaderLease));
         // Health checks bound in the registry are served by the management server's /observe/health.
@@ -173,7 +178,12 @@ public class AdapterConfiguration implements CamelConfiguration {
         com.dlradapter.observe.AdapterMetrics metrics = new com.dlradapter.observe.AdapterMetrics(meterRegistry);
         registry.bind("adapterMetrics", metrics);
         context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics));
-        registry.bind("receiptIngest", new ReceiptIngest(engine, receiptStore, deadLetters, database::flush, metrics));
+        // Concurrent requests share one transaction and one flush (group commit); each is still
+        // answered only after its receipt is committed and durable.
+        com.dlradapter.store.GroupCommit groupCommit = new com.dlradapter.store.GroupCommit(receiptStore, database::flush,
+                settings.integer("dlr.db.group-commit.max-batch", 64), settings.integer("dlr.db.group-commit.threads", 2));
+        context.addService(groupCommit, true, true);
+        registry.bind("receiptIngest", new ReceiptIngest(engine, groupCommit, deadLetters, database::flush, metrics));
         registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
                 database.dataSource(), engine, receiptStore, database::flush, metrics));
         registry.bind("errorAnswers", new ErrorAnswers());

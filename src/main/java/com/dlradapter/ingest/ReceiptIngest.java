@@ -6,7 +6,8 @@ import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.PhoneNumbers;
 import com.dlradapter.store.DeadLetterStore;
-import com.dlradapter.store.ReceiptStore;
+import com.dlradapter.store.GroupCommit;
+import com.dlradapter.store.ReceiptWriter;
 import com.dlradapter.store.StoreOutcome;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ public class ReceiptIngest {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptIngest.class);
 
     private final MappingEngine engine;
-    private final ReceiptStore store;
+    private final ReceiptWriter store;
     private final DeadLetterStore deadLetters;
     private final Durability durability;
     private final com.dlradapter.observe.AdapterMetrics metrics;
@@ -38,11 +39,11 @@ public class ReceiptIngest {
         void flush() throws SQLException;
     }
 
-    public ReceiptIngest(MappingEngine engine, ReceiptStore store, DeadLetterStore deadLetters) {
-        this(engine, store, deadLetters, () -> { }, null);
-    }
-
-    public ReceiptIngest(MappingEngine engine, ReceiptStore store, DeadLetterStore deadLetters, Durability durability,
+    /**
+     * @param store       returns once a receipt is committed and durable (see {@link GroupCommit})
+     * @param durability  makes a dead letter durable before it is acknowledged
+     */
+    public ReceiptIngest(MappingEngine engine, ReceiptWriter store, DeadLetterStore deadLetters, Durability durability,
                          com.dlradapter.observe.AdapterMetrics metrics) {
         this.engine = engine;
         this.store = store;
@@ -74,10 +75,15 @@ public class ReceiptIngest {
         if (metrics != null) {
             metrics.stored(outcome, source(exchange));
         }
+        if (!LOG.isDebugEnabled()) {
+            return outcome;
+        }
         if (outcome.duplicate()) {
             LOG.debug("Duplicate {} receipt {} settled by the database", receipt.provider(), receipt.id());
         } else {
-            LOG.info("Stored {} receipt {}: message {} to {} is {} ({}){}", receipt.provider(), receipt.id(),
+            // DEBUG: at thousands of receipts a second a line each costs more than it tells; the
+            // metrics count them and the query API shows each one
+            LOG.debug("Stored {} receipt {}: message {} to {} is {} ({}){}", receipt.provider(), receipt.id(),
                     receipt.messageId(), PhoneNumbers.mask(receipt.recipient()), receipt.status(),
                     receipt.providerStatus(), outcome.statusChanged() ? "" : ", current status unchanged");
         }
@@ -103,9 +109,11 @@ public class ReceiptIngest {
         json(exchange, answer);
     }
 
-    /** The 200 answer once every receipt of the request is committed (or known to be). */
-    public void answer(List<StoreOutcome> outcomes, Exchange exchange) throws SQLException {
-        durability.flush();
+    /**
+     * The 200 answer once every receipt of the request is committed and durable: the writer
+     * returns only then, and a key the idempotent repository knows was added after that.
+     */
+    public void answer(List<StoreOutcome> outcomes, Exchange exchange) {
         List<Map<String, Object>> receipts = new ArrayList<>();
         int duplicates = 0;
         for (StoreOutcome outcome : outcomes) {

@@ -33,6 +33,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class PollSchedule implements ReceiptCommitHook {
 
+    private static final String SCHEDULE = """
+            INSERT INTO poll_schedule (provider, message_id, batch_id, state, tracked_since, next_poll_at, attempts)
+            VALUES (?, ?, ?, 'active', ?, ?, 0)
+            ON CONFLICT DO NOTHING""";
+    private static final String DONE = """
+            UPDATE poll_schedule SET state = 'done', last_outcome = 'final'
+            WHERE provider = ? AND message_id = ? AND state <> 'done'""";
+
     private static final Logger LOG = LoggerFactory.getLogger(PollSchedule.class);
 
     /** What a poll call came to, for the schedule. */
@@ -112,9 +120,7 @@ public class PollSchedule implements ReceiptCommitHook {
     public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
         var receipt = outcome.receipt();
         if (receipt.final_()) {
-            try (PreparedStatement done = connection.prepareStatement("""
-                    UPDATE poll_schedule SET state = 'done', last_outcome = 'final'
-                    WHERE provider = ? AND message_id = ? AND state <> 'done'""")) {
+            try (PreparedStatement done = connection.prepareStatement(DONE)) {
                 done.setString(1, receipt.provider());
                 done.setString(2, receipt.messageId());
                 done.executeUpdate();
@@ -124,17 +130,53 @@ public class PollSchedule implements ReceiptCommitHook {
         }
     }
 
+    /**
+     * A group commit's receipts as two JDBC batches: schedule the non-final messages, then close
+     * the final ones (once final, every later receipt of a message is final too, so doing the
+     * inserts first ends as doing them one by one in order).
+     */
+    @Override
+    public void beforeCommit(Connection connection, List<StoreOutcome> outcomes) throws SQLException {
+        Instant now = Instant.now();
+        try (PreparedStatement insert = connection.prepareStatement(SCHEDULE);
+             PreparedStatement done = connection.prepareStatement(DONE)) {
+            int inserts = 0;
+            int dones = 0;
+            for (StoreOutcome outcome : outcomes) {
+                var receipt = outcome.receipt();
+                if (receipt.final_()) {
+                    done.setString(1, receipt.provider());
+                    done.setString(2, receipt.messageId());
+                    done.addBatch();
+                    dones++;
+                } else {
+                    bindSchedule(insert, receipt.provider(), receipt.messageId(), receipt.batchId(), now, now);
+                    insert.addBatch();
+                    inserts++;
+                }
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (dones > 0) {
+                done.executeBatch();
+            }
+        }
+    }
+
+    private void bindSchedule(PreparedStatement insert, String provider, String messageId, String batchId,
+                              Instant trackedSince, Instant now) throws SQLException {
+        insert.setString(1, provider);
+        insert.setString(2, messageId);
+        insert.setString(3, batchId);
+        insert.setObject(4, utc(trackedSince));
+        insert.setObject(5, utc(now.plus(backoff.get(0))));
+    }
+
     private boolean schedule(Connection connection, String provider, String messageId, String batchId,
                              Instant trackedSince, Instant now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO poll_schedule (provider, message_id, batch_id, state, tracked_since, next_poll_at, attempts)
-                VALUES (?, ?, ?, 'active', ?, ?, 0)
-                ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, provider);
-            insert.setString(2, messageId);
-            insert.setString(3, batchId);
-            insert.setObject(4, utc(trackedSince));
-            insert.setObject(5, utc(now.plus(backoff.get(0))));
+        try (PreparedStatement insert = connection.prepareStatement(SCHEDULE)) {
+            bindSchedule(insert, provider, messageId, batchId, trackedSince, now);
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {

@@ -33,6 +33,8 @@ import static com.dlradapter.routing.Deliveries.utc;
  */
 public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
 
+    private static final String INSERT = "INSERT INTO routing_outbox (event, source_id, payload, created_at) VALUES (?, ?, ?, ?)";
+
     private static final Logger LOG = LoggerFactory.getLogger(RoutingOutbox.class);
     /** Exchange property: the {@link RouteDecision}s the routing route took for the event in the body. */
     public static final String DECISIONS = "dlrRouteDecisions";
@@ -58,6 +60,22 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
         insert(connection, RoutedEvent.RECEIPT, receipt.id(), CanonicalJson.write(receipt));
     }
 
+    /** A group commit's receipts: their outbox rows as one JDBC batch. */
+    @Override
+    public void beforeCommit(Connection connection, List<StoreOutcome> outcomes) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            Object createdAt = utc(Instant.now());
+            for (StoreOutcome outcome : outcomes) {
+                insert.setString(1, RoutedEvent.RECEIPT);
+                insert.setString(2, outcome.receipt().id());
+                insert.setString(3, CanonicalJson.write(outcome.receipt()));
+                insert.setObject(4, createdAt);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     @Override
     public void beforeCommit(Connection connection, MessageOverdue overdue) throws SQLException {
         insert(connection, RoutedEvent.OVERDUE, "overdue|" + overdue.provider() + "|" + overdue.messageId(),
@@ -65,8 +83,7 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
     }
 
     private static void insert(Connection connection, String event, String sourceId, String payload) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO routing_outbox (event, source_id, payload, created_at) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setString(1, event);
             insert.setString(2, sourceId);
             insert.setString(3, payload);

@@ -29,6 +29,27 @@ public class ReceiptStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptStore.class);
     private static final int ATTEMPTS = 3;
 
+    static final String INSERT_MESSAGE = """
+            INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final, parts,
+                                        first_seen_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, FALSE, ?, ?, ?)
+            ON CONFLICT DO NOTHING""";
+    static final String INSERT_EVENT = """
+            INSERT INTO receipt_event (id, idempotency_key, provider, message_id, event_id, part, status,
+                provider_status, source, occurred_at, received_at, canonical, raw_payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    static final String UPDATE_MESSAGE = """
+            UPDATE message_status SET
+                batch_id = COALESCE(batch_id, ?),
+                recipient = COALESCE(recipient, ?),
+                parts = COALESCE(?, parts),
+                status = ?,
+                is_final = ?,
+                provider_status = CASE WHEN ? THEN ? ELSE provider_status END,
+                current_event_id = CASE WHEN ? THEN ? ELSE current_event_id END,
+                updated_at = ?
+            WHERE provider = ? AND message_id = ?""";
+
     private final DataSource dataSource;
     private final List<ReceiptCommitHook> hooks;
 
@@ -39,6 +60,33 @@ public class ReceiptStore {
     public ReceiptStore(DataSource dataSource, List<ReceiptCommitHook> hooks) {
         this.dataSource = dataSource;
         this.hooks = List.copyOf(hooks);
+    }
+
+    /** A receipt and the payload it came in. */
+    public record Item(DeliveryReceipt receipt, String rawPayload) {
+    }
+
+    /**
+     * Stores several receipts in one transaction (group commit), with a fixed number of statements
+     * whatever the batch's size (see {@link ReceiptBatch}); the result is the same as storing them
+     * one after the other in the order given. Outcomes come in the order of {@code items}. Any
+     * failure rolls the whole batch back and is thrown: the caller then stores each on its own.
+     */
+    public List<StoreOutcome> storeAll(List<Item> items) throws SQLException {
+        if (items.size() == 1) {
+            return List.of(store(items.get(0).receipt(), items.get(0).rawPayload()));
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<StoreOutcome> outcomes = new ReceiptBatch(items, Instant.now()).store(connection, hooks);
+                connection.commit();
+                return outcomes;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        }
     }
 
     public StoreOutcome store(DeliveryReceipt receipt, String rawPayload) throws SQLException {
@@ -102,19 +150,8 @@ public class ReceiptStore {
         if (row != null) {
             return row;
         }
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final, parts,
-                                            first_seen_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, FALSE, ?, ?, ?)
-                ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, receipt.provider());
-            insert.setString(2, receipt.messageId());
-            insert.setString(3, receipt.batchId());
-            insert.setString(4, receipt.recipient());
-            insert.setString(5, CanonicalStatus.UNKNOWN.name());
-            setInteger(insert, 6, receipt.parts());
-            insert.setObject(7, utc(now));
-            insert.setObject(8, utc(now));
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_MESSAGE)) {
+            bindNewMessage(insert, receipt, now);
             insert.executeUpdate();
         }
         row = selectForUpdate(connection, receipt);
@@ -186,57 +223,65 @@ public class ReceiptStore {
     }
 
     private static void insertEvent(Connection connection, DeliveryReceipt receipt, String rawPayload) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO receipt_event (id, idempotency_key, provider, message_id, event_id, part, status,
-                    provider_status, source, occurred_at, received_at, canonical, raw_payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, receipt.id());
-            insert.setString(2, receipt.idempotencyKey());
-            insert.setString(3, receipt.provider());
-            insert.setString(4, receipt.messageId());
-            insert.setString(5, receipt.eventId());
-            setInteger(insert, 6, receipt.part());
-            insert.setString(7, receipt.status().name());
-            insert.setString(8, receipt.providerStatus());
-            insert.setString(9, receipt.source().wireName());
-            insert.setObject(10, receipt.occurredAt() == null ? null : utc(receipt.occurredAt()));
-            insert.setObject(11, utc(receipt.receivedAt()));
-            insert.setString(12, CanonicalJson.write(receipt));
-            insert.setString(13, rawPayload);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+            bindEvent(insert, receipt, rawPayload);
             insert.executeUpdate();
         }
     }
 
+    /** A message's row before its first event is applied: status UNKNOWN, not final. */
+    static void bindNewMessage(PreparedStatement insert, DeliveryReceipt receipt, Instant now) throws SQLException {
+        insert.setString(1, receipt.provider());
+        insert.setString(2, receipt.messageId());
+        insert.setString(3, receipt.batchId());
+        insert.setString(4, receipt.recipient());
+        insert.setString(5, CanonicalStatus.UNKNOWN.name());
+        setInteger(insert, 6, receipt.parts());
+        insert.setObject(7, utc(now));
+        insert.setObject(8, utc(now));
+    }
+
+    static void bindEvent(PreparedStatement insert, DeliveryReceipt receipt, String rawPayload) throws SQLException {
+        insert.setString(1, receipt.id());
+        insert.setString(2, receipt.idempotencyKey());
+        insert.setString(3, receipt.provider());
+        insert.setString(4, receipt.messageId());
+        insert.setString(5, receipt.eventId());
+        setInteger(insert, 6, receipt.part());
+        insert.setString(7, receipt.status().name());
+        insert.setString(8, receipt.providerStatus());
+        insert.setString(9, receipt.source().wireName());
+        insert.setObject(10, receipt.occurredAt() == null ? null : utc(receipt.occurredAt()));
+        insert.setObject(11, utc(receipt.receivedAt()));
+        insert.setString(12, CanonicalJson.write(receipt));
+        insert.setString(13, rawPayload);
+    }
+
     private static void updateMessage(Connection connection, DeliveryReceipt receipt, CanonicalStatus status,
                                       boolean isFinal, boolean changed, Instant now) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE message_status SET
-                    batch_id = COALESCE(batch_id, ?),
-                    recipient = COALESCE(recipient, ?),
-                    parts = COALESCE(?, parts),
-                    status = ?,
-                    is_final = ?,
-                    provider_status = CASE WHEN ? THEN ? ELSE provider_status END,
-                    current_event_id = CASE WHEN ? THEN ? ELSE current_event_id END,
-                    updated_at = ?
-                WHERE provider = ? AND message_id = ?""")) {
-            update.setString(1, receipt.batchId());
-            update.setString(2, receipt.recipient());
-            setInteger(update, 3, receipt.parts());
-            update.setString(4, status.name());
-            update.setBoolean(5, isFinal);
-            update.setBoolean(6, changed);
-            update.setString(7, receipt.providerStatus());
-            update.setBoolean(8, changed);
-            update.setString(9, receipt.id());
-            update.setObject(10, utc(now));
-            update.setString(11, receipt.provider());
-            update.setString(12, receipt.messageId());
+        try (PreparedStatement update = connection.prepareStatement(UPDATE_MESSAGE)) {
+            bindMessageUpdate(update, receipt, status, isFinal, changed, now);
             update.executeUpdate();
         }
     }
 
-    private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
+    static void bindMessageUpdate(PreparedStatement update, DeliveryReceipt receipt, CanonicalStatus status,
+                                  boolean isFinal, boolean changed, Instant now) throws SQLException {
+        update.setString(1, receipt.batchId());
+        update.setString(2, receipt.recipient());
+        setInteger(update, 3, receipt.parts());
+        update.setString(4, status.name());
+        update.setBoolean(5, isFinal);
+        update.setBoolean(6, changed);
+        update.setString(7, receipt.providerStatus());
+        update.setBoolean(8, changed);
+        update.setString(9, receipt.id());
+        update.setObject(10, utc(now));
+        update.setString(11, receipt.provider());
+        update.setString(12, receipt.messageId());
+    }
+
+    static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.INTEGER);
         } else {

@@ -1,0 +1,265 @@
+package com.dlradapter.store;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.DeliveryReceipt;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Many receipts applied in one transaction with a fixed number of statements, however many
+ * receipts: create the messages' rows, lock them, read which events and parts already exist, apply
+ * the events in memory with the same precedence rules as {@link ReceiptStore#store}, then write
+ * events, parts, message updates and the commit hooks' rows as JDBC batches. The outcome is the one
+ * storing the receipts one after the other would give; only the number of round trips differs.
+ */
+final class ReceiptBatch {
+
+    private final List<ReceiptStore.Item> items;
+    private final Instant now;
+    /** Indexes of {@link #items} by message, arrival order kept within a message. */
+    private final Integer[] order;
+
+    ReceiptBatch(List<ReceiptStore.Item> items, Instant now) {
+        this.items = items;
+        this.now = now;
+        this.order = new Integer[items.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // by message, so concurrent batches (other nodes too) take the row locks in one order and
+        // cannot deadlock; the sort is stable, so one message's events keep their arrival order
+        Arrays.sort(order, Comparator.comparing((Integer i) -> items.get(i).receipt().provider())
+                .thenComparing(i -> items.get(i).receipt().messageId()));
+    }
+
+    List<StoreOutcome> store(Connection connection, List<ReceiptCommitHook> hooks) throws SQLException {
+        Map<MessageKey, DeliveryReceipt> firstEvents = new LinkedHashMap<>();
+        for (int i : order) {
+            DeliveryReceipt receipt = items.get(i).receipt();
+            firstEvents.putIfAbsent(MessageKey.of(receipt), receipt);
+        }
+        List<MessageKey> messages = new ArrayList<>(firstEvents.keySet());
+
+        insertMissingMessages(connection, firstEvents.values());
+        Map<MessageKey, Message> locked = lockMessages(connection, messages);
+        Set<String> storedKeys = existingEventKeys(connection);
+        loadParts(connection, locked);
+
+        StoreOutcome[] outcomes = new StoreOutcome[items.size()];
+        List<StoreOutcome> written = new ArrayList<>();
+        try (PreparedStatement events = connection.prepareStatement(ReceiptStore.INSERT_EVENT);
+             PreparedStatement updates = connection.prepareStatement(ReceiptStore.UPDATE_MESSAGE);
+             PreparedStatement newParts = connection.prepareStatement(
+                     "INSERT INTO message_part (status, event_id, updated_at, provider, message_id, part) VALUES (?, ?, ?, ?, ?, ?)");
+             PreparedStatement changedParts = connection.prepareStatement(
+                     "UPDATE message_part SET status = ?, event_id = ?, updated_at = ? WHERE provider = ? AND message_id = ? AND part = ?")) {
+            for (int i : order) {
+                DeliveryReceipt receipt = items.get(i).receipt();
+                if (!storedKeys.add(receipt.idempotencyKey())) {
+                    outcomes[i] = new StoreOutcome(receipt, true, false);
+                    continue;
+                }
+                Message message = locked.get(MessageKey.of(receipt));
+                CanonicalStatus current = message.currentEventId == null ? null : message.status;
+                CanonicalStatus next;
+                boolean nextFinal;
+                if (receipt.isMultipart()) {
+                    CanonicalStatus currentPart = message.parts.get(receipt.part());
+                    if (StatusPrecedence.advances(currentPart, receipt.status())) {
+                        PreparedStatement write = currentPart == null ? newParts : changedParts;
+                        write.setString(1, receipt.status().name());
+                        write.setString(2, receipt.id());
+                        write.setObject(3, ReceiptStore.utc(now));
+                        write.setString(4, receipt.provider());
+                        write.setString(5, receipt.messageId());
+                        write.setInt(6, receipt.part());
+                        write.addBatch();
+                        message.parts.put(receipt.part(), receipt.status());
+                    }
+                    StatusPrecedence.MessageState combined = StatusPrecedence.combineParts(message.parts,
+                            Math.max(receipt.parts(), message.partCount == null ? 0 : message.partCount));
+                    next = combined.status();
+                    nextFinal = combined.isFinal();
+                } else {
+                    next = receipt.status();
+                    nextFinal = receipt.status().isFinal();
+                }
+                boolean changed = StatusPrecedence.advances(current, next);
+                boolean messageFinal = changed ? nextFinal : message.isFinal;
+                DeliveryReceipt stored = receipt.withFinal(messageFinal);
+                CanonicalStatus status = changed ? next : current;
+
+                ReceiptStore.bindEvent(events, stored, items.get(i).rawPayload());
+                events.addBatch();
+                ReceiptStore.bindMessageUpdate(updates, stored, status, messageFinal, changed, now);
+                updates.addBatch();
+
+                // what the message row now says, for the next event of the same message
+                message.status = status;
+                message.isFinal = messageFinal;
+                if (changed) {
+                    message.currentEventId = stored.id();
+                }
+                if (stored.parts() != null) {
+                    message.partCount = stored.parts();
+                }
+                StoreOutcome outcome = new StoreOutcome(stored, false, changed);
+                outcomes[i] = outcome;
+                written.add(outcome);
+            }
+            if (!written.isEmpty()) {
+                newParts.executeBatch();
+                changedParts.executeBatch();
+                events.executeBatch();
+                updates.executeBatch();
+            }
+        }
+        if (!written.isEmpty()) {
+            for (ReceiptCommitHook hook : hooks) {
+                hook.beforeCommit(connection, written);
+            }
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    /** Creates the row of every message not yet known (status UNKNOWN until its first event applies). */
+    private void insertMissingMessages(Connection connection, Iterable<DeliveryReceipt> firstEvents) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(ReceiptStore.INSERT_MESSAGE)) {
+            for (DeliveryReceipt receipt : firstEvents) {
+                ReceiptStore.bindNewMessage(insert, receipt, now);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Map<MessageKey, Message> lockMessages(Connection connection, List<MessageKey> messages)
+            throws SQLException {
+        Map<MessageKey, Message> locked = new HashMap<>();
+        String sql = "SELECT provider, message_id, status, is_final, current_event_id, parts FROM message_status WHERE "
+                + "(provider, message_id) IN (" + placeholders("(?, ?)", messages.size())
+                + ") ORDER BY provider, message_id FOR UPDATE";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (int i = 0; i < bucket(messages.size()); i++) {
+                MessageKey key = messages.get(Math.min(i, messages.size() - 1));   // padded with the last
+                select.setString(index++, key.provider());
+                select.setString(index++, key.messageId());
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    int parts = rs.getInt(6);
+                    locked.put(new MessageKey(rs.getString(1), rs.getString(2)), new Message(
+                            CanonicalStatus.valueOf(rs.getString(3)), rs.getBoolean(4), rs.getString(5),
+                            rs.wasNull() ? null : parts));
+                }
+            }
+        }
+        if (locked.size() != messages.size()) {
+            throw new SQLException("a message row vanished while locking it", SqlStates.SERIALIZATION_FAILURE);
+        }
+        return locked;
+    }
+
+    private Set<String> existingEventKeys(Connection connection) throws SQLException {
+        Set<String> distinct = new LinkedHashSet<>();
+        for (ReceiptStore.Item item : items) {
+            distinct.add(item.receipt().idempotencyKey());
+        }
+        List<String> keys = new ArrayList<>(distinct);
+        Set<String> existing = new HashSet<>();
+        String sql = "SELECT idempotency_key FROM receipt_event WHERE idempotency_key IN ("
+                + placeholders("?", keys.size()) + ")";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < bucket(keys.size()); i++) {
+                select.setString(i + 1, keys.get(Math.min(i, keys.size() - 1)));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    existing.add(rs.getString(1));
+                }
+            }
+        }
+        return existing;
+    }
+
+    /** The known parts of the multipart messages in the batch. */
+    private void loadParts(Connection connection, Map<MessageKey, Message> locked) throws SQLException {
+        List<MessageKey> multipart = new ArrayList<>();
+        for (ReceiptStore.Item item : items) {
+            MessageKey key = MessageKey.of(item.receipt());
+            if (item.receipt().isMultipart() && !multipart.contains(key)) {
+                multipart.add(key);
+            }
+        }
+        if (multipart.isEmpty()) {
+            return;
+        }
+        String sql = "SELECT provider, message_id, part, status FROM message_part WHERE (provider, message_id) IN ("
+                + placeholders("(?, ?)", multipart.size()) + ")";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (int i = 0; i < bucket(multipart.size()); i++) {
+                MessageKey key = multipart.get(Math.min(i, multipart.size() - 1));
+                select.setString(index++, key.provider());
+                select.setString(index++, key.messageId());
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    locked.get(new MessageKey(rs.getString(1), rs.getString(2))).parts
+                            .put(rs.getInt(3), CanonicalStatus.valueOf(rs.getString(4)));
+                }
+            }
+        }
+    }
+
+    /**
+     * IN lists come in a few sizes (powers of two, padded with a repeat of the last value), so the
+     * driver and the database see a handful of statements, not one per batch size.
+     */
+    static int bucket(int size) {
+        return Integer.highestOneBit(Math.max(1, size - 1)) << (size > 1 ? 1 : 0);
+    }
+
+    private static String placeholders(String one, int size) {
+        return String.join(", ", java.util.Collections.nCopies(bucket(size), one));
+    }
+
+    private record MessageKey(String provider, String messageId) {
+        static MessageKey of(DeliveryReceipt receipt) {
+            return new MessageKey(receipt.provider(), receipt.messageId());
+        }
+    }
+
+    /** A locked message row, updated in memory as the batch's events apply. */
+    private static final class Message {
+        CanonicalStatus status;
+        boolean isFinal;
+        String currentEventId;
+        Integer partCount;
+        /** Known parts by number (sorted, as the one-by-one store reads them). */
+        final Map<Integer, CanonicalStatus> parts = new TreeMap<>();
+
+        Message(CanonicalStatus status, boolean isFinal, String currentEventId, Integer partCount) {
+            this.status = status;
+            this.isFinal = isFinal;
+            this.currentEventId = currentEventId;
+            this.partCount = partCount;
+        }
+    }
+}

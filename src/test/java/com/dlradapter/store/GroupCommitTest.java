@@ -1,0 +1,178 @@
+package com.dlradapter.store;
+
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.polling.PollSchedule;
+import com.dlradapter.routing.RoutingOutbox;
+import com.dlradapter.support.TestDatabases;
+import com.dlradapter.support.TestDatabases.Kind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.dlradapter.store.ReceiptStoreTest.receipt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Group commit changes how many transactions and statements there are, never what is stored: a
+ * batch must leave the database exactly as storing its receipts one by one would, on H2 and on
+ * PostgreSQL, and concurrent batches must neither deadlock nor lose a receipt.
+ */
+class GroupCommitTest {
+
+    private static final CanonicalStatus[] STATUSES = CanonicalStatus.values();
+
+    @TempDir
+    Path directory;
+    private final List<Database> databases = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        databases.forEach(Database::stop);
+    }
+
+    private ReceiptStore store(Kind kind, String name) throws Exception {
+        Database database = TestDatabases.database(kind, Files.createDirectories(directory.resolve(name)));
+        databases.add(database);
+        DataSource dataSource = database.dataSource();
+        return new ReceiptStore(dataSource, List.of(
+                new PollSchedule(dataSource, List.of(Duration.ofMinutes(1)), Duration.ofHours(72), List.of()),
+                new RoutingOutbox(dataSource, null, null, Duration.ofMinutes(1), 10)));
+    }
+
+    /** Random lifecycles: plain and multipart messages, any order of statuses, exact repeats. */
+    private static List<DeliveryReceipt> randomReceipts(Random random, int count) {
+        List<DeliveryReceipt> receipts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (!receipts.isEmpty() && random.nextInt(8) == 0) {
+                receipts.add(receipts.get(random.nextInt(receipts.size())));   // a provider's retry
+                continue;
+            }
+            int message = random.nextInt(6);
+            CanonicalStatus status = STATUSES[random.nextInt(STATUSES.length)];
+            if (message < 2) {
+                int parts = message + 2;
+                receipts.add(receipt("multi-" + message, status.name(), status, 1 + random.nextInt(parts), parts));
+            } else {
+                receipts.add(receipt("plain-" + message, status.name(), status, null, null));
+            }
+        }
+        return receipts;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBatchStoresExactlyWhatStoringOneByOneStores(Kind kind) throws Exception {
+        ReceiptStore oneByOne = store(kind, "one-by-one");
+        ReceiptStore batched = store(kind, "batched");
+        Random random = new Random(20261123);
+        for (int round = 0; round < 8; round++) {
+            List<DeliveryReceipt> receipts = randomReceipts(random, 40);
+            List<String> expected = new ArrayList<>();
+            for (DeliveryReceipt receipt : receipts) {
+                expected.add(describe(oneByOne.store(receipt, "{\"n\":1}")));
+            }
+            List<String> actual = new ArrayList<>();
+            for (int from = 0; from < receipts.size(); ) {
+                int to = Math.min(receipts.size(), from + 1 + random.nextInt(12));
+                List<ReceiptStore.Item> items = receipts.subList(from, to).stream()
+                        .map(r -> new ReceiptStore.Item(r, "{\"n\":1}")).toList();
+                batched.storeAll(items).forEach(outcome -> actual.add(describe(outcome)));
+                from = to;
+            }
+            assertThat(actual).as("outcomes of round %d", round).isEqualTo(expected);
+        }
+        for (String table : List.of(
+                "SELECT id, idempotency_key, message_id, part, status, provider_status, canonical FROM receipt_event ORDER BY idempotency_key",
+                "SELECT provider, message_id, batch_id, recipient, status, is_final, parts, provider_status, current_event_id FROM message_status ORDER BY message_id",
+                "SELECT message_id, part, status, event_id FROM message_part ORDER BY message_id, part",
+                "SELECT message_id, batch_id, state, last_outcome FROM poll_schedule ORDER BY message_id",
+                "SELECT event, source_id, payload FROM routing_outbox ORDER BY source_id")) {
+            assertThat(rows(databases.get(1).dataSource(), table)).as(table)
+                    .isNotEmpty()
+                    .isEqualTo(rows(databases.get(0).dataSource(), table));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void concurrentRequestsShareCommitsAndLoseNothing(Kind kind) throws Exception {
+        ReceiptStore store = store(kind, "concurrent");
+        AtomicInteger flushes = new AtomicInteger();
+        GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, 16, 2);
+        groupCommit.start();
+        int threads = 16;
+        int perThread = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            results.add(pool.submit(() -> {
+                int stored = 0;
+                for (int i = 0; i < perThread; i++) {
+                    // 20 messages shared by every thread, each status posted by several threads at once
+                    String message = "m-" + (i % 20);
+                    CanonicalStatus status = (thread + i) % 3 == 0 ? CanonicalStatus.SENT
+                            : (thread + i) % 3 == 1 ? CanonicalStatus.ACCEPTED : CanonicalStatus.DELIVERED;
+                    StoreOutcome outcome = groupCommit.store(receipt(message, status.name() + "-" + thread % 4, status, null, null), "{}");
+                    stored += outcome.duplicate() ? 0 : 1;
+                }
+                return stored;
+            }));
+        }
+        int stored = 0;
+        for (Future<Integer> result : results) {
+            stored += result.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        groupCommit.stop();
+
+        // 20 messages x 3 statuses x 4 provider-status variants, each stored exactly once
+        assertThat(stored).isEqualTo(240);
+        assertThat(rows(databases.get(0).dataSource(), "SELECT COUNT(*), COUNT(DISTINCT idempotency_key) FROM receipt_event"))
+                .containsExactly(List.of("240", "240"));
+        assertThat(rows(databases.get(0).dataSource(), "SELECT COUNT(*) FROM message_status WHERE status = 'DELIVERED' AND is_final"))
+                .containsExactly(List.of("20"));
+        assertThat(flushes.get()).as("commits were shared: fewer flushes than requests").isLessThan(threads * perThread);
+    }
+
+    private static String describe(StoreOutcome outcome) {
+        return outcome.receipt().idempotencyKey() + " duplicate=" + outcome.duplicate() + " changed="
+                + outcome.statusChanged() + " final=" + outcome.receipt().final_();
+    }
+
+    private static List<List<String>> rows(DataSource dataSource, String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int column = 1; column <= meta.getColumnCount(); column++) {
+                    row.add(String.valueOf(rs.getObject(column)));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
