@@ -1,7 +1,13 @@
 package com.dlradapter.mapping;
 
+import java.util.regex.Pattern;
+
 /** Normalises the phone numbers providers report to E.164 with a leading '+'. */
 public final class PhoneNumbers {
+
+    // compiled once: String.replaceAll and matches compile their pattern on every call
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s().-]");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{7,15}");
 
     private PhoneNumbers() {
     }
@@ -14,13 +20,13 @@ public final class PhoneNumbers {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        String digits = raw.trim().replaceAll("[\\s().-]", "");
+        String digits = SEPARATORS.matcher(raw.trim()).replaceAll("");
         if (digits.startsWith("+")) {
             digits = digits.substring(1);
         } else if (digits.startsWith("00")) {
             digits = digits.substring(2);
         }
-        if (!digits.matches("[0-9]{7,15}")) {
+        if (!DIGITS.matcher(digits).matches()) {
             throw new UnmappablePayloadException("recipient '" + raw + "' is not an international phone number");
         }
         return "+" + digits;

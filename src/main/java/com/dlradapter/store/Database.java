@@ -48,6 +48,10 @@ public class Database extends ServiceSupport {
         config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway then fails clearly
         config.setAutoCommit(true);
         config.setExceptionOverrideClassName(ClosedDatabaseEviction.class.getName());
+        if (url.startsWith("jdbc:postgresql:")) {
+            // a group commit's JDBC batches go out as multi-row INSERTs: fewer statements to run
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         this.dataSource = new HikariDataSource(config);
     }
 
