@@ -1,6 +1,8 @@
 package com.dlradapter.routing;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,5 +17,11 @@ public record RetryPolicy(Duration initialDelay, Duration maxDelay, Duration max
         double capped = Math.min(base, maxDelay.toMillis());
         double jittered = capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2);
         return Duration.ofMillis(Math.max(1, (long) Math.min(jittered, maxDelay.toMillis())));
+    }
+
+    /** When to try again after the n-th failed attempt; empty when that is past the give-up time: failed. */
+    public Optional<Instant> nextAttempt(int failedAttempts, Instant now, Instant giveUpAt) {
+        Instant next = now.plus(delayAfter(failedAttempts));
+        return next.isAfter(giveUpAt) ? Optional.empty() : Optional.of(next);
     }
 }
