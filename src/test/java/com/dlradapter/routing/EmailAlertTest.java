@@ -4,6 +4,7 @@ import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.store.MessageOverdue;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.BodyPart;
@@ -12,8 +13,9 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Email alert digests received by a real SMTP server (GreenMail on 127.0.0.1). */
+/** Email alert digests received by a real SMTP server (GreenMail on 127.0.0.1); alerts wait in H2 or PostgreSQL. */
 class EmailAlertTest {
 
     @TempDir
@@ -43,8 +45,8 @@ class EmailAlertTest {
         smtp.stop();
     }
 
-    Map<String, String> settings(String window, int max) {
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+    Map<String, String> settings(TestDatabases.Kind kind, String window, int max) {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.routing.poll-interval", "100");
         settings.put("dlr.email.check-interval", "200");
         settings.put("dlr.email.smtp-host", "127.0.0.1");
@@ -57,10 +59,11 @@ class EmailAlertTest {
         return settings;
     }
 
-    @Test
-    void failuresAndOverdueMessagesArriveAsDigestsOfAtMostDigestMax() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void failuresAndOverdueMessagesArriveAsDigestsOfAtMostDigestMax(TestDatabases.Kind kind) throws Exception {
         smtp.start();
-        try (RunningAdapter adapter = RunningAdapter.start(settings("3s", 3))) {
+        try (RunningAdapter adapter = RunningAdapter.start(settings(kind, "3s", 3))) {
             post(adapter, "mail-1", "FAILED", "mail-m1");
             post(adapter, "mail-2", "UNDELIVERABLE", "mail-m2");
             post(adapter, "mail-3", "DELIVERED", "mail-m3");
@@ -110,9 +113,10 @@ class EmailAlertTest {
         }
     }
 
-    @Test
-    void anSmtpOutageDelaysAlertsButLosesNone() throws Exception {
-        try (RunningAdapter adapter = RunningAdapter.start(settings("200ms", 100))) {
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void anSmtpOutageDelaysAlertsButLosesNone(TestDatabases.Kind kind) throws Exception {
+        try (RunningAdapter adapter = RunningAdapter.start(settings(kind, "200ms", 100))) {
             post(adapter, "outage-1", "FAILED", "outage-m1");
             post(adapter, "outage-2", "FAILED", "outage-m2");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);

@@ -1,11 +1,14 @@
 package com.dlradapter.routing;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases.Kind;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -25,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Signed outbound webhooks end to end: receipts posted to the adapter reach a real receiver on
  * 127.0.0.1 that checks every signature itself; filters keep statuses and providers out; a
  * receiver that is down and comes back, and a restart in the middle of retries, still give
- * every delivery exactly once.
+ * every delivery exactly once. The cases that live on the outbox and delivery tables run on H2 and
+ * on PostgreSQL.
  */
 class OutboundWebhookTest {
 
@@ -45,7 +49,11 @@ class OutboundWebhookTest {
     }
 
     Map<String, String> settings(WebhookReceiver receiver) {
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        return settings(receiver, Kind.H2);
+    }
+
+    Map<String, String> settings(WebhookReceiver receiver, Kind kind) {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.routing.poll-interval", "100");
         settings.put("dlr.delivery.poll-interval", "100");
         settings.put("dlr.delivery.initial-delay", "200ms");
@@ -66,10 +74,11 @@ class OutboundWebhookTest {
         return settings;
     }
 
-    @Test
-    void everyDeliveryIsSignedAndFiltersKeepStatusesAndProvidersOut() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void everyDeliveryIsSignedAndFiltersKeepStatusesAndProvidersOut(Kind kind) throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET);
-             RunningAdapter adapter = RunningAdapter.start(settings(receiver))) {
+             RunningAdapter adapter = RunningAdapter.start(settings(receiver, kind))) {
             assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
             assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-f1", "FAILED", "m-2")).statusCode()).isEqualTo(200);
 
@@ -120,11 +129,12 @@ class OutboundWebhookTest {
         }
     }
 
-    @Test
-    void aReceiverThatIsDownThenBackGetsEachDeliveryExactlyOnceAcrossARestart() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aReceiverThatIsDownThenBackGetsEachDeliveryExactlyOnceAcrossARestart(Kind kind) {
         int port = RunningAdapter.freePort();
         WebhookReceiver receiver = new WebhookReceiver(port, SECRET);
-        Map<String, String> settings = settings(receiver);
+        Map<String, String> settings = settings(receiver, kind);
         settings.put("dlr.outbound.targets", "erp");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             for (int i = 1; i <= 5; i++) {
@@ -150,10 +160,11 @@ class OutboundWebhookTest {
         }
     }
 
-    @Test
-    void aDeliveryFailsAfterItsLastAttemptAndIsRetriedByHand() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aDeliveryFailsAfterItsLastAttemptAndIsRetriedByHand(Kind kind) throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
-            Map<String, String> settings = settings(receiver);
+            Map<String, String> settings = settings(receiver, kind);
             settings.put("dlr.outbound.targets", "erp,gone");
             settings.put("dlr.delivery.max-age", "1s");
             settings.put("dlr.outbound.gone.url", receiver.url("/gone"));
@@ -183,10 +194,11 @@ class OutboundWebhookTest {
         }
     }
 
-    @Test
-    void a410DisablesItsTarget() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void a410DisablesItsTarget(Kind kind) {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
-            Map<String, String> settings = settings(receiver);
+            Map<String, String> settings = settings(receiver, kind);
             settings.put("dlr.outbound.targets", "erp");
             receiver.answer(410);
             try (RunningAdapter adapter = RunningAdapter.start(settings)) {
