@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public record RetryPolicy(Duration initialDelay, Duration maxDelay, Duration maxAge) {
 
     public Duration delayAfter(int failedAttempts) {
-        double base = initialDelay.toMillis() * Math.pow(2, Math.max(0, Math.min(failedAttempts - 1, 40)));
+        int doublings = Math.min(Math.max(failedAttempts, 1) - 1, 40);   // no overflow at either end
+        double base = initialDelay.toMillis() * Math.pow(2, doublings);
         double capped = Math.min(base, maxDelay.toMillis());
         double jittered = capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2);
         return Duration.ofMillis(Math.max(1, (long) Math.min(jittered, maxDelay.toMillis())));
