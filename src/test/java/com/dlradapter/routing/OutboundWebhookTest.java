@@ -196,7 +196,7 @@ class OutboundWebhookTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void a410DisablesItsTarget(Kind kind) {
+    void a410DisablesItsTargetUntilAHandRetry(Kind kind) {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
             Map<String, String> settings = settings(receiver, kind);
             settings.put("dlr.outbound.targets", "erp");
@@ -210,8 +210,43 @@ class OutboundWebhookTest {
                 assertThat(receiver.received()).hasSize(1);
                 assertThat(deliveries(adapter, "failed")).anySatisfy(d ->
                         assertThat(d.get("lastError").asText()).contains("disabled"));
+
+                // A hand retry of the one never sent re-enables the target: it goes out, and so do later ones.
+                receiver.answer(200);
+                String neverSent = deliveries(adapter, "failed").stream().filter(d -> d.get("attempts").asInt() == 0)
+                        .findFirst().orElseThrow().get("id").asText();
+                HttpResponse<String> retry = retry(adapter, neverSent);
+                assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+                assertThat(read(retry.body()).get("status").asText()).isEqualTo("pending");
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedCounts().containsKey(neverSent));
+                adapter.post(adapter.webhook("zeckta"), zeckta("gone-3", "DELIVERED", "gone-m3"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "delivered").size() == 2);
+                assertThat(receiver.acceptedCounts()).hasSize(2);
+                // the retry was of one delivery: the one answered 410 stays failed
+                assertThat(deliveries(adapter, "failed")).hasSize(1).allSatisfy(d ->
+                        assertThat(d.get("lastCode").asInt()).isEqualTo(410));
+
+                // A delivered delivery is not sent again: 409.
+                HttpResponse<String> delivered = retry(adapter, neverSent);
+                assertThat(delivered.statusCode()).as(delivered.body()).isEqualTo(409);
+                assertThat(read(delivered.body()).get("error").asText()).isEqualTo("conflict");
+                // A pending one (waiting for its next attempt) is made due now: 202, still pending.
+                receiver.answer(503);
+                adapter.post(adapter.webhook("zeckta"), zeckta("gone-4", "DELIVERED", "gone-m4"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
+                        .anyMatch(d -> d.get("attempts").asInt() >= 1));
+                String pending = deliveries(adapter, "pending").get(0).get("id").asText();
+                HttpResponse<String> due = retry(adapter, pending);
+                assertThat(due.statusCode()).as(due.body()).isEqualTo(202);
+                assertThat(read(due.body()).get("status").asText()).isEqualTo("pending");
+                assertThat(read(due.body()).get("nextAttemptAt").isNull()).isFalse();
             }
         }
+    }
+
+    static HttpResponse<String> retry(RunningAdapter adapter, String deliveryId) {
+        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/" + deliveryId + "/retry")))
+                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     @Test
