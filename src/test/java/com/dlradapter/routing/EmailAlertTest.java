@@ -13,11 +13,15 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -136,6 +140,39 @@ class EmailAlertTest {
                 return parts.get("text/html");
             }).reduce("", String::concat);
             assertThat(body).contains("outage-m1").contains("outage-m2");
+        }
+    }
+
+    /**
+     * Inbound headers never reach the mail producer: Camel's mail component would take a
+     * message's Subject, To, Cc, Bcc, From and Reply-To from headers (CVE-2025-27636 class).
+     */
+    @Test
+    void inboundHeadersCannotSteerTheMail() throws Exception {
+        smtp.start();
+        try (RunningAdapter adapter = RunningAdapter.start(settings(TestDatabases.Kind.H2, "1h", 1))) {
+            HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(adapter.webhook("zeckta"))))
+                    .header("Content-Type", "application/json")
+                    .header("Subject", "Injected subject")
+                    .header("To", "attacker@evil.example")
+                    .header("Cc", "cc@evil.example")
+                    .header("Bcc", "bcc@evil.example")
+                    .header("From", "ceo@evil.example")
+                    .header("Reply-To", "reply@evil.example")
+                    .header("CamelMailAlternativeBody", "Injected body")
+                    .POST(HttpRequest.BodyPublishers.ofString(OutboundWebhookTest.zeckta("hdr-1", "FAILED", "hdr-m1"))));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> smtp.getReceivedMessages().length >= 1);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> smtp.getReceivedMessages().length == 1);
+            MimeMessage mail = smtp.getReceivedMessages()[0];
+            assertThat(mail.getSubject()).startsWith("DLR alert:").doesNotContain("Injected");
+            assertThat(Arrays.asList(mail.getAllRecipients())).containsExactly(new InternetAddress("ops@example.com"));
+            assertThat(((InternetAddress) mail.getFrom()[0]).getAddress()).isEqualTo("dlr@example.com");
+            assertThat(mail.getReplyTo()).extracting(a -> ((InternetAddress) a).getAddress()).containsOnly("dlr@example.com");
+            Map<String, String> parts = new LinkedHashMap<>();
+            collect(mail, parts);
+            assertThat(parts.get("text/plain")).contains("hdr-m1").doesNotContain("Injected");
+            assertThat(smtp.getReceivedMessagesForDomain("evil.example")).isEmpty();
         }
     }
 
