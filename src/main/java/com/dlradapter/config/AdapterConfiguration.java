@@ -69,6 +69,14 @@ public class AdapterConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
 
+        // Sink settings are checked before anything starts. A delivery attempt must end within the
+        // lease of its claim, or another node may send it again meanwhile.
+        Duration deliveryLease = settings.duration("dlr.delivery.lease", Duration.ofMinutes(2));
+        Map<String, OutboundTarget> outboundTargets = OutboundWebhooks.fromSettings(settings);
+        outboundTargets.values().forEach(target -> Deliveries.requireWithinLease(
+                "dlr.outbound." + target.name() + ".timeout", target.timeout(), deliveryLease));
+        JdbcSinks.requireWithinLease(settings, deliveryLease);
+
         Path mappingDirectory = Path.of(settings.text("dlr.mappings.dir", "mappings"));
         boolean reload = settings.bool("dlr.reload", false);
         MappingRegistry mappings = new MappingRegistry(context, mappingDirectory,
@@ -114,16 +122,15 @@ public class AdapterConfiguration implements CamelConfiguration {
                 new RetryPolicy(settings.duration("dlr.delivery.initial-delay", Duration.ofSeconds(5)),
                         settings.duration("dlr.delivery.max-delay", Duration.ofHours(5)),
                         settings.duration("dlr.delivery.max-age", Duration.ofDays(3))),
-                settings.duration("dlr.delivery.lease", Duration.ofMinutes(2)),
+                deliveryLease,
                 settings.integer("dlr.delivery.batch-size", 50),
                 settings.integer("dlr.delivery.per-target", 10),
                 settings.duration("dlr.delivery.retention", Duration.ofDays(7)));
         EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings);
         RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,
-                settings.duration("dlr.delivery.lease", Duration.ofMinutes(2)), settings.integer("dlr.delivery.batch-size", 50));
+                deliveryLease, settings.integer("dlr.delivery.batch-size", 50));
         receiptHooks.add(routingOutbox);
         overdueHooks.add(routingOutbox);
-        Map<String, OutboundTarget> outboundTargets = OutboundWebhooks.fromSettings(settings);
         JdbcSinks jdbcSinks = JdbcSinks.fromSettings(settings, deliveries);
         context.addService(jdbcSinks, true, true);
         LOG.info("Routing to {} outbound webhook target(s) {}, email alerts {}", outboundTargets.size(),

@@ -9,14 +9,19 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.support.service.ServiceSupport;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The adapter's own Hazelcast member. Camel is never left to create a default instance: that one
  * deserialises anything (CVE-2026-43865). This one has its own cluster name, binds only to the
  * configured interface, joins only the listed members over TCP/IP (no multicast), and allows Java
- * deserialisation of nothing but the plain types the idempotent repository stores.
+ * deserialisation of nothing but a short allow-list (see {@link #deserialisationFilter()}).
  */
 public class ClusterMember extends ServiceSupport {
 
@@ -50,10 +55,35 @@ public class ClusterMember extends ServiceSupport {
         // Hazelcast's own map TTL: HazelcastIdempotentRepository sets none itself.
         config.getMapConfig(RECEIPT_KEYS_MAP).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, keyTtl.toSeconds()));
 
-        config.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
-                .setWhitelist(new ClassFilter()
-                        .addClasses(String.class.getName(), Boolean.class.getName(), Long.class.getName())));
+        config.getSerializationConfig().setJavaSerializationFilterConfig(deserialisationFilter());
         this.config = config;
+    }
+
+    /**
+     * Java deserialisation is allowed for the listed classes only. Hazelcast's default allow-list
+     * (every java*, javax* and com.hazelcast.* class) is off: it admits the JDK classes gadget chains
+     * are built from. Receipt keys (String) and their flags (Boolean) travel with Hazelcast's own
+     * serializers; what does travel by Java serialisation between members is an operation's error
+     * (e.g. WrongTargetException during a migration): without it a map call on another member
+     * fails instead of being retried. So Hazelcast's own classes are allowed (not the third-party
+     * libraries it bundles under com.hazelcast.shaded), plus the JDK types of a Throwable's serial
+     * form and of the JDK superclasses of Hazelcast's exceptions.
+     */
+    static JavaSerializationFilterConfig deserialisationFilter() {
+        return new JavaSerializationFilterConfig()
+                .setDefaultsDisabled(true)
+                .setBlacklist(new ClassFilter().addPrefixes("com.hazelcast.shaded."))
+                .setWhitelist(new ClassFilter()
+                        .addClasses(String.class.getName(), Boolean.class.getName(), Long.class.getName())
+                        .addPrefixes("com.hazelcast.")
+                        .addClasses(Throwable.class.getName(), Exception.class.getName(), Error.class.getName(),
+                                RuntimeException.class.getName(), IllegalArgumentException.class.getName(),
+                                IllegalStateException.class.getName(), IllegalMonitorStateException.class.getName(),
+                                IOException.class.getName(), ExecutionException.class.getName(),
+                                CancellationException.class.getName(),
+                                StackTraceElement.class.getName(), StackTraceElement[].class.getName(),
+                                // Throwable.suppressedExceptions: the empty sentinel, or a list
+                                Collections.emptyList().getClass().getName(), ArrayList.class.getName()));
     }
 
     public Config config() {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,9 @@ import java.util.UUID;
 /**
  * The delivery table: queued deliveries to webhook and JDBC sink targets with their retry state.
  * Due rows are claimed with a lease (several adapter instances never send the same row at the
- * same time; a crashed instance's lease simply runs out), and each outcome is recorded at once.
+ * same time; a crashed instance's lease simply runs out), and each outcome is recorded at once,
+ * but only while the row still carries this instance's lease: an attempt that outlived it (and may
+ * have been claimed and sent again by another node) leaves no stale outcome behind.
  */
 public class Deliveries {
 
@@ -45,12 +48,27 @@ public class Deliveries {
      */
     public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize, int perTarget,
                       Duration retention) {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("setting dlr.delivery.lease must be positive");
+        }
         this.dataSource = dataSource;
         this.retry = retry;
         this.lease = lease;
         this.batchSize = batchSize;
         this.perTarget = perTarget;
         this.retention = retention;
+    }
+
+    /**
+     * Start check of a target's time bound: an attempt must end before its claim runs out, or
+     * another node may claim the delivery and send it again while the first attempt still runs.
+     */
+    public static void requireWithinLease(String setting, Duration timeout, Duration lease) {
+        if (timeout.compareTo(lease) >= 0) {
+            throw new IllegalArgumentException("setting " + setting + " (" + timeout + ") must be shorter than "
+                    + "dlr.delivery.lease (" + lease + "): an attempt still running when its lease runs out may be "
+                    + "claimed and sent again by another node");
+        }
     }
 
     /**
@@ -128,15 +146,18 @@ public class Deliveries {
                 }
             }
             // Compare-and-set on the lease: a row another instance claimed meanwhile is skipped.
+            // Whole milliseconds, so the lease reads back equal on H2 and PostgreSQL alike: it is
+            // the claim that recording the outcome checks.
+            Instant until = now.plus(lease).truncatedTo(ChronoUnit.MILLIS);
             try (PreparedStatement lock = connection.prepareStatement("""
                     UPDATE delivery SET lease_until = ? WHERE id = ? AND status = 'pending'
                       AND (lease_until IS NULL OR lease_until < ?)""")) {
                 for (Delivery delivery : due) {
-                    lock.setObject(1, utc(now.plus(lease)));
+                    lock.setObject(1, utc(until));
                     lock.setString(2, delivery.id());
                     lock.setObject(3, utc(now));
                     if (lock.executeUpdate() == 1) {
-                        claimed.add(delivery);
+                        claimed.add(delivery.claimedUntil(until));
                     }
                 }
             }
@@ -146,16 +167,21 @@ public class Deliveries {
 
     /** The target took it (2xx, or the JDBC sink committed the row). */
     public void delivered(Delivery delivery, Integer code) throws SQLException {
-        update(delivery.id(), DELIVERED, delivery.attempts() + 1, Instant.now(), code, null, true);
-        LOG.debug("Delivered {} to {} {}", delivery.id(), delivery.sink(), delivery.target());
+        if (update(delivery, DELIVERED, delivery.attempts() + 1, Instant.now(), code, null, true)) {
+            LOG.debug("Delivered {} to {} {}", delivery.id(), delivery.sink(), delivery.target());
+        }
     }
 
     /** A failed attempt: retried after the backoff, or failed for good once past its give-up time. */
     public void attemptFailed(Delivery delivery, Integer code, String error) throws SQLException {
         int attempts = delivery.attempts() + 1;
-        Instant next = Instant.now().plus(retry.delayAfter(attempts));
-        boolean last = next.isAfter(delivery.giveUpAt());
-        update(delivery.id(), last ? FAILED : PENDING, attempts, next, code, error, false);
+        Instant now = Instant.now();
+        Optional<Instant> retryAt = retry.nextAttempt(attempts, now, delivery.giveUpAt());
+        boolean last = retryAt.isEmpty();
+        Instant next = retryAt.orElse(now);
+        if (!update(delivery, last ? FAILED : PENDING, attempts, next, code, error, false)) {
+            return;
+        }
         if (last) {
             LOG.warn("Delivery {} to {} {} failed after {} attempts: {}", delivery.id(), delivery.sink(),
                     delivery.target(), attempts, error);
@@ -167,8 +193,9 @@ public class Deliveries {
 
     /** The target is gone (410) or disabled: the delivery fails at once, without further attempts. */
     public void failNow(Delivery delivery, Integer code, String error) throws SQLException {
-        update(delivery.id(), FAILED, delivery.attempts() + (code == null ? 0 : 1), Instant.now(), code, error, false);
-        LOG.warn("Delivery {} to {} {} failed: {}", delivery.id(), delivery.sink(), delivery.target(), error);
+        if (update(delivery, FAILED, delivery.attempts() + (code == null ? 0 : 1), Instant.now(), code, error, false)) {
+            LOG.warn("Delivery {} to {} {} failed: {}", delivery.id(), delivery.sink(), delivery.target(), error);
+        }
     }
 
     /** Worker-route error step: records the exception of the attempt on the delivery in the exchange. */
@@ -271,13 +298,17 @@ public class Deliveries {
         }
     }
 
-    private void update(String id, String status, int attempts, Instant next, Integer code, String error,
-                        boolean delivered) throws SQLException {
+    /**
+     * Records an attempt's outcome if the row still carries the claim the attempt was made under;
+     * false (and a warning) when the lease ran out and the row was claimed again or retried by hand.
+     */
+    private boolean update(Delivery delivery, String status, int attempts, Instant next, Integer code, String error,
+                           boolean delivered) throws SQLException {
         Instant now = Instant.now();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement("""
                      UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_code = ?, last_error = ?,
-                         lease_until = NULL, updated_at = ?, delivered_at = ? WHERE id = ?""")) {
+                         lease_until = NULL, updated_at = ?, delivered_at = ? WHERE id = ? AND lease_until = ?""")) {
             update.setString(1, status);
             update.setInt(2, attempts);
             update.setObject(3, utc(next));
@@ -289,9 +320,16 @@ public class Deliveries {
             update.setString(5, error == null ? null : error.substring(0, Math.min(error.length(), 1000)));
             update.setObject(6, utc(now));
             update.setObject(7, delivered ? utc(now) : null);
-            update.setString(8, id);
-            update.executeUpdate();
+            update.setString(8, delivery.id());
+            update.setObject(9, delivery.leaseUntil() == null ? null : utc(delivery.leaseUntil()));
+            if (update.executeUpdate() == 1) {
+                return true;
+            }
         }
+        LOG.warn("Delivery {} to {} {}: the outcome of an attempt ({}{}) is not recorded: its lease ran out and the "
+                        + "delivery was claimed again or retried meanwhile (keep the target's timeout below dlr.delivery.lease)",
+                delivery.id(), delivery.sink(), delivery.target(), status, code == null ? "" : ", " + code);
+        return false;
     }
 
     private static Delivery read(ResultSet rs) throws SQLException {
@@ -300,7 +338,8 @@ public class Deliveries {
         return new Delivery(rs.getString("id"), rs.getString("sink"), rs.getString("target"), rs.getString("source_id"),
                 rs.getString("event_type"), rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
                 instant(rs, "next_attempt_at"), instant(rs, "give_up_at"), lastCode, rs.getString("last_error"),
-                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "delivered_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "delivered_at"),
+                instant(rs, "lease_until"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -42,7 +42,8 @@ public class JdbcSinks extends ServiceSupport {
     private final Map<String, Sink> sinks;
     private final Deliveries deliveries;
 
-    record Sink(String name, HikariDataSource pool, String sql, List<String> parameters, SinkFilter filter) {
+    record Sink(String name, HikariDataSource pool, String sql, List<String> parameters, SinkFilter filter,
+                Duration timeout) {
     }
 
     private JdbcSinks(Map<String, Sink> sinks, Deliveries deliveries) {
@@ -71,6 +72,7 @@ public class JdbcSinks extends ServiceSupport {
                 matcher.appendReplacement(jdbcSql, "?");
             }
             matcher.appendTail(jdbcSql);
+            Duration timeout = timeout(settings, name);
             HikariConfig config = new HikariConfig();
             config.setPoolName("dlr-sink-" + name);
             config.setJdbcUrl(url);
@@ -78,12 +80,25 @@ public class JdbcSinks extends ServiceSupport {
             config.setPassword(settings.optional(prefix + ".password").orElse(null));
             config.setMaximumPoolSize(settings.integer(prefix + ".pool-size", 2));
             config.setMinimumIdle(0);
-            config.setConnectionTimeout(Math.max(250, settings.duration(prefix + ".timeout", Duration.ofSeconds(5)).toMillis()));
+            config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
             config.setInitializationFailTimeout(-1);   // a sink that is down at start is retried, not fatal
             sinks.put(name, new Sink(name, new HikariDataSource(config), jdbcSql.toString(), List.copyOf(parameters),
-                    SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers"))));
+                    SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers")),
+                    timeout));
         }
         return new JdbcSinks(sinks, deliveries);
+    }
+
+    /** A sink's bound of one write: the wait for a connection, and again the statement. */
+    static Duration timeout(Settings settings, String name) {
+        return settings.duration("dlr.jdbc-sinks." + name + ".timeout", Duration.ofSeconds(5));
+    }
+
+    /** Start check, before anything is started: every sink's write ends within its delivery lease. */
+    public static void requireWithinLease(Settings settings, Duration lease) {
+        for (String name : settings.list("dlr.jdbc-sinks")) {
+            Deliveries.requireWithinLease("dlr.jdbc-sinks." + name + ".timeout", timeout(settings, name), lease);
+        }
     }
 
     /** Routing step: chooses every sink whose filters match the receipt in the body. */
@@ -110,6 +125,8 @@ public class JdbcSinks extends ServiceSupport {
         Map<String, JsonNode> fields = fields(delivery);
         try (Connection connection = sink.pool().getConnection();
              PreparedStatement statement = connection.prepareStatement(sink.sql())) {
+            // The statement is bounded too, so a write ends well within the delivery's lease.
+            statement.setQueryTimeout((int) Math.max(1, sink.timeout().toSeconds()));
             for (int i = 0; i < sink.parameters().size(); i++) {
                 bind(statement, i + 1, sink.parameters().get(i), fields.get(sink.parameters().get(i)));
             }

@@ -1,6 +1,8 @@
 package com.dlradapter.routing;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -11,9 +13,16 @@ import java.util.concurrent.ThreadLocalRandom;
 public record RetryPolicy(Duration initialDelay, Duration maxDelay, Duration maxAge) {
 
     public Duration delayAfter(int failedAttempts) {
-        double base = initialDelay.toMillis() * Math.pow(2, Math.max(0, Math.min(failedAttempts - 1, 40)));
+        int doublings = Math.min(Math.max(failedAttempts, 1) - 1, 40);   // no overflow at either end
+        double base = initialDelay.toMillis() * Math.pow(2, doublings);
         double capped = Math.min(base, maxDelay.toMillis());
         double jittered = capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2);
         return Duration.ofMillis(Math.max(1, (long) Math.min(jittered, maxDelay.toMillis())));
+    }
+
+    /** When to try again after the n-th failed attempt; empty when that is past the give-up time: failed. */
+    public Optional<Instant> nextAttempt(int failedAttempts, Instant now, Instant giveUpAt) {
+        Instant next = now.plus(delayAfter(failedAttempts));
+        return next.isAfter(giveUpAt) ? Optional.empty() : Optional.of(next);
     }
 }

@@ -1,10 +1,12 @@
 package com.dlradapter.api;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
 import java.net.URI;
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A payload dead-lettered because the mapping does not know a status is replayed after the
- * mapping is fixed (in a temp mappings directory) and the adapter restarted.
+ * mapping is fixed (in a temp mappings directory) and the adapter restarted; on H2 and PostgreSQL.
  */
 class DeadLetterReplayTest {
 
@@ -47,14 +49,15 @@ class DeadLetterReplayTest {
         return adapter.send(request);
     }
 
-    @Test
-    void aDeadLetterIsStoredAfterTheMappingIsFixedAndEachReplayIsRecorded() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aDeadLetterIsStoredAfterTheMappingIsFixedAndEachReplayIsRecorded(TestDatabases.Kind kind) throws Exception {
         try (var files = Files.list(Path.of("mappings"))) {
             for (Path file : files.toList()) {
                 Files.copy(file, mappings.resolve(file.getFileName()));
             }
         }
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.mappings.dir", mappings.toString());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             JsonNode dead = JSON.readTree(adapter.post(adapter.webhook("zeckta"), ENROUTE).body());

@@ -1,11 +1,13 @@
 package com.dlradapter.polling;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
 import java.net.URI;
@@ -25,7 +27,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A message past the maximum age stops being polled, is marked overdue, and is routed as an event. */
+/** A message past the maximum age stops being polled, is marked overdue, and is routed as an event (H2 and PostgreSQL). */
 class OverdueTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,12 +35,13 @@ class OverdueTest {
     @TempDir
     Path data;
 
-    @Test
-    void aMessageWithoutAFinalStatusWithinTheMaximumAgeIsOverdue() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aMessageWithoutAFinalStatusWithinTheMaximumAgeIsOverdue(TestDatabases.Kind kind) throws Exception {
         WireMockServer api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         api.start();
         api.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(404)));
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.polling.cron", "0/1 * * * * ?");
         settings.put("dlr.polling.backoff", "1s");
         settings.put("dlr.polling.max-age", "3s");

@@ -2,20 +2,25 @@ package com.dlradapter.polling;
 
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,22 +43,28 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The real polling routes against provider status APIs served by WireMock on 127.0.0.1, with a
- * one-second schedule and a short backoff so that the whole lifecycle takes seconds.
+ * one-second schedule and a short backoff so that the whole lifecycle takes seconds. The whole
+ * class runs on H2 and on PostgreSQL (the poll schedule and its claims are SQL).
  */
+@ParameterizedClass
+@EnumSource(TestDatabases.Kind.class)
 class PollingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Parameter
+    TestDatabases.Kind kind;
     @TempDir
     static Path data;
     static WireMockServer api;
     static RunningAdapter adapter;
 
-    @BeforeAll
-    static void start() {
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabases.Kind kind) throws Exception {
         api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         api.start();
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(
+                Files.createDirectories(data.resolve(kind.name())), kind));
         settings.put("dlr.polling.cron", "0/1 * * * * ?");
         settings.put("dlr.polling.backoff", "1s,2s,3s");
         settings.put("dlr.polling.max-age", "1h");
@@ -69,7 +80,7 @@ class PollingTest {
         adapter = RunningAdapter.start(settings);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         adapter.close();
         api.stop();

@@ -4,6 +4,7 @@ import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.store.MessageOverdue;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.BodyPart;
@@ -14,8 +15,13 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,7 +36,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Email alert digests received by a real SMTP server (GreenMail on 127.0.0.1). */
+/** Email alert digests received by a real SMTP server (GreenMail on 127.0.0.1); alerts wait in H2 or PostgreSQL. */
 class EmailAlertTest {
 
     @TempDir
@@ -43,8 +49,8 @@ class EmailAlertTest {
         smtp.stop();
     }
 
-    Map<String, String> settings(String window, int max) {
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+    Map<String, String> settings(TestDatabases.Kind kind, String window, int max) {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.routing.poll-interval", "100");
         settings.put("dlr.email.check-interval", "200");
         settings.put("dlr.email.smtp-host", "127.0.0.1");
@@ -57,10 +63,11 @@ class EmailAlertTest {
         return settings;
     }
 
-    @Test
-    void failuresAndOverdueMessagesArriveAsDigestsOfAtMostDigestMax() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void failuresAndOverdueMessagesArriveAsDigestsOfAtMostDigestMax(TestDatabases.Kind kind) throws Exception {
         smtp.start();
-        try (RunningAdapter adapter = RunningAdapter.start(settings("3s", 3))) {
+        try (RunningAdapter adapter = RunningAdapter.start(settings(kind, "3s", 3))) {
             post(adapter, "mail-1", "FAILED", "mail-m1");
             post(adapter, "mail-2", "UNDELIVERABLE", "mail-m2");
             post(adapter, "mail-3", "DELIVERED", "mail-m3");
@@ -110,9 +117,10 @@ class EmailAlertTest {
         }
     }
 
-    @Test
-    void anSmtpOutageDelaysAlertsButLosesNone() throws Exception {
-        try (RunningAdapter adapter = RunningAdapter.start(settings("200ms", 100))) {
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void anSmtpOutageDelaysAlertsButLosesNone(TestDatabases.Kind kind) throws Exception {
+        try (RunningAdapter adapter = RunningAdapter.start(settings(kind, "200ms", 100))) {
             post(adapter, "outage-1", "FAILED", "outage-m1");
             post(adapter, "outage-2", "FAILED", "outage-m2");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
@@ -132,6 +140,39 @@ class EmailAlertTest {
                 return parts.get("text/html");
             }).reduce("", String::concat);
             assertThat(body).contains("outage-m1").contains("outage-m2");
+        }
+    }
+
+    /**
+     * Inbound headers never reach the mail producer: Camel's mail component would take a
+     * message's Subject, To, Cc, Bcc, From and Reply-To from headers (CVE-2025-27636 class).
+     */
+    @Test
+    void inboundHeadersCannotSteerTheMail() throws Exception {
+        smtp.start();
+        try (RunningAdapter adapter = RunningAdapter.start(settings(TestDatabases.Kind.H2, "1h", 1))) {
+            HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(adapter.webhook("zeckta"))))
+                    .header("Content-Type", "application/json")
+                    .header("Subject", "Injected subject")
+                    .header("To", "attacker@evil.example")
+                    .header("Cc", "cc@evil.example")
+                    .header("Bcc", "bcc@evil.example")
+                    .header("From", "ceo@evil.example")
+                    .header("Reply-To", "reply@evil.example")
+                    .header("CamelMailAlternativeBody", "Injected body")
+                    .POST(HttpRequest.BodyPublishers.ofString(OutboundWebhookTest.zeckta("hdr-1", "FAILED", "hdr-m1"))));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> smtp.getReceivedMessages().length >= 1);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> smtp.getReceivedMessages().length == 1);
+            MimeMessage mail = smtp.getReceivedMessages()[0];
+            assertThat(mail.getSubject()).startsWith("DLR alert:").doesNotContain("Injected");
+            assertThat(Arrays.asList(mail.getAllRecipients())).containsExactly(new InternetAddress("ops@example.com"));
+            assertThat(((InternetAddress) mail.getFrom()[0]).getAddress()).isEqualTo("dlr@example.com");
+            assertThat(mail.getReplyTo()).extracting(a -> ((InternetAddress) a).getAddress()).containsOnly("dlr@example.com");
+            Map<String, String> parts = new LinkedHashMap<>();
+            collect(mail, parts);
+            assertThat(parts.get("text/plain")).contains("hdr-m1").doesNotContain("Injected");
+            assertThat(smtp.getReceivedMessagesForDomain("evil.example")).isEmpty();
         }
     }
 

@@ -2,11 +2,15 @@ package com.dlradapter.routing;
 
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.TestDatabases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -92,6 +96,47 @@ class JdbcSinkTest {
                     .allSatisfy(d -> assertThat(d.get("target").asText()).isEqualTo("broken")).hasSize(3);
             assertThat(OutboundWebhookTest.deliveries(adapter, "delivered"))
                     .allSatisfy(d -> assertThat(d.get("sink").asText()).isEqualTo("jdbc")).hasSize(2);
+        }
+    }
+
+    /**
+     * Inbound headers never reach a sink: a provider (or attacker) cannot replace the configured
+     * statement through Camel's SQL and JDBC headers (the CVE-2025-27636 class of injection).
+     */
+    @Test
+    void inboundHeadersCannotSteerTheStatement() throws Exception {
+        String erpUrl = "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        try (Connection connection = DriverManager.getConnection(erpUrl, "sa", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY, status VARCHAR(16))");
+            statement.execute("INSERT INTO erp_dlr VALUES ('canary', 'KEEP')");
+        }
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.jdbc-sinks", "erp");
+        settings.put("dlr.jdbc-sinks.erp.url", erpUrl);
+        settings.put("dlr.jdbc-sinks.erp.username", "sa");
+        settings.put("dlr.jdbc-sinks.erp.sql", "INSERT INTO erp_dlr (receipt_id, status) VALUES (:#id, :#status)");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            HttpResponse<String> answer = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(adapter.webhook("zeckta"))))
+                    .header("Content-Type", "application/json")
+                    .header("CamelSqlQuery", "DELETE FROM erp_dlr")
+                    .header("CamelSqlParameters", "x")
+                    .header("CamelJdbcParameters", "x")
+                    .header("CamelSqlRetrieveGeneratedKeys", "true")
+                    .POST(HttpRequest.BodyPublishers.ofString(OutboundWebhookTest.zeckta("sql-1", "DELIVERED", "sql-m1"))));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> OutboundWebhookTest.deliveries(adapter, "delivered").size() == 1);
+        }
+        try (Connection connection = DriverManager.getConnection(erpUrl, "sa", "");
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT receipt_id, status FROM erp_dlr ORDER BY status")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "=" + rs.getString(2));
+            }
+            assertThat(rows).hasSize(2).contains("canary=KEEP").anyMatch(row -> row.endsWith("=DELIVERED"));
         }
     }
 

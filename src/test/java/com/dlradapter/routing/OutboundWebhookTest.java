@@ -1,11 +1,14 @@
 package com.dlradapter.routing;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.TestDatabases.Kind;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -25,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Signed outbound webhooks end to end: receipts posted to the adapter reach a real receiver on
  * 127.0.0.1 that checks every signature itself; filters keep statuses and providers out; a
  * receiver that is down and comes back, and a restart in the middle of retries, still give
- * every delivery exactly once.
+ * every delivery exactly once. The cases that live on the outbox and delivery tables run on H2 and
+ * on PostgreSQL.
  */
 class OutboundWebhookTest {
 
@@ -45,7 +49,11 @@ class OutboundWebhookTest {
     }
 
     Map<String, String> settings(WebhookReceiver receiver) {
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        return settings(receiver, Kind.H2);
+    }
+
+    Map<String, String> settings(WebhookReceiver receiver, Kind kind) {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.routing.poll-interval", "100");
         settings.put("dlr.delivery.poll-interval", "100");
         settings.put("dlr.delivery.initial-delay", "200ms");
@@ -66,10 +74,11 @@ class OutboundWebhookTest {
         return settings;
     }
 
-    @Test
-    void everyDeliveryIsSignedAndFiltersKeepStatusesAndProvidersOut() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void everyDeliveryIsSignedAndFiltersKeepStatusesAndProvidersOut(Kind kind) throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET);
-             RunningAdapter adapter = RunningAdapter.start(settings(receiver))) {
+             RunningAdapter adapter = RunningAdapter.start(settings(receiver, kind))) {
             assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-d1", "DELIVERED", "m-1")).statusCode()).isEqualTo(200);
             assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("ev-f1", "FAILED", "m-2")).statusCode()).isEqualTo(200);
 
@@ -120,11 +129,12 @@ class OutboundWebhookTest {
         }
     }
 
-    @Test
-    void aReceiverThatIsDownThenBackGetsEachDeliveryExactlyOnceAcrossARestart() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aReceiverThatIsDownThenBackGetsEachDeliveryExactlyOnceAcrossARestart(Kind kind) {
         int port = RunningAdapter.freePort();
         WebhookReceiver receiver = new WebhookReceiver(port, SECRET);
-        Map<String, String> settings = settings(receiver);
+        Map<String, String> settings = settings(receiver, kind);
         settings.put("dlr.outbound.targets", "erp");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             for (int i = 1; i <= 5; i++) {
@@ -150,10 +160,11 @@ class OutboundWebhookTest {
         }
     }
 
-    @Test
-    void aDeliveryFailsAfterItsLastAttemptAndIsRetriedByHand() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aDeliveryFailsAfterItsLastAttemptAndIsRetriedByHand(Kind kind) throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
-            Map<String, String> settings = settings(receiver);
+            Map<String, String> settings = settings(receiver, kind);
             settings.put("dlr.outbound.targets", "erp,gone");
             settings.put("dlr.delivery.max-age", "1s");
             settings.put("dlr.outbound.gone.url", receiver.url("/gone"));
@@ -183,10 +194,11 @@ class OutboundWebhookTest {
         }
     }
 
-    @Test
-    void a410DisablesItsTarget() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void a410DisablesItsTargetUntilAHandRetry(Kind kind) {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
-            Map<String, String> settings = settings(receiver);
+            Map<String, String> settings = settings(receiver, kind);
             settings.put("dlr.outbound.targets", "erp");
             receiver.answer(410);
             try (RunningAdapter adapter = RunningAdapter.start(settings)) {
@@ -198,8 +210,43 @@ class OutboundWebhookTest {
                 assertThat(receiver.received()).hasSize(1);
                 assertThat(deliveries(adapter, "failed")).anySatisfy(d ->
                         assertThat(d.get("lastError").asText()).contains("disabled"));
+
+                // A hand retry of the one never sent re-enables the target: it goes out, and so do later ones.
+                receiver.answer(200);
+                String neverSent = deliveries(adapter, "failed").stream().filter(d -> d.get("attempts").asInt() == 0)
+                        .findFirst().orElseThrow().get("id").asText();
+                HttpResponse<String> retry = retry(adapter, neverSent);
+                assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+                assertThat(read(retry.body()).get("status").asText()).isEqualTo("pending");
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedCounts().containsKey(neverSent));
+                adapter.post(adapter.webhook("zeckta"), zeckta("gone-3", "DELIVERED", "gone-m3"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "delivered").size() == 2);
+                assertThat(receiver.acceptedCounts()).hasSize(2);
+                // the retry was of one delivery: the one answered 410 stays failed
+                assertThat(deliveries(adapter, "failed")).hasSize(1).allSatisfy(d ->
+                        assertThat(d.get("lastCode").asInt()).isEqualTo(410));
+
+                // A delivered delivery is not sent again: 409.
+                HttpResponse<String> delivered = retry(adapter, neverSent);
+                assertThat(delivered.statusCode()).as(delivered.body()).isEqualTo(409);
+                assertThat(read(delivered.body()).get("error").asText()).isEqualTo("conflict");
+                // A pending one (waiting for its next attempt) is made due now: 202, still pending.
+                receiver.answer(503);
+                adapter.post(adapter.webhook("zeckta"), zeckta("gone-4", "DELIVERED", "gone-m4"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
+                        .anyMatch(d -> d.get("attempts").asInt() >= 1));
+                String pending = deliveries(adapter, "pending").get(0).get("id").asText();
+                HttpResponse<String> due = retry(adapter, pending);
+                assertThat(due.statusCode()).as(due.body()).isEqualTo(202);
+                assertThat(read(due.body()).get("status").asText()).isEqualTo("pending");
+                assertThat(read(due.body()).get("nextAttemptAt").isNull()).isFalse();
             }
         }
+    }
+
+    static HttpResponse<String> retry(RunningAdapter adapter, String deliveryId) {
+        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/" + deliveryId + "/retry")))
+                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     @Test

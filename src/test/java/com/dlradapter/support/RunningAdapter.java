@@ -56,6 +56,19 @@ public final class RunningAdapter implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * {@link #defaults(Path)} on the given database: the H2 file in {@code dataDirectory}, or a
+     * fresh PostgreSQL schema (user and password are in its URL).
+     */
+    public static Map<String, String> defaults(Path dataDirectory, TestDatabases.Kind kind) {
+        Map<String, String> settings = defaults(dataDirectory);
+        if (kind == TestDatabases.Kind.POSTGRESQL) {
+            settings.put("dlr.db.url", TestDatabases.freshPostgresSchema());
+            settings.put("dlr.db.username", "");
+        }
+        return settings;
+    }
+
     /** The provider ids of the mappings in mappings/. */
     public static final java.util.Set<String> PROVIDERS =
             new com.dlradapter.mapping.MappingLoader().loadDirectory(Path.of("mappings")).keySet();
