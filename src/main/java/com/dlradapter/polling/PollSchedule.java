@@ -149,8 +149,7 @@ public class PollSchedule implements ReceiptCommitHook {
      * {@code byBatch} (messages without a batch id are then skipped).
      */
     public List<PollTarget> due(String provider, boolean byBatch, int limit) throws SQLException {
-        Instant paused = pausedUntil.get(provider);
-        if (paused != null && Instant.now().isBefore(paused)) {
+        if (paused(provider)) {
             return List.of();
         }
         Map<String, List<String>> targets = new LinkedHashMap<>();
@@ -207,6 +206,12 @@ public class PollSchedule implements ReceiptCommitHook {
         Instant until = Instant.now().plus(retryAfter);
         pausedUntil.put(provider, until);
         LOG.warn("Provider {} asked us to slow down: no polling before {}", provider, until);
+    }
+
+    /** True while a 429's Retry-After of this provider has not passed (on this node). */
+    public boolean paused(String provider) {
+        Instant until = pausedUntil.get(provider);
+        return until != null && Instant.now().isBefore(until);
     }
 
     /**

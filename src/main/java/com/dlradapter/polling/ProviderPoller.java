@@ -60,6 +60,14 @@ public class ProviderPoller {
     }
 
     /**
+     * Checked before each call, not only at the start of a turn: after a 429 the rest of the
+     * turn's calls are skipped and their messages stay due for a later turn.
+     */
+    public boolean mayCall(PollTarget target) {
+        return !schedule.paused(target.provider());
+    }
+
+    /**
      * Prepares one call: the URL is the provider's base URL and the route's status path with the
      * URL-encoded key for {@code {key}}, and no header but the credential reaches the HTTP producer.
      *
