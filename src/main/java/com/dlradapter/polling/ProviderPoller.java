@@ -49,7 +49,7 @@ public class ProviderPoller {
         this.batchSize = batchSize;
     }
 
-    /** One turn: marks the overdue messages, then returns the due calls (none while polling is off). */
+    /** One turn: the due calls (none while polling is off). Overdue messages are marked by routes/overdue.yaml. */
     public List<PollTarget> targets(String provider, String per) throws SQLException {
         credentialFailed.remove(provider);
         if (settings.optional("dlr.providers." + provider + ".base-url").isEmpty()) {
@@ -58,7 +58,6 @@ public class ProviderPoller {
             }
             return List.of();
         }
-        schedule.markOverdue(provider);
         return schedule.due(provider, "batch".equals(per), batchSize);
     }
 
