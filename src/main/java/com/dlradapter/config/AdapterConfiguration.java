@@ -160,7 +160,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("receiptKeys", receiptKeys);
         context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
                 settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
-        registry.bind("webhookGate", WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory));
+        WebhookGate webhookGate = WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory);
+        mappings.onReload(webhookGate::provide);
+        registry.bind("webhookGate", webhookGate);
         // The adapter's metrics share Camel's Prometheus registry (camel-micrometer-prometheus
         // looks it up as "metricsRegistry").
         io.micrometer.core.instrument.MeterRegistry meterRegistry =

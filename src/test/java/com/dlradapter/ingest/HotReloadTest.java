@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,5 +119,28 @@ class HotReloadTest {
         Files.delete(routes.resolve("acme2.yaml"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=A3&MessageStatus=sent", form).statusCode()).isEqualTo(404));
+    }
+
+    @Test
+    void anAddedProviderWithDefaultAuthHasItsTokenFileBeforeItsFirstRequest() throws Exception {
+        // As docs/adding-a-provider.md does it: the mapping, then the route, then a call with
+        // $(cat data/provider-tokens/<id>). acme3 has no token setting: one is generated.
+        replace(mappings.resolve("acme3.yaml"), Files.readString(mappings.resolve("acme.yaml"))
+                .replace("provider: acme", "provider: acme3"));
+        Path tokenFile = data.resolve("provider-tokens").resolve("acme3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(tokenFile) && !Files.readString(tokenFile).isBlank());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        String token = Files.readString(tokenFile).trim();
+
+        replace(routes.resolve("acme3.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme3"));
+        String form = "application/x-www-form-urlencoded";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var answer = adapter.post("/webhooks/acme3?token=" + token, "MessageSid=T1&MessageStatus=delivered", form);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).path("result").asText()).isEqualTo("stored");
+        });
+        assertThat(JSON.readTree(adapter.get("/api/messages/acme3/T1").body()).path("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.post("/webhooks/acme3", "MessageSid=T2&MessageStatus=sent", form).statusCode()).isEqualTo(401);
+        assertThat(Files.readString(tokenFile).trim()).as("the token is kept, not generated again").isEqualTo(token);
     }
 }
