@@ -186,11 +186,17 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("providerPoller", new ProviderPoller(settings, pollSchedule, new OAuth2Tokens(settings),
                 settings.integer("dlr.polling.batch-size", 100)));
         registry.bind("registrationApi", new RegistrationApi(engine, pollSchedule));
-        // Each provider's status API calls get that provider's own time bound (dlr.providers.<id>.timeout).
-        for (String provider : mappings.mappings().keySet()) {
-            registry.bind("pollHttp-" + provider, new TargetTimeouts(
-                    settings.duration("dlr.providers." + provider + ".timeout", Duration.ofSeconds(10))));
-        }
+        // Each provider's status API calls get that provider's own time bound (dlr.providers.<id>.timeout);
+        // a provider added by hot reload gets its configurer when its mapping is loaded, before its
+        // polling route's first call looks it up.
+        java.util.function.Consumer<String> bindPollHttp = provider -> {
+            if (registry.lookupByName("pollHttp-" + provider) == null) {
+                registry.bind("pollHttp-" + provider, new TargetTimeouts(
+                        settings.duration("dlr.providers." + provider + ".timeout", Duration.ofSeconds(10))));
+            }
+        };
+        mappings.mappings().keySet().forEach(bindPollHttp);
+        mappings.onReload(bindPollHttp);
         registry.bind("routingOutbox", routingOutbox);
         registry.bind("deliveries", deliveries);
         registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, deliveries));
