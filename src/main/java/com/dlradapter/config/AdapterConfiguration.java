@@ -172,7 +172,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("receiptKeys", receiptKeys);
         context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
                 settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
-        registry.bind("webhookGate", WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory));
+        WebhookGate webhookGate = WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory);
+        mappings.onReload(webhookGate::provide);
+        registry.bind("webhookGate", webhookGate);
         // The adapter's metrics share Camel's Prometheus registry (camel-micrometer-prometheus
         // looks it up as "metricsRegistry").
         io.micrometer.core.instrument.MeterRegistry meterRegistry =
@@ -201,11 +203,17 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("providerPoller", new ProviderPoller(settings, pollSchedule, new OAuth2Tokens(settings),
                 settings.integer("dlr.polling.batch-size", 100)));
         registry.bind("registrationApi", new RegistrationApi(engine, pollSchedule));
-        // Each provider's status API calls get that provider's own time bound (dlr.providers.<id>.timeout).
-        for (String provider : mappings.mappings().keySet()) {
-            registry.bind("pollHttp-" + provider, new TargetTimeouts(
-                    settings.duration("dlr.providers." + provider + ".timeout", Duration.ofSeconds(10))));
-        }
+        // Each provider's status API calls get that provider's own time bound (dlr.providers.<id>.timeout);
+        // a provider added by hot reload gets its configurer when its mapping is loaded, before its
+        // polling route's first call looks it up.
+        java.util.function.Consumer<String> bindPollHttp = provider -> {
+            if (registry.lookupByName("pollHttp-" + provider) == null) {
+                registry.bind("pollHttp-" + provider, new TargetTimeouts(
+                        settings.duration("dlr.providers." + provider + ".timeout", Duration.ofSeconds(10))));
+            }
+        };
+        mappings.mappings().keySet().forEach(bindPollHttp);
+        mappings.onReload(bindPollHttp);
         registry.bind("routingOutbox", routingOutbox);
         registry.bind("deliveries", deliveries);
         registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, deliveries));

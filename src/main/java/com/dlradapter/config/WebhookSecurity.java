@@ -40,7 +40,8 @@ final class WebhookSecurity {
         RateLimiter perProvider = new RateLimiter(
                 settings.doubleValue("dlr.rate-limit.provider.per-second", 200),
                 settings.doubleValue("dlr.rate-limit.provider.burst", 400));
-        // A provider added by hot reload gets its policy (and, if needed, its token) on first call.
+        // A provider added by hot reload gets its policy (and, if needed, its token) when its
+        // mapping is loaded (WebhookGate.provide), or at the latest on its first call.
         Function<String, ProviderAccess> newProviders = provider -> known.test(provider)
                 ? ProviderAccess.fromSettings(provider, settings, dataDirectory) : null;
         return new WebhookGate(access, newProviders, clients, perClient, perProvider,

@@ -55,6 +55,14 @@ public class WebhookGate {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /**
+     * A provider added while running (hot reload) gets its policy now, and with it its generated
+     * token file, so the token can be read before its first request; known providers keep theirs.
+     */
+    public void provide(String provider) {
+        access.computeIfAbsent(provider, newProviders);
+    }
+
     public void admit(Exchange exchange) {
         exchange.setProperty(IngestProperties.RECEIVED_AT, Instant.now());
         String provider = exchange.getProperty(IngestProperties.PROVIDER, String.class);

@@ -8,9 +8,13 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The loaded mappings, by provider. At start every file must be valid. With hot reload on, the
@@ -28,6 +32,7 @@ public class MappingRegistry extends ServiceSupport {
     private final CamelContext context;
     private final DirectoryWatch watch;
     private volatile Map<String, ProviderMapping> mappings;
+    private final List<Consumer<String>> reloadListeners = new CopyOnWriteArrayList<>();
     private AutoCloseable watcher;
 
     /** Loads the directory now; {@code reloadInterval} null: no hot reload. */
@@ -41,6 +46,14 @@ public class MappingRegistry extends ServiceSupport {
 
     public Map<String, ProviderMapping> mappings() {
         return mappings;
+    }
+
+    /**
+     * Called with the provider id of each mapping a reload loads (new or changed), once readers
+     * see it: what a new provider needs before its first request (its webhook token) is made then.
+     */
+    public void onReload(Consumer<String> listener) {
+        reloadListeners.add(listener);
     }
 
     @Override
@@ -60,6 +73,7 @@ public class MappingRegistry extends ServiceSupport {
 
     private synchronized void apply(DirectoryWatch.Changes changes) {
         Map<String, ProviderMapping> next = new TreeMap<>(mappings);
+        List<String> loaded = new ArrayList<>();
         // Removed files take their provider with them.
         for (Path gone : changes.removed()) {
             next.values().removeIf(mapping -> mapping.file().equals(gone));
@@ -75,11 +89,21 @@ public class MappingRegistry extends ServiceSupport {
                 }
                 next.values().removeIf(old -> old.file().equals(file));
                 next.put(mapping.provider(), mapping);
+                loaded.add(mapping.provider());
                 LOG.info("Mapping {} reloaded: provider '{}'", file, mapping.provider());
             } catch (MappingDefinitionException e) {
                 LOG.error("Mapping refused, the previous version keeps serving: {}", e.getMessage());
             }
         }
         mappings = Collections.unmodifiableMap(next);
+        for (String provider : loaded) {
+            for (Consumer<String> listener : reloadListeners) {
+                try {
+                    listener.accept(provider);
+                } catch (RuntimeException e) {
+                    LOG.error("After reloading the mapping of provider '{}': {}", provider, e.getMessage());
+                }
+            }
+        }
     }
 }

@@ -2,8 +2,10 @@ package com.dlradapter.mapping;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,8 +96,37 @@ public enum PayloadFormat {
                 case FORM -> form(body);
             };
         } catch (JacksonException e) {
-            throw new MalformedPayloadException("the request body is not valid " + wireName() + ": " + e.getOriginalMessage());
+            // Jackson's own text names its internals (features, classes, "[Source: ..."): say it our way.
+            throw new MalformedPayloadException("the request body is not valid " + wireName() + why(e) + where(e));
         }
+    }
+
+    private static String why(JacksonException e) {
+        String text = String.valueOf(e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException) {
+            if (text.contains("nesting depth")) {
+                return ": it is nested deeper than " + MappingEngine.MAX_NESTING_DEPTH + " levels (nesting depth)";
+            }
+            if (text.startsWith("String value length")) {
+                return ": a string is longer than " + MappingEngine.MAX_STRING_LENGTH + " characters";
+            }
+            if (text.startsWith("Number value length")) {
+                return ": a number is longer than " + MappingEngine.MAX_NUMBER_LENGTH + " digits";
+            }
+            return ": it exceeds a size limit";
+        }
+        if (text.startsWith("Duplicate field")) {
+            return ": a key appears twice in one object";
+        }
+        return "";
+    }
+
+    private static String where(JacksonException e) {
+        JsonLocation location = e.getLocation();
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + location.getLineNr() + (location.getColumnNr() > 0 ? ", column " + location.getColumnNr() : "") + ")";
     }
 
     /** {@code a=1&b=x%20y&a=2} becomes {@code {"a": ["1", "2"], "b": "x y"}}. */

@@ -191,20 +191,22 @@ public class PollSchedule implements ReceiptCommitHook {
      * {@code byBatch} (messages without a batch id are then skipped).
      */
     public List<PollTarget> due(String provider, boolean byBatch, int limit) throws SQLException {
-        Instant paused = pausedUntil.get(provider);
-        if (paused != null && Instant.now().isBefore(paused)) {
+        if (paused(provider)) {
             return List.of();
         }
         Map<String, List<String>> targets = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
                      SELECT message_id, batch_id FROM poll_schedule
-                     WHERE provider = ? AND state = 'active' AND next_poll_at <= ?
+                     WHERE provider = ? AND state = 'active' AND next_poll_at <= ? AND tracked_since >= ?
                      ORDER BY next_poll_at, message_id
                      LIMIT ?""")) {
+            Instant now = Instant.now();
             select.setString(1, provider);
-            select.setObject(2, utc(Instant.now()));
-            select.setInt(3, limit);
+            select.setObject(2, utc(now));
+            // Past the maximum age a message is not polled, even before the sweep marks it overdue.
+            select.setObject(3, utc(now.minus(maxAge)));
+            select.setInt(4, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     String messageId = rs.getString(1);
@@ -251,29 +253,35 @@ public class PollSchedule implements ReceiptCommitHook {
         LOG.warn("Provider {} asked us to slow down: no polling before {}", provider, until);
     }
 
+    /** True while a 429's Retry-After of this provider has not passed (on this node). */
+    public boolean paused(String provider) {
+        Instant until = pausedUntil.get(provider);
+        return until != null && Instant.now().isBefore(until);
+    }
+
     /**
-     * Marks the provider's messages tracked for longer than the maximum age as overdue, one
-     * transaction each, with the overdue hooks (routing, e-mail alerts) in that transaction.
+     * Marks the messages tracked for longer than the maximum age as overdue, of every provider,
+     * polled or not (a webhook-only provider's messages are tracked too), one transaction each,
+     * with the overdue hooks (routing, e-mail alerts) in that transaction.
      *
      * @return how many were marked
      */
-    public int markOverdue(String provider) throws SQLException {
-        List<String> expired = new ArrayList<>();
+    public int markOverdue() throws SQLException {
+        List<String[]> expired = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
-                     SELECT message_id FROM poll_schedule
-                     WHERE provider = ? AND state = 'active' AND tracked_since < ?""")) {
-            select.setString(1, provider);
-            select.setObject(2, utc(Instant.now().minus(maxAge)));
+                     SELECT provider, message_id FROM poll_schedule
+                     WHERE state = 'active' AND tracked_since < ?""")) {
+            select.setObject(1, utc(Instant.now().minus(maxAge)));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    expired.add(rs.getString(1));
+                    expired.add(new String[] {rs.getString(1), rs.getString(2)});
                 }
             }
         }
         int marked = 0;
-        for (String messageId : expired) {
-            marked += markOverdue(provider, messageId) ? 1 : 0;
+        for (String[] message : expired) {
+            marked += markOverdue(message[0], message[1]) ? 1 : 0;
         }
         return marked;
     }

@@ -39,6 +39,8 @@ public class ProviderPoller {
     private final OAuth2Tokens tokens;
     private final int batchSize;
     private final Set<String> disabledLogged = ConcurrentHashMap.newKeySet();
+    /** Providers whose credential failed in their current turn: their other calls wait for the next turn. */
+    private final Set<String> credentialFailed = ConcurrentHashMap.newKeySet();
 
     public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize) {
         this.settings = settings;
@@ -47,16 +49,25 @@ public class ProviderPoller {
         this.batchSize = batchSize;
     }
 
-    /** One turn: marks the overdue messages, then returns the due calls (none while polling is off). */
+    /** One turn: the due calls (none while polling is off). Overdue messages are marked by routes/overdue.yaml. */
     public List<PollTarget> targets(String provider, String per) throws SQLException {
+        credentialFailed.remove(provider);
         if (settings.optional("dlr.providers." + provider + ".base-url").isEmpty()) {
             if (disabledLogged.add(provider)) {
                 LOG.info("Polling of {} is off: dlr.providers.{}.base-url is not set", provider, provider);
             }
             return List.of();
         }
-        schedule.markOverdue(provider);
         return schedule.due(provider, "batch".equals(per), batchSize);
+    }
+
+    /**
+     * Checked before each call, not only at the start of a turn: after a 429, or once the
+     * provider's credential failed, the rest of the turn's calls are skipped and their messages
+     * stay due for a later turn.
+     */
+    public boolean mayCall(PollTarget target) {
+        return !schedule.paused(target.provider()) && !credentialFailed.contains(target.provider());
     }
 
     /**
@@ -77,9 +88,17 @@ public class ProviderPoller {
         String provider = target.provider();
         switch (auth) {
             case "api-key" -> exchange.getMessage().setHeader("Authorization", "Bearer "
-                    + settings.optional("dlr.providers." + provider + ".api-key")
-                    .orElseThrow(() -> new IOException("dlr.providers." + provider + ".api-key is not set")));
-            case "oauth2" -> exchange.getMessage().setHeader("Authorization", "Bearer " + tokens.accessToken(provider));
+                    + settings.optional("dlr.providers." + provider + ".api-key").orElseThrow(() ->
+                            new CredentialUnavailableException("dlr.providers." + provider + ".api-key is not set", null)));
+            case "oauth2" -> {
+                String token;
+                try {
+                    token = tokens.accessToken(provider);
+                } catch (IOException e) {
+                    throw new CredentialUnavailableException("no access token: " + e.getMessage(), e);
+                }
+                exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+            }
             case "none" -> { }
             default -> throw new IllegalArgumentException("unknown auth '" + auth + "' (api-key, oauth2 or none)");
         }
@@ -128,13 +147,32 @@ public class ProviderPoller {
         }
     }
 
-    /** No answer at all (timeout, connection refused): try again at the next turn. */
+    /**
+     * No answer at all (timeout, connection refused), or no credential to ask with: try again at
+     * the next turn. A failed credential also stops this turn's other calls to the provider, so a
+     * broken token endpoint is asked once a turn, not once a message.
+     */
     public void failed(Exchange exchange) throws SQLException {
         PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (credentialFailure(failure)) {
+            credentialFailed.add(target.provider());
+            LOG.warn("Polling {} skips this turn: {}: trying again at the next turn", target.provider(), failure.getMessage());
+            schedule.afterPoll(target, Outcome.RETRY);
+            return;
+        }
         LOG.warn("Polling {} for {} failed: {}: trying again at the next turn", target.provider(), target.key(),
                 failure == null ? "no answer" : failure.getMessage());
         schedule.afterPoll(target, Outcome.RETRY);
+    }
+
+    private static boolean credentialFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CredentialUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Retry-After in seconds or as an HTTP date; a minute when absent or unreadable. */

@@ -10,8 +10,8 @@ import java.util.Optional;
  * Who may call one provider's webhook. Secure by default: a token is required unless
  * {@code dlr.providers.<id>.auth=none}. The token comes from {@code dlr.providers.<id>.token}
  * (an environment variable, {@code DLR_PROVIDERS_<ID>_TOKEN}) or {@code dlr.providers.<id>.token-file};
- * with neither, one is generated at first start into {@code <dlr.data.dir>/provider-tokens/<id>}
- * (owner-only) and shown once in the log. Optionally an IP allow-list ({@code allow-from}) and an
+ * with neither, one is generated at first start (or when hot reload adds the provider) into
+ * {@code <dlr.data.dir>/provider-tokens/<id>} (owner-only) and shown once in the log. Optionally an IP allow-list ({@code allow-from}) and an
  * HMAC signature ({@code signature.*}).
  */
 public record ProviderAccess(String provider, String token, List<Cidr> allowFrom, Signature signature) {

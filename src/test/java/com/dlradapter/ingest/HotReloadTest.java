@@ -3,6 +3,7 @@ package com.dlradapter.ingest;
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,9 +42,12 @@ class HotReloadTest {
     @TempDir
     Path mappings;
     private RunningAdapter adapter;
+    private WireMockServer api;
 
     @BeforeEach
     void start() throws IOException {
+        api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        api.start();
         copy(Path.of("routes"), routes);
         copy(Path.of("mappings"), mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
@@ -47,12 +56,18 @@ class HotReloadTest {
         settings.put("dlr.routes.dir", routes.toString());
         settings.put("dlr.mappings.dir", mappings.toString());
         settings.put("dlr.providers.acme2.auth", "none");
+        // acme4, added while running, has a status API.
+        settings.put("dlr.polling.cron", "0/1 * * * * ?");
+        settings.put("dlr.polling.backoff", "1s");
+        settings.put("dlr.providers.acme4.auth", "none");
+        settings.put("dlr.providers.acme4.base-url", api.baseUrl());
         adapter = RunningAdapter.start(settings);
     }
 
     @AfterEach
     void stop() {
         adapter.close();
+        api.stop();
     }
 
     private static void copy(Path from, Path to) throws IOException {
@@ -118,5 +133,60 @@ class HotReloadTest {
         Files.delete(routes.resolve("acme2.yaml"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=A3&MessageStatus=sent", form).statusCode()).isEqualTo(404));
+    }
+
+    @Test
+    void anAddedProviderWithDefaultAuthHasItsTokenFileBeforeItsFirstRequest() throws Exception {
+        // As docs/adding-a-provider.md does it: the mapping, then the route, then a call with
+        // $(cat data/provider-tokens/<id>). acme3 has no token setting: one is generated.
+        replace(mappings.resolve("acme3.yaml"), Files.readString(mappings.resolve("acme.yaml"))
+                .replace("provider: acme", "provider: acme3"));
+        Path tokenFile = data.resolve("provider-tokens").resolve("acme3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(tokenFile) && !Files.readString(tokenFile).isBlank());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        String token = Files.readString(tokenFile).trim();
+
+        replace(routes.resolve("acme3.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme3"));
+        String form = "application/x-www-form-urlencoded";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var answer = adapter.post("/webhooks/acme3?token=" + token, "MessageSid=T1&MessageStatus=delivered", form);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).path("result").asText()).isEqualTo("stored");
+        });
+        assertThat(JSON.readTree(adapter.get("/api/messages/acme3/T1").body()).path("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.post("/webhooks/acme3", "MessageSid=T2&MessageStatus=sent", form).statusCode()).isEqualTo(401);
+        assertThat(Files.readString(tokenFile).trim()).as("the token is kept, not generated again").isEqualTo(token);
+    }
+
+    @Test
+    void anAddedProviderCanBePolled() throws Exception {
+        replace(mappings.resolve("acme4.yaml"), Files.readString(mappings.resolve("acme.yaml"))
+                .replace("provider: acme", "provider: acme4"));
+        replace(routes.resolve("acme4.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: provider-webhook
+                    routeId: webhook-acme4
+                    parameters:
+                      - {name: provider, value: acme4}
+                - templatedRoute:
+                    routeTemplateRef: provider-poller
+                    routeId: poll-acme4
+                    parameters:
+                      - {name: provider, value: acme4}
+                      - {name: statusPath, value: "/status/{key}"}
+                      - {name: auth, value: none}
+                """);
+        api.stubFor(get(urlEqualTo("/status/P1")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/x-www-form-urlencoded")
+                .withBody("MessageSid=P1&MessageStatus=delivered")));
+        String form = "application/x-www-form-urlencoded";
+        // A receipt that is not final makes the message tracked; the poll then finds it delivered.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(adapter.post("/webhooks/acme4", "MessageSid=P1&MessageStatus=sent", form).statusCode()).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                JSON.readTree(adapter.get("/api/messages/acme4/P1").body()).path("final").asBoolean());
+        var state = JSON.readTree(adapter.get("/api/messages/acme4/P1").body());
+        assertThat(state.path("status").asText()).isEqualTo("DELIVERED");
+        assertThat(state.path("source").asText()).isEqualTo("poll");
     }
 }

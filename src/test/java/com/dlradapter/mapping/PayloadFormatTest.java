@@ -43,4 +43,16 @@ class PayloadFormatTest {
         assertThatThrownBy(() -> PayloadFormat.JSON.parse("{\"a\":")).isInstanceOf(MalformedPayloadException.class);
         assertThatThrownBy(() -> PayloadFormat.JSON.parse(" ")).isInstanceOf(MalformedPayloadException.class);
     }
+
+    @Test
+    void aMalformedBodyIsToldWhereInOurWordsNotInTheParsersOwn() {
+        for (var bad : java.util.Map.of(PayloadFormat.JSON, "{\"a\":\n  [1, }", PayloadFormat.XML, "<a>\n<b></a>").entrySet()) {
+            assertThatThrownBy(() -> bad.getKey().parse(bad.getValue()))
+                    .isInstanceOf(MalformedPayloadException.class)
+                    .hasMessageStartingWith("the request body is not valid " + bad.getKey().wireName())
+                    .hasMessageContaining("(line 2, column ")
+                    .hasMessageNotContaining("Source").hasMessageNotContaining("StreamReadFeature")
+                    .hasMessageNotContaining("fasterxml").hasMessageNotContaining("ctc.wstx");
+        }
+    }
 }

@@ -86,4 +86,40 @@ class OverdueTest {
             api.stop();
         }
     }
+
+    @Test
+    void messagesOfProvidersThatAreNotPolledBecomeOverdueToo() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        // No dlr.providers.<id>.base-url at all (the default): nothing is polled.
+        settings.put("dlr.polling.cron", "0/1 * * * * ?");
+        settings.put("dlr.polling.max-age", "3s");
+        settings.put("dlr.email.smtp-host", "127.0.0.1");
+        settings.put("dlr.email.smtp-port", String.valueOf(RunningAdapter.freePort()));
+        settings.put("dlr.email.to", "ops@example.com");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            // Zeckta has a polling route that is off; Acme has none. A non-final receipt tracks either.
+            assertThat(adapter.post(adapter.webhook("zeckta"),
+                    com.dlradapter.support.Payloads.zeckta("late-evt", "MESSAGE_SENT", "SENT", "late-z")).statusCode())
+                    .isEqualTo(200);
+            assertThat(adapter.post(adapter.webhook("acme"), "MessageSid=late-a&MessageStatus=sent",
+                    "application/x-www-form-urlencoded").statusCode()).isEqualTo(200);
+
+            for (String path : new String[] {"/api/messages/zeckta/late-z", "/api/messages/acme/late-a"}) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(adapter.get(path).body()).get("overdue").asBoolean());
+                JsonNode state = JSON.readTree(adapter.get(path).body());
+                assertThat(state.get("polling").get("state").asText()).isEqualTo("overdue");
+                assertThat(state.get("status").asText()).isEqualTo("SENT");
+            }
+            // Routed as events: the e-mail alert digest has both.
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
+                     Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery(
+                             "SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id IN ('late-z', 'late-a')")) {
+                    rs.next();
+                    return rs.getInt(1) == 2;
+                }
+            });
+        }
+    }
 }

@@ -37,6 +37,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -180,6 +181,39 @@ class PollingTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> callTimes(url).size() >= 2);
         List<Instant> times = callTimes(url);
         assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(3800));
+    }
+
+    @Test
+    void aTooManyRequestsStopsTheRestOfTheTurnAndItsMessagesStayDue() throws Exception {
+        // The provider's first answer, to whichever message comes first, is 429; after that each answers.
+        List<String> ids = List.of("burst-1", "burst-2", "burst-3", "burst-4");
+        api.stubFor(get(urlPathMatching("/zeckta/v1/messaging/sms/messages/burst-.*")).inScenario("burst")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")).willSetStateTo("ok"));
+        for (String id : ids) {
+            api.stubFor(get(urlEqualTo("/zeckta/v1/messaging/sms/messages/" + id)).inScenario("burst")
+                    .whenScenarioStateIs("ok").willReturn(aResponse().withStatus(200).withBody(
+                            "{\"uuid\": \"" + id + "\", \"status\": \"DELIVERED\", \"dest\": \"+233202007745\"}")));
+        }
+        // Registered together, so they are due in the same turn.
+        ids.forEach(id -> register("zeckta", id, null));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (String id : ids) {
+                if (!message("zeckta", id).get("final").asBoolean()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        List<Instant> times = api.getAllServeEvents().stream()
+                .filter(event -> event.getRequest().getUrl().contains("/messages/burst-"))
+                .map(event -> event.getRequest().getLoggedDate().toInstant())
+                .sorted().toList();
+        assertThat(times).as("one 429, then one call per message").hasSize(ids.size() + 1);
+        // Nothing reached the provider until its Retry-After had passed, not even the rest of that turn.
+        assertThat(Duration.between(times.get(0), times.get(1))).as("calls at %s", times)
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2900));
     }
 
     @Test
