@@ -87,9 +87,10 @@ class OverdueTest {
         }
     }
 
-    @Test
-    void messagesOfProvidersThatAreNotPolledBecomeOverdueToo() throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void messagesOfProvidersThatAreNotPolledBecomeOverdueToo(TestDatabases.Kind kind) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         // No dlr.providers.<id>.base-url at all (the default): nothing is polled.
         settings.put("dlr.polling.cron", "0/1 * * * * ?");
         settings.put("dlr.polling.max-age", "3s");
