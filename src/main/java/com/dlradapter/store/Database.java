@@ -79,6 +79,10 @@ public class Database extends ServiceSupport {
         var result = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                // the pool waits only dlr.db.connection-timeout for a connection (fast 503s later);
+                // at start a database still coming up (or a busy machine) gets about half a minute
+                .connectRetries(10)
+                .connectRetriesInterval(3)
                 .load()
                 .migrate();
         LOG.info("Database schema at version {} ({} migrations applied now)",
