@@ -3,6 +3,7 @@ package com.dlradapter.polling;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.config.Settings;
 import com.dlradapter.ingest.IngestProperties;
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.polling.PollSchedule.Outcome;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -38,13 +39,16 @@ public class ProviderPoller {
     private final PollSchedule schedule;
     private final OAuth2Tokens tokens;
     private final int batchSize;
+    private final AdapterMetrics metrics;
     private final Set<String> disabledLogged = ConcurrentHashMap.newKeySet();
 
-    public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize) {
+    public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize,
+                          AdapterMetrics metrics) {
         this.settings = settings;
         this.schedule = schedule;
         this.tokens = tokens;
         this.batchSize = batchSize;
+        this.metrics = metrics;
     }
 
     /** One turn: marks the overdue messages, then returns the due calls (none while polling is off). */
@@ -104,7 +108,13 @@ public class ProviderPoller {
     public void afterIngest(Exchange exchange) throws SQLException {
         Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
-        schedule.afterPoll(target, code != null && code >= 500 ? Outcome.RETRY : Outcome.ANSWERED);
+        boolean storeFailed = code != null && code >= 500;
+        if (storeFailed) {
+            metrics.pollFailed(target.provider(), "store-failed");
+        } else {
+            metrics.polled(target.provider(), "answered");
+        }
+        schedule.afterPoll(target, storeFailed ? Outcome.RETRY : Outcome.ANSWERED);
     }
 
     /** Any other answer: 404 not known yet (back off), 429 slow down, 401 new token, else retry. */
@@ -112,12 +122,17 @@ public class ProviderPoller {
         PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
         int code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         switch (code) {
-            case 404 -> schedule.afterPoll(target, Outcome.NOT_FOUND);
+            case 404 -> {
+                metrics.polled(target.provider(), "not-found");
+                schedule.afterPoll(target, Outcome.NOT_FOUND);
+            }
             case 429 -> {
+                metrics.pollFailed(target.provider(), "rate-limited");
                 schedule.pause(target.provider(), retryAfter(exchange.getMessage().getHeader("Retry-After", String.class)));
                 schedule.afterPoll(target, Outcome.RETRY);
             }
             default -> {
+                metrics.pollFailed(target.provider(), "http-" + code / 100 + "xx");
                 if (code == 401) {
                     tokens.forget(target.provider());
                 }
@@ -132,6 +147,7 @@ public class ProviderPoller {
     public void failed(Exchange exchange) throws SQLException {
         PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        metrics.pollFailed(target.provider(), "no-answer");
         LOG.warn("Polling {} for {} failed: {}: trying again at the next turn", target.provider(), target.key(),
                 failure == null ? "no answer" : failure.getMessage());
         schedule.afterPoll(target, Outcome.RETRY);

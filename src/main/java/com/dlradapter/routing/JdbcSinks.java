@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,6 +85,11 @@ public class JdbcSinks extends ServiceSupport {
                     SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers"))));
         }
         return new JdbcSinks(sinks, deliveries);
+    }
+
+    /** The configured sink names. */
+    public Set<String> names() {
+        return sinks.keySet();
     }
 
     /** Routing step: chooses every sink whose filters match the receipt in the body. */
