@@ -45,7 +45,7 @@ public class Database extends ServiceSupport {
         // within the 2 seconds after which Routee gives up on an answer.
         config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 1000));
-        config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway then fails clearly
+        config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway waits, then fails clearly
         config.setAutoCommit(true);
         config.setExceptionOverrideClassName(ClosedDatabaseEviction.class.getName());
         this.dataSource = new HikariDataSource(config);
@@ -70,10 +70,16 @@ public class Database extends ServiceSupport {
         }
     }
 
-    /** Applies the Flyway migrations in {@code db/migration}; a failure stops the start. */
+    /**
+     * Applies the Flyway migrations in {@code db/migration}; a failure stops the start. The first
+     * connection may take longer than the pool's short timeout (a PostgreSQL container still
+     * starting, a new H2 file on a busy machine), so connecting is tried again for about 15 s.
+     */
     public void migrate() {
         var result = Flyway.configure()
                 .dataSource(dataSource)
+                .connectRetries(5)
+                .connectRetriesInterval(4)
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
