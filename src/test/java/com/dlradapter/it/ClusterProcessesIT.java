@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -143,14 +144,16 @@ class ClusterProcessesIT {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        Instant until = Instant.now().plus(Duration.ofSeconds(6));
+        // The load goes on until a few seconds after the kill (at most a minute), however slowly a
+        // busy machine gets to the 100 acknowledged receipts the kill waits for.
+        AtomicReference<Instant> until = new AtomicReference<>(Instant.now().plus(Duration.ofSeconds(60)));
         ExecutorService pool = Executors.newFixedThreadPool(6);
         List<Future<?>> drivers = new ArrayList<>();
         for (int worker = 0; worker < 6; worker++) {
             AdapterProcess node = worker % 2 == 0 ? node1 : node2;   // both nodes take load
             int w = worker;
             drivers.add(pool.submit(() -> {
-                for (int i = 0; Instant.now().isBefore(until); i++) {
+                for (int i = 0; Instant.now().isBefore(until.get()); i++) {
                     String event = "kill-" + w + "-" + i;
                     sent.incrementAndGet();
                     try {
@@ -178,6 +181,7 @@ class ClusterProcessesIT {
         assertThat(isLeader(survivor)).as("exactly one leader").isFalse();
         leader.kill();
         long killedAt = System.nanoTime();
+        until.set(Instant.now().plus(Duration.ofSeconds(3)));
         for (Future<?> driver : drivers) {
             driver.get(60, TimeUnit.SECONDS);
         }
