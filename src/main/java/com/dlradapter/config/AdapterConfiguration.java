@@ -25,6 +25,8 @@ import com.dlradapter.ingest.ReceiptIngest;
 import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.MappingRegistry;
+import com.dlradapter.observe.AdapterMetrics;
+import com.dlradapter.observe.OutboundBacklog;
 import com.dlradapter.reload.RoutesReloader;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
@@ -32,6 +34,9 @@ import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.store.ReceiptCommitHook;
 import com.dlradapter.store.ReceiptStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.hazelcast.HazelcastIdempotentRepository;
@@ -111,6 +116,15 @@ public class AdapterConfiguration implements CamelConfiguration {
         HazelcastIdempotentRepository receiptKeys =
                 new HazelcastIdempotentRepository(cluster.instance(), ClusterMember.RECEIPT_KEYS_MAP);
 
+        // The adapter's metrics share Camel's Prometheus registry (camel-micrometer-prometheus
+        // looks it up as "metricsRegistry").
+        MeterRegistry meterRegistry = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meterRegistry == null) {
+            meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind("metricsRegistry", meterRegistry);
+        }
+        AdapterMetrics metrics = new AdapterMetrics(meterRegistry);
+
         // Work that commits with a receipt (outbox rows, polling schedules) or with marking a
         // message overdue; later features add theirs here.
         List<ReceiptCommitHook> receiptHooks = new ArrayList<>();
@@ -125,14 +139,17 @@ public class AdapterConfiguration implements CamelConfiguration {
                 deliveryLease,
                 settings.integer("dlr.delivery.batch-size", 50),
                 settings.integer("dlr.delivery.per-target", 10),
-                settings.duration("dlr.delivery.retention", Duration.ofDays(7)));
-        EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings);
+                settings.duration("dlr.delivery.retention", Duration.ofDays(7)), metrics);
+        EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings, metrics);
         RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,
                 deliveryLease, settings.integer("dlr.delivery.batch-size", 50));
         receiptHooks.add(routingOutbox);
         overdueHooks.add(routingOutbox);
         JdbcSinks jdbcSinks = JdbcSinks.fromSettings(settings, deliveries);
         context.addService(jdbcSinks, true, true);
+        metrics.outboundBacklog(new OutboundBacklog(deliveries::pendingByTarget, emailAlerts::waiting,
+                        settings.duration("dlr.metrics.backlog-refresh", Duration.ofSeconds(5))),
+                outboundTargets.keySet(), jdbcSinks.names());
         LOG.info("Routing to {} outbound webhook target(s) {}, email alerts {}", outboundTargets.size(),
                 outboundTargets.keySet(), emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)");
 
@@ -175,16 +192,6 @@ public class AdapterConfiguration implements CamelConfiguration {
         WebhookGate webhookGate = WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory);
         mappings.onReload(webhookGate::provide);
         registry.bind("webhookGate", webhookGate);
-        // The adapter's metrics share Camel's Prometheus registry (camel-micrometer-prometheus
-        // looks it up as "metricsRegistry").
-        io.micrometer.core.instrument.MeterRegistry meterRegistry =
-                registry.lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
-        if (meterRegistry == null) {
-            meterRegistry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            registry.bind("metricsRegistry", meterRegistry);
-        }
-        com.dlradapter.observe.AdapterMetrics metrics = new com.dlradapter.observe.AdapterMetrics(meterRegistry);
         registry.bind("adapterMetrics", metrics);
         context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics));
         // Concurrent requests share one transaction and one flush (group commit); each is still
@@ -201,7 +208,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("overdueHooks", overdueHooks);
         registry.bind("pollSchedule", pollSchedule);
         registry.bind("providerPoller", new ProviderPoller(settings, pollSchedule, new OAuth2Tokens(settings),
-                settings.integer("dlr.polling.batch-size", 100)));
+                settings.integer("dlr.polling.batch-size", 100), metrics));
         registry.bind("registrationApi", new RegistrationApi(engine, pollSchedule));
         // Each provider's status API calls get that provider's own time bound (dlr.providers.<id>.timeout);
         // a provider added by hot reload gets its configurer when its mapping is loaded, before its

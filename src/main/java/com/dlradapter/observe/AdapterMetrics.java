@@ -3,22 +3,32 @@ package com.dlradapter.observe;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.store.StoreOutcome;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * The adapter's own Prometheus metrics (scraped at /observe/metrics on the management port, next
- * to Camel's): receipts stored by provider, status and source; duplicates; dead letters; and the
- * webhook answer latency as a histogram.
+ * to Camel's): receipts stored by provider, status and source; duplicates; dead letters; the
+ * webhook answer latency as a histogram; status API calls and their errors; outbound delivery
+ * attempts, failures and backlog; email digests. The README's Operations section lists them.
  */
 public class AdapterMetrics {
 
     private final MeterRegistry registry;
 
+    private final Counter digestsSent;
+    private final Counter digestsFailed;
+
     public AdapterMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.digestsSent = Counter.builder("dlr.email.digests.sent")
+                .description("Email alert digests accepted by the SMTP server").register(registry);
+        this.digestsFailed = Counter.builder("dlr.email.digests.failed")
+                .description("Email alert digests the SMTP server did not take (retried later)").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -55,5 +65,63 @@ public class AdapterMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry).record(took);
+    }
+
+    /** dlr_polling_calls_total{provider,outcome}: a status API call that went as expected (answered, not-found). */
+    public void polled(String provider, String outcome) {
+        pollCalls(provider, outcome).increment();
+    }
+
+    /**
+     * A status API call that went wrong and is tried again: counted in dlr_polling_calls_total and
+     * in dlr_polling_errors_total{provider,outcome}, with the same outcome.
+     */
+    public void pollFailed(String provider, String outcome) {
+        pollCalls(provider, outcome).increment();
+        Counter.builder("dlr.polling.errors").description("Status API calls that went wrong and are tried again")
+                .tag("provider", String.valueOf(provider)).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    private Counter pollCalls(String provider, String outcome) {
+        return Counter.builder("dlr.polling.calls").description("Status API calls, by outcome")
+                .tag("provider", String.valueOf(provider)).tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /** dlr_delivery_attempts_total{sink,target,outcome}: one attempt to deliver (delivered, retrying, failed). */
+    public void deliveryAttempted(String sink, String target, String outcome) {
+        Counter.builder("dlr.delivery.attempts").description("Outbound delivery attempts (webhooks, JDBC sinks), by outcome")
+                .tag("sink", sink).tag("target", target).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /** dlr_deliveries_failed_total{sink,target,outcome}: a delivery given up for good (gave-up, gone, not-sent). */
+    public void deliveryFailed(String sink, String target, String outcome) {
+        Counter.builder("dlr.deliveries.failed").description("Outbound deliveries failed for good, by why")
+                .tag("sink", sink).tag("target", target).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /**
+     * dlr_deliveries_pending{sink,target} for every configured target, and dlr_email_alerts_pending:
+     * the outbound backlog, read from the backlog's cached counts (never one query per scrape).
+     */
+    public void outboundBacklog(OutboundBacklog backlog, Collection<String> webhookTargets, Collection<String> jdbcSinks) {
+        webhookTargets.forEach(target -> pendingGauge(backlog, "webhook", target));
+        jdbcSinks.forEach(target -> pendingGauge(backlog, "jdbc", target));
+        Gauge.builder("dlr.email.alerts.pending", backlog, OutboundBacklog::waitingAlerts)
+                .description("Email alerts waiting for their digest").strongReference(true).register(registry);
+    }
+
+    private void pendingGauge(OutboundBacklog backlog, String sink, String target) {
+        Gauge.builder("dlr.deliveries.pending", backlog, b -> b.pending(sink, target))
+                .description("Outbound deliveries not yet delivered nor failed (the backlog)")
+                .tag("sink", sink).tag("target", target).strongReference(true).register(registry);
+    }
+
+    /** dlr_email_digests_sent_total and dlr_email_digests_failed_total, at 0 from the start. */
+    public void emailDigest(boolean sent) {
+        (sent ? digestsSent : digestsFailed).increment();
     }
 }

@@ -3,6 +3,7 @@ package com.dlradapter.polling;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.config.Settings;
 import com.dlradapter.ingest.IngestProperties;
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.polling.PollSchedule.Outcome;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -38,15 +39,18 @@ public class ProviderPoller {
     private final PollSchedule schedule;
     private final OAuth2Tokens tokens;
     private final int batchSize;
+    private final AdapterMetrics metrics;
     private final Set<String> disabledLogged = ConcurrentHashMap.newKeySet();
     /** Providers whose credential failed in their current turn: their other calls wait for the next turn. */
     private final Set<String> credentialFailed = ConcurrentHashMap.newKeySet();
 
-    public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize) {
+    public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize,
+                          AdapterMetrics metrics) {
         this.settings = settings;
         this.schedule = schedule;
         this.tokens = tokens;
         this.batchSize = batchSize;
+        this.metrics = metrics;
     }
 
     /** One turn: the due calls (none while polling is off). Overdue messages are marked by routes/overdue.yaml. */
@@ -123,7 +127,13 @@ public class ProviderPoller {
     public void afterIngest(Exchange exchange) throws SQLException {
         Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
-        schedule.afterPoll(target, code != null && code >= 500 ? Outcome.RETRY : Outcome.ANSWERED);
+        boolean storeFailed = code != null && code >= 500;
+        if (storeFailed) {
+            metrics.pollFailed(target.provider(), "store-failed");
+        } else {
+            metrics.polled(target.provider(), "answered");
+        }
+        schedule.afterPoll(target, storeFailed ? Outcome.RETRY : Outcome.ANSWERED);
     }
 
     /** Any other answer: 404 not known yet (back off), 429 slow down, 401 new token, else retry. */
@@ -131,12 +141,17 @@ public class ProviderPoller {
         PollTarget target = exchange.getProperty(TARGET, PollTarget.class);
         int code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         switch (code) {
-            case 404 -> schedule.afterPoll(target, Outcome.NOT_FOUND);
+            case 404 -> {
+                metrics.polled(target.provider(), "not-found");
+                schedule.afterPoll(target, Outcome.NOT_FOUND);
+            }
             case 429 -> {
+                metrics.pollFailed(target.provider(), "rate-limited");
                 schedule.pause(target.provider(), retryAfter(exchange.getMessage().getHeader("Retry-After", String.class)));
                 schedule.afterPoll(target, Outcome.RETRY);
             }
             default -> {
+                metrics.pollFailed(target.provider(), "http-" + code / 100 + "xx");
                 if (code == 401) {
                     tokens.forget(target.provider());
                 }
@@ -157,10 +172,12 @@ public class ProviderPoller {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (credentialFailure(failure)) {
             credentialFailed.add(target.provider());
+            metrics.pollFailed(target.provider(), "no-answer");
             LOG.warn("Polling {} skips this turn: {}: trying again at the next turn", target.provider(), failure.getMessage());
             schedule.afterPoll(target, Outcome.RETRY);
             return;
         }
+        metrics.pollFailed(target.provider(), "no-answer");
         LOG.warn("Polling {} for {} failed: {}: trying again at the next turn", target.provider(), target.key(),
                 failure == null ? "no answer" : failure.getMessage());
         schedule.afterPoll(target, Outcome.RETRY);

@@ -1,6 +1,8 @@
 package com.dlradapter.routing;
 
 import com.dlradapter.http.HttpProblem;
+import com.dlradapter.observe.AdapterMetrics;
+import com.dlradapter.observe.OutboundBacklog;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,13 +45,14 @@ public class Deliveries {
     private final int batchSize;
     private final int perTarget;
     private final Duration retention;
+    private final AdapterMetrics metrics;
 
     /**
      * @param perTarget at most this many deliveries of one target per round, so a backlogged or
      *                  slow target cannot crowd the others out
      */
     public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize, int perTarget,
-                      Duration retention) {
+                      Duration retention, AdapterMetrics metrics) {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("setting dlr.delivery.lease must be positive");
         }
@@ -57,6 +62,7 @@ public class Deliveries {
         this.batchSize = batchSize;
         this.perTarget = perTarget;
         this.retention = retention;
+        this.metrics = metrics;
     }
 
     /**
@@ -123,6 +129,20 @@ public class Deliveries {
         }
     }
 
+    /** Pending deliveries by sink and target ({@code OutboundBacklog.key}), for the backlog gauge. */
+    public Map<String, Long> pendingByTarget() throws SQLException {
+        Map<String, Long> pending = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT sink, target, COUNT(*) FROM delivery WHERE status = 'pending' GROUP BY sink, target");
+             ResultSet rs = count.executeQuery()) {
+            while (rs.next()) {
+                pending.put(OutboundBacklog.key(rs.getString(1), rs.getString(2)), rs.getLong(3));
+            }
+        }
+        return pending;
+    }
+
     /** Claims up to a batch of due pending deliveries for this instance (body of the worker route). */
     public List<Delivery> claimDue() throws SQLException {
         Instant now = Instant.now();
@@ -168,6 +188,7 @@ public class Deliveries {
     /** The target took it (2xx, or the JDBC sink committed the row). */
     public void delivered(Delivery delivery, Integer code) throws SQLException {
         if (update(delivery, DELIVERED, delivery.attempts() + 1, Instant.now(), code, null, true)) {
+            metrics.deliveryAttempted(delivery.sink(), delivery.target(), "delivered");
             LOG.debug("Delivered {} to {} {}", delivery.id(), delivery.sink(), delivery.target());
         }
     }
@@ -182,7 +203,9 @@ public class Deliveries {
         if (!update(delivery, last ? FAILED : PENDING, attempts, next, code, error, false)) {
             return;
         }
+        metrics.deliveryAttempted(delivery.sink(), delivery.target(), last ? "failed" : "retrying");
         if (last) {
+            metrics.deliveryFailed(delivery.sink(), delivery.target(), "gave-up");
             LOG.warn("Delivery {} to {} {} failed after {} attempts: {}", delivery.id(), delivery.sink(),
                     delivery.target(), attempts, error);
         } else {
@@ -191,9 +214,16 @@ public class Deliveries {
         }
     }
 
-    /** The target is gone (410) or disabled: the delivery fails at once, without further attempts. */
+    /**
+     * The target is gone (410: {@code code} is its answer) or disabled or no longer configured (no
+     * attempt, {@code code} null): the delivery fails at once, without further attempts.
+     */
     public void failNow(Delivery delivery, Integer code, String error) throws SQLException {
         if (update(delivery, FAILED, delivery.attempts() + (code == null ? 0 : 1), Instant.now(), code, error, false)) {
+            if (code != null) {
+                metrics.deliveryAttempted(delivery.sink(), delivery.target(), "failed");
+            }
+            metrics.deliveryFailed(delivery.sink(), delivery.target(), code == null ? "not-sent" : "gone");
             LOG.warn("Delivery {} to {} {} failed: {}", delivery.id(), delivery.sink(), delivery.target(), error);
         }
     }

@@ -3,6 +3,7 @@ package com.dlradapter.routing;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.config.Settings;
 import com.dlradapter.mapping.PhoneNumbers;
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.MessageOverdue;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -50,9 +51,11 @@ public class EmailAlerts {
     private final Duration window;
     private final int max;
     private final Duration retryDelay;
+    private final AdapterMetrics metrics;
 
-    public EmailAlerts(DataSource dataSource, Settings settings) {
+    public EmailAlerts(DataSource dataSource, Settings settings, AdapterMetrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
         this.host = settings.optional("dlr.email.smtp-host").orElse(null);
         this.port = settings.integer("dlr.email.smtp-port", 25);
         this.username = settings.optional("dlr.email.username").orElse(null);
@@ -115,6 +118,16 @@ public class EmailAlerts {
             insert.setObject(7, utc(time == null ? now : time));
             insert.setObject(8, utc(now));
             insert.executeUpdate();
+        }
+    }
+
+    /** Alerts not yet sent, for the backlog gauge. */
+    public long waiting() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM email_alert WHERE sent_at IS NULL");
+             ResultSet rs = count.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -227,12 +240,14 @@ public class EmailAlerts {
                 update.executeUpdate();
             }
         }
+        metrics.emailDigest(true);
         LOG.info("Sent an alert digest of {} message(s) to {}", alerts.size(), to);
     }
 
     /** Worker error step: the alerts stay queued and are tried again after the retry delay. */
     public void sendFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        metrics.emailDigest(false);
         LOG.warn("Sending the alert digest failed, retrying in {}: {}", retryDelay, e == null ? "unknown" : e.getMessage());
     }
 

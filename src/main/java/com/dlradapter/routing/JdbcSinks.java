@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,6 +100,11 @@ public class JdbcSinks extends ServiceSupport {
         for (String name : settings.list("dlr.jdbc-sinks")) {
             Deliveries.requireWithinLease("dlr.jdbc-sinks." + name + ".timeout", timeout(settings, name), lease);
         }
+    }
+
+    /** The configured sink names. */
+    public Set<String> names() {
+        return sinks.keySet();
     }
 
     /** Routing step: chooses every sink whose filters match the receipt in the body. */

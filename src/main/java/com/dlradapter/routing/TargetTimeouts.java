@@ -7,7 +7,13 @@ import org.apache.hc.core5.util.Timeout;
 
 import java.time.Duration;
 
-/** Gives one outbound target's HTTP client its own connect and response timeout ({@code dlr.outbound.<name>.timeout}). */
+/**
+ * Gives one outbound target's (or one provider's status API) HTTP client its own connect and
+ * response timeout ({@code dlr.outbound.<name>.timeout}, {@code dlr.providers.<id>.timeout}), and
+ * no retries of its own: HttpClient would otherwise repeat a 429 or 503 after its Retry-After,
+ * however long, holding a worker thread meanwhile; the delivery schedule and the polling pause
+ * decide when to try again.
+ */
 public class TargetTimeouts implements HttpClientConfigurer {
 
     private final Duration timeout;
@@ -26,5 +32,6 @@ public class TargetTimeouts implements HttpClientConfigurer {
                 .setResponseTimeout(value)
                 .setRedirectsEnabled(false)
                 .build());
+        builder.disableAutomaticRetries();
     }
 }

@@ -45,7 +45,7 @@ public class Database extends ServiceSupport {
         // within the 2 seconds after which Routee gives up on an answer.
         config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), 1000));
-        config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway then fails clearly
+        config.setInitializationFailTimeout(-1);   // start even if the database is briefly down; Flyway waits, then fails clearly
         config.setAutoCommit(true);
         config.setExceptionOverrideClassName(ClosedDatabaseEviction.class.getName());
         if (url.startsWith("jdbc:postgresql:")) {
@@ -74,15 +74,17 @@ public class Database extends ServiceSupport {
         }
     }
 
-    /** Applies the Flyway migrations in {@code db/migration}; a failure stops the start. */
+    /**
+     * Applies the Flyway migrations in {@code db/migration}; a failure stops the start. The first
+     * connection may take longer than the pool's short timeout (a PostgreSQL container still
+     * starting, a new H2 file on a busy machine), so connecting is tried again for about 15 s.
+     */
     public void migrate() {
         var result = Flyway.configure()
                 .dataSource(dataSource)
+                .connectRetries(5)
+                .connectRetriesInterval(4)
                 .locations("classpath:db/migration")
-                // the pool waits only dlr.db.connection-timeout for a connection (fast 503s later);
-                // at start a database still coming up (or a busy machine) gets about half a minute
-                .connectRetries(10)
-                .connectRetriesInterval(3)
                 .load()
                 .migrate();
         LOG.info("Database schema at version {} ({} migrations applied now)",

@@ -36,20 +36,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Hostile input at every endpoint, property-based: every mapping's samples mutated, random bytes,
- * wrong content types, huge numbers, deep nesting and unicode. Never a 5xx, never a stuck
- * exchange; always stored, dead-lettered or refused with a 4xx.
+ * Hostile input at every endpoint, property-based: every mapping's samples mutated (JSON as
+ * trees, form samples field by field, sent as POST bodies or, where the provider calls with GET,
+ * as query strings), random bytes, wrong content types, huge numbers, deep nesting and unicode at
+ * every webhook in both its query-token and its path-token form, at the GET callback and at the
+ * admin API, registration included. Never a 5xx, never a stuck exchange; always stored,
+ * dead-lettered or refused with a 4xx.
  */
 class HostileInputTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> PROVIDERS = List.copyOf(RunningAdapter.PROVIDERS);
-    static final List<MappingSample> SAMPLES = new MappingLoader().loadDirectory(Path.of("mappings")).values().stream()
-            .flatMap(mapping -> mapping.samples().stream())
-            // The JSON samples are mutated as JSON trees; form samples (acme) get the random-byte cases.
-            .filter(sample -> PayloadFormat.detect(sample.contentType(), sample.payload()) == PayloadFormat.JSON)
+
+    /** A mapping's sample and the provider it belongs to. */
+    record Sample(String provider, MappingSample sample) {
+        PayloadFormat format() {
+            return PayloadFormat.detect(sample.contentType(), sample.payload());
+        }
+
+        @Override
+        public String toString() {
+            return provider + ": " + sample.name();
+        }
+    }
+
+    static final List<Sample> SAMPLES = new MappingLoader().loadDirectory(Path.of("mappings")).values().stream()
+            .flatMap(mapping -> mapping.samples().stream().map(sample -> new Sample(mapping.provider(), sample)))
             .toList();
+    /** Providers whose webhook route also takes GET callbacks (methods: GET,POST). */
+    static final Set<String> GET_PROVIDERS = PROVIDERS.stream().filter(HostileInputTest::callsWithGet)
+            .collect(java.util.stream.Collectors.toSet());
     static final Set<String> RESULTS = Set.of("stored", "duplicate", "dead-lettered");
+    static final String API_TOKEN = "Bearer test-api-token";
 
     static Path data;
     static RunningAdapter adapter;
@@ -84,7 +102,7 @@ class HostileInputTest {
     }
 
     @Provide
-    Arbitrary<MappingSample> samples() {
+    Arbitrary<Sample> samples() {
         return Arbitraries.of(SAMPLES);
     }
 
@@ -110,17 +128,26 @@ class HostileInputTest {
     }
 
     @Property(tries = 200)
-    void mutatedSamplesAreStoredDeadLetteredOrRefused(@ForAll("samples") MappingSample sample, @ForAll long seed,
+    void mutatedSamplesAreStoredDeadLetteredOrRefused(@ForAll("samples") Sample sample, @ForAll long seed,
                                                        @ForAll("hostileValues") String hostile) throws Exception {
         Random random = new Random(seed);
-        String provider = provider(sample);
-        JsonNode document = JSON.readTree(sample.payload());
+        String provider = sample.provider();
+        if (sample.format() != PayloadFormat.JSON) {
+            String form = mutateForm(sample.sample().payload(), hostile, random);
+            if (GET_PROVIDERS.contains(provider) && random.nextBoolean()) {
+                assertAcceptedOrRefused(getQuery(adapter.webhook(provider) + "&" + uriSafe(form)));
+            } else {
+                assertAcceptedOrRefused(adapter.post(adapter.webhook(provider), form, sample.sample().contentType()));
+            }
+            return;
+        }
+        JsonNode document = JSON.readTree(sample.sample().payload());
         String body;
         switch (random.nextInt(4)) {
             case 0 -> body = replaceSomeValue(document, hostile, random);
             case 1 -> body = removeSomeField(document, random);
             case 2 -> {
-                String text = sample.payload();
+                String text = sample.sample().payload();
                 body = text.substring(0, random.nextInt(Math.max(1, text.length())));
             }
             default -> body = replaceSomeValue(document, hostile, random).replace("\"", random.nextBoolean() ? "'" : "\"");
@@ -149,9 +176,7 @@ class HostileInputTest {
     @Property(tries = 200)
     void hostileInputAtTheApi(@ForAll("providers") String provider, @ForAll("hostileValues") String hostile,
                               @ForAll byte[] bytes) throws Exception {
-        // (URLs over Vert.x's 4 KiB request-line limit are refused by the transport, not by a route)
-        String segment = URLEncoder.encode(hostile.length() > 500 ? hostile.substring(0, 500) : hostile,
-                StandardCharsets.UTF_8).replace("+", "%20");
+        String segment = segment(hostile);
         HttpResponse<String> message = adapter.get("/api/messages/" + provider + "/" + segment);
         assertThat(message.statusCode()).as(message.body()).isIn(200, 400, 404);
         HttpResponse<String> list = adapter.get("/api/dead-letters?limit=" + segment + "&provider=" + segment);
@@ -161,10 +186,184 @@ class HostileInputTest {
         assertThat(replay.statusCode()).as(replay.body()).isIn(200, 400, 404);
     }
 
-    private static String provider(MappingSample sample) {
-        // samples do not name their provider: find the mapping that holds it
-        return new MappingLoader().loadDirectory(Path.of("mappings")).values().stream()
-                .filter(mapping -> mapping.samples().contains(sample)).findFirst().orElseThrow().provider();
+    @Property(tries = 200)
+    void hostileQueriesAtTheGetCallback(@ForAll("getProviders") String provider, @ForAll("hostileValues") String hostile,
+                                        @ForAll byte[] bytes, @ForAll long seed) throws Exception {
+        Random random = new Random(seed);
+        String field = random.nextBoolean() ? "messageId" : random.nextBoolean() ? "status" : "MessageSid";
+        String query = switch (random.nextInt(4)) {
+            // a known field with a hostile value
+            case 0 -> "messageId=get-" + seed + "&status=delivered&" + field + "=" + segment(hostile);
+            // arbitrary bytes, percent-encoded (so also invalid UTF-8), as a value and as a name
+            case 1 -> "messageId=get-" + seed + "&status=" + percentEncoded(bytes);
+            case 2 -> percentEncoded(bytes) + "=" + percentEncoded(bytes) + "&MessageSid=x";
+            // the hostile text as it is, as much of it as a URI can carry
+            default -> uriSafe(hostile);
+        };
+        assertAcceptedOrRefused(getQuery(adapter.webhook(provider) + "&" + query));
+        assertAcceptedOrRefused(getQuery(pathTokenWebhook(provider) + "?" + query));
+    }
+
+    @Property(tries = 200)
+    void hostileInputAtThePathTokenForm(@ForAll("providers") String provider, @ForAll("hostileValues") String hostile,
+                                        @ForAll byte[] bytes, @ForAll("contentTypes") String contentType) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(pathTokenWebhook(provider))))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
+        assertAcceptedOrRefused(adapter.send(request));
+        assertAcceptedOrRefused(adapter.post(pathTokenWebhook(provider), hostile));
+        assertAcceptedOrRefused(adapter.post(pathTokenWebhook(provider), "{\"messageId\": " + hostile + ", \"status\": " + hostile + "}"));
+        // A hostile token or provider segment: refused, never taken.
+        String segment = segment(hostile);
+        HttpResponse<String> wrongToken = adapter.post("/webhooks/" + provider + "/" + segment, "{}");
+        assertThat(wrongToken.statusCode()).as(wrongToken.body()).isBetween(400, 499);
+        assertNoLeak(wrongToken);
+        HttpResponse<String> wrongProvider = adapter.post("/webhooks/" + segment + "/test-" + provider + "-token", "{}");
+        assertThat(wrongProvider.statusCode()).as(wrongProvider.body()).isBetween(400, 499);
+        assertNoLeak(wrongProvider);
+    }
+
+    @Property(tries = 200)
+    void hostileRegistrations(@ForAll("providers") String provider, @ForAll("hostileValues") String hostile,
+                              @ForAll long seed, @ForAll byte[] bytes, @ForAll("contentTypes") String contentType)
+            throws Exception {
+        Random random = new Random(seed);
+        ObjectNode registration = JSON.createObjectNode().put("provider", provider).put("messageId", "reg-" + seed)
+                .put("batchId", "batch-" + seed).put("recipient", "+233202007745").put("sentAt", "2026-06-09T13:00:00Z");
+        String body = switch (random.nextInt(5)) {
+            case 0 -> replaceSomeValue(registration, hostile, random);
+            case 1 -> removeSomeField(registration, random);
+            case 2 -> JSON.writeValueAsString(registration.set("extra", parseOrText(hostile)));
+            case 3 -> JSON.writeValueAsString(registration).substring(0, random.nextInt(60));
+            default -> hostile;
+        };
+        for (HttpResponse<String> answer : List.of(
+                register(body.getBytes(StandardCharsets.UTF_8), "application/json"),
+                register(bytes, contentType))) {
+            assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201, 400, 404, 413, 415);
+            assertNoLeak(answer);
+            if (answer.statusCode() < 300) {
+                assertThat(JSON.readTree(answer.body()).get("tracked").asBoolean()).isTrue();
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<String> getProviders() {
+        return Arbitraries.of(List.copyOf(GET_PROVIDERS));
+    }
+
+    static HttpResponse<String> register(byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
+                .header("Authorization", API_TOKEN).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!contentType.isEmpty()) {
+            request.header("Content-Type", contentType);
+        }
+        return adapter.send(request);
+    }
+
+    static HttpResponse<String> getQuery(String pathAndQuery) {
+        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(pathAndQuery))).GET());
+    }
+
+    static String pathTokenWebhook(String provider) {
+        return "/webhooks/" + provider + "/test-" + provider + "-token";
+    }
+
+    static void assertNoLeak(HttpResponse<String> answer) {
+        assertThat(answer.body()).doesNotContain("Exception").doesNotContain("at com.").doesNotContain("at org.")
+                .doesNotContain("-token");
+    }
+
+    static boolean callsWithGet(String provider) {
+        try {
+            return Files.readString(Path.of("routes", provider + ".yaml")).matches("(?s).*name: methods\\s+value: [A-Z,]*GET.*");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A URL path segment (or query value) of the hostile text, percent-encoded, at most about 1500
+     * characters: two of them still fit Vert.x's 4 KiB request line. (A longer line is refused by
+     * the transport, over HTTP/2 with a GOAWAY, before any route: not what these properties test.)
+     */
+    static String segment(String hostile) {
+        StringBuilder encoded = new StringBuilder();
+        for (int i = 0; i < hostile.length() && encoded.length() < 1500; ) {
+            int c = hostile.codePointAt(i);
+            encoded.append(URLEncoder.encode(new String(Character.toChars(c)), StandardCharsets.UTF_8).replace("+", "%20"));
+            i += Character.charCount(c);
+        }
+        return encoded.toString();
+    }
+
+    static String percentEncoded(byte[] bytes) {
+        StringBuilder encoded = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, 300); i++) {
+            encoded.append('%').append(String.format("%02X", bytes[i] & 0xff));
+        }
+        return encoded.toString();
+    }
+
+    /**
+     * The text as a URI query: characters a query may hold stay as they are (so stray '&amp;', '='
+     * and '+' still split and confuse), a '%' not starting an escape and everything else is
+     * percent-encoded; at most about 2000 characters (see {@link #segment(String)}).
+     */
+    static String uriSafe(String text) {
+        StringBuilder safe = new StringBuilder();
+        for (int i = 0; i < text.length() && safe.length() < 2000; ) {
+            int c = text.codePointAt(i);
+            if (c == '%' && isHex(text, i + 1) && isHex(text, i + 2)) {
+                safe.append(text, i, i + 3);   // an escape, whole (the cut must not end inside one)
+                i += 3;
+                continue;
+            }
+            if (c < 128 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
+                safe.append((char) c);
+            } else {
+                for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+                    safe.append('%').append(String.format("%02X", b & 0xff));
+                }
+            }
+            i += Character.charCount(c);
+        }
+        return safe.toString();
+    }
+
+    private static boolean isHex(String text, int index) {
+        return index < text.length() && Character.digit(text.charAt(index), 16) >= 0;
+    }
+
+    /** A form payload mutated field by field: a value made hostile, a field dropped or doubled, a cut, broken escapes. */
+    static String mutateForm(String form, String hostile, Random random) {
+        List<String[]> fields = new ArrayList<>();
+        for (String pair : form.split("&")) {
+            fields.add(pair.split("=", 2));
+        }
+        String encodedHostile = random.nextBoolean() ? URLEncoder.encode(hostile, StandardCharsets.UTF_8) : hostile;
+        int at = random.nextInt(fields.size());
+        switch (random.nextInt(6)) {
+            case 0 -> fields.set(at, new String[]{fields.get(at)[0], encodedHostile});
+            case 1 -> fields.remove(at);
+            case 2 -> fields.add(new String[]{fields.get(at)[0], encodedHostile});
+            case 3 -> {
+                return form.substring(0, random.nextInt(Math.max(1, form.length())));
+            }
+            case 4 -> fields.set(at, new String[]{fields.get(at)[0], random.nextBoolean() ? "%" : random.nextBoolean() ? "%zz" : "%C3%28%FF%00"});
+            default -> fields.add(random.nextInt(fields.size() + 1), new String[]{encodedHostile});
+        }
+        StringBuilder mutated = new StringBuilder();
+        for (String[] field : fields) {
+            if (mutated.length() > 0) {
+                mutated.append('&');
+            }
+            mutated.append(String.join("=", field));
+        }
+        return mutated.toString();
     }
 
     private static String replaceSomeValue(JsonNode document, String hostile, Random random) throws Exception {

@@ -4,11 +4,13 @@ import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.config.Settings;
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.MessageOverdue;
 import com.dlradapter.store.ReceiptStore;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -48,9 +50,10 @@ class RoutingOutboxTest {
         properties.setProperty("dlr.email.smtp-host", "127.0.0.1");
         properties.setProperty("dlr.email.to", "ops@example.com");
         camel.getPropertiesComponent().setOverrideProperties(properties);
+        AdapterMetrics metrics = new AdapterMetrics(new SimpleMeterRegistry());
         deliveries = new Deliveries(database.dataSource(),
-                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, 2, Duration.ZERO);
-        outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), new Settings(camel)),
+                new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, 2, Duration.ZERO, metrics);
+        outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), new Settings(camel), metrics),
                 Duration.ofMinutes(1), 10);
     }
 

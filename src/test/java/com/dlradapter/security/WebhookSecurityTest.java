@@ -17,8 +17,15 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Who may call what, over real HTTP: every webhook and every /api route without, with a wrong and
@@ -182,17 +189,108 @@ class WebhookSecurityTest {
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     }
 
-    @Test
-    void everyApiRouteNeedsTheBearerToken() {
-        List<String> paths = List.of("/api/messages/zeckta/sec-x", "/api/dead-letters");
-        for (String path : paths) {
-            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path))).GET()).statusCode()).isEqualTo(401);
-            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path)))
-                    .header("Authorization", "Bearer wrong").GET()).statusCode()).isEqualTo(401);
-            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path)))
-                    .header("Authorization", basic("test-api-token")).GET()).statusCode()).isEqualTo(401);
-            assertThat(adapter.get(path).statusCode()).isIn(200, 404);
+    /** One admin API route: how to call it, and what the right token gets. */
+    record ApiCall(String method, String route, String path, String body, int answer) {
+        HttpRequest.Builder request(RunningAdapter adapter) {
+            return HttpRequest.newBuilder(URI.create(adapter.url(path))).header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         }
+    }
+
+    /** Every route of routes/api.yaml as "METHOD /path/{param}". */
+    static Set<String> apiRoutes() throws Exception {
+        Set<String> routes = new TreeSet<>();
+        Matcher route = Pattern.compile("uri: \"platform-http:(/api/[^\"]*)\"\\s+parameters:\\s+httpMethodRestrict: (\\w+)")
+                .matcher(Files.readString(Path.of("routes/api.yaml")));
+        while (route.find()) {
+            routes.add(route.group(2) + " " + route.group(1));
+        }
+        return routes;
+    }
+
+    @Test
+    void everyApiRouteNeedsTheBearerToken() throws Exception {
+        // A dead letter to replay, so that a replay without the token would have something to do.
+        HttpResponse<String> dead = post("/webhooks/open", "{\"eventId\": \"api-dl\", \"message\": {}}");
+        assertThat(dead.body()).contains("dead-lettered");
+        long deadLetterId = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(dead.body())
+                .get("deadLetterId").asLong();
+        List<ApiCall> calls = List.of(
+                new ApiCall("GET", "/api/messages/{provider}/{messageId}", "/api/messages/open/sec-x", null, 404),
+                new ApiCall("POST", "/api/messages", "/api/messages", "{\"provider\": \"zeckta\", \"messageId\": \"sec-reg\"}", 201),
+                new ApiCall("GET", "/api/dead-letters", "/api/dead-letters", null, 200),
+                new ApiCall("POST", "/api/dead-letters/{id}/replay", "/api/dead-letters/" + deadLetterId + "/replay", null, 200),
+                new ApiCall("GET", "/api/deliveries", "/api/deliveries?status=failed", null, 200),
+                new ApiCall("POST", "/api/deliveries/{id}/retry", "/api/deliveries/msg_unknown/retry", null, 404));
+        Set<String> tested = calls.stream().map(call -> call.method() + " " + call.route()).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(tested).as("every route of routes/api.yaml is tested").isEqualTo(apiRoutes());
+
+        for (ApiCall call : calls) {
+            String what = call.method() + " " + call.path();
+            for (HttpResponse<String> refused : List.of(
+                    adapter.send(call.request(adapter)),
+                    adapter.send(call.request(adapter).header("Authorization", "Bearer wrong")),
+                    adapter.send(call.request(adapter).header("Authorization", "Bearer test-api-token-and-more")),
+                    adapter.send(call.request(adapter).header("Authorization", basic("test-api-token"))),
+                    adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(call.path() + (call.path().contains("?") ? "&" : "?")
+                            + "token=test-api-token"))).method(call.method(), HttpRequest.BodyPublishers.noBody())))) {
+                assertThat(refused.statusCode()).as(what + ": " + refused.body()).isEqualTo(401);
+                assertThat(refused.headers().firstValue("WWW-Authenticate")).as(what).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+                assertThat(refused.body()).as(what).contains("unauthorized").doesNotContain("test-api-token");
+            }
+            HttpResponse<String> answered = adapter.send(call.request(adapter).header("Authorization", "Bearer test-api-token"));
+            assertThat(answered.statusCode()).as(what + ": " + answered.body()).isEqualTo(call.answer());
+        }
+        // The refused calls did nothing: the message was registered once (by the right call), the
+        // dead letter replayed once.
+        assertThat(adapter.get("/api/messages/zeckta/sec-reg").statusCode()).isEqualTo(200);
+        HttpResponse<String> again = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters/" + deadLetterId + "/replay")))
+                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(again.body()).contains("\"replays\":2");
+    }
+
+    @Test
+    void theGetCallbackOfAcmeNeedsItsTokenInTheQueryThePathOrBasicAuth() {
+        String query = "msisdn=447700900000&messageId=sec-get-1&status=delivered&err-code=0";
+        for (HttpResponse<String> refused : List.of(
+                get("/webhooks/acme?" + query),
+                get("/webhooks/acme?" + query + "&token=wrong"),
+                get("/webhooks/acme/wrong?" + query),
+                get("/webhooks/acme/test-cecula-token?" + query),
+                get("/webhooks/acme?" + query, "Authorization", basic("wrong")),
+                get("/webhooks/acme?" + query + "&token=test-cecula-token"))) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"dlr-adapter\"");
+        }
+        for (HttpResponse<String> accepted : List.of(
+                get("/webhooks/acme?" + query + "&token=test-acme-token"),
+                get("/webhooks/acme/test-acme-token?" + query),
+                get("/webhooks/acme?" + query, "Authorization", basic("test-acme-token")))) {
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+            assertThat(accepted.body()).contains("\"messageId\":\"sec-get-1\"").doesNotContain("test-acme-token");
+        }
+        // Stored once (the token is not part of the payload, so the three are one receipt).
+        assertThat(adapter.get("/api/messages/acme/sec-get-1").body()).contains("\"status\":\"DELIVERED\"");
+    }
+
+    @Test
+    void thePathTokenFormChecksTheTokenOfTheProviderInThePath() {
+        String cecula = body("cecula", "path-1");
+        // another provider's token, or the path form of an unknown provider
+        assertThat(post("/webhooks/cecula/test-acme-token", cecula).statusCode()).isEqualTo(401);
+        assertThat(post("/webhooks/nobody/test-cecula-token", cecula).statusCode()).isEqualTo(404);
+        assertThat(post("/webhooks/open/anything", receipt("path-open")).statusCode()).as("auth none").isEqualTo(200);
+        assertThat(post("/webhooks/walled/walled-token", receipt("path-wall")).statusCode()).as("allow-list").isEqualTo(403);
+        HttpResponse<String> ok = post("/webhooks/cecula/test-cecula-token", cecula);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path))).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return adapter.send(request);
     }
 
     @Test
@@ -248,6 +346,35 @@ class WebhookSecurityTest {
             assertThat(last.statusCode()).isEqualTo(429);
             assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
             assertThat(last.body()).contains("too-many-requests");
+        }
+    }
+
+    @Test
+    void perProviderRateLimitAnswers429WithRetryAfterAfterAuthenticationAndOnlyForThatProvider() throws Exception {
+        Path other = Files.createDirectories(extra.resolve("provider-rate"));
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(other));
+        settings.put("dlr.rate-limit.provider.per-second", "1");
+        settings.put("dlr.rate-limit.provider.burst", "3");
+        try (RunningAdapter limited = RunningAdapter.start(settings)) {
+            // Refused callers do not use up the provider's bucket: it is taken after authentication.
+            for (int i = 0; i < 5; i++) {
+                assertThat(limited.post("/webhooks/zeckta?token=wrong", receipt("prate-x" + i)).statusCode()).isEqualTo(401);
+            }
+            List<Integer> codes = new ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 6; i++) {
+                last = limited.post(limited.webhook("zeckta"), receipt("prate-" + i));
+                codes.add(last.statusCode());
+            }
+            assertThat(codes.subList(0, 3)).containsOnly(200);
+            assertThat(last.statusCode()).as(codes.toString()).isEqualTo(429);
+            assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+            assertThat(last.body()).contains("too-many-requests");
+            // another provider has its own bucket
+            assertThat(limited.post(limited.webhook("cecula"), body("cecula", "prate-c")).statusCode()).isEqualTo(200);
+            // and the limited one is served again once its bucket refills
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    limited.post(limited.webhook("zeckta"), receipt("prate-later")).statusCode() == 200);
         }
     }
 }

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,10 +66,11 @@ class H2OutageTest {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger counter = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Void>> clients = new ArrayList<>();
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
             for (int t = 0; t < 4; t++) {
-                pool.submit(() -> {
+                clients.add(pool.submit(() -> {
                     while (running.get()) {
                         String id = "h2-outage-" + counter.incrementAndGet();
                         HttpResponse<String> answer = adapter.post(adapter.webhook("zeckta"), receipt(id));
@@ -75,10 +80,11 @@ class H2OutageTest {
                             acknowledged.add(id);
                         } else {
                             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+                            assertThat(answer.headers().firstValue("Retry-After")).isPresent();
                         }
                     }
                     return null;
-                });
+                }));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 50);
             // Take the database's file away (the open database keeps its handle), then close it:
@@ -91,6 +97,8 @@ class H2OutageTest {
             }
             int before503 = answers.getOrDefault(503, new AtomicInteger()).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> answers.getOrDefault(503, new AtomicInteger()).get() >= before503 + 20);
+            HttpResponse<String> ready = adapter.send(HttpRequest.newBuilder(URI.create(adapter.managementUrl("/observe/health/ready"))).GET());
+            assertThat(ready.statusCode()).as("readiness during the outage: " + ready.body()).isEqualTo(503);
 
             // Bring the file back: the pool reconnects by itself.
             Files.move(away, file, StandardCopyOption.ATOMIC_MOVE);
@@ -99,6 +107,13 @@ class H2OutageTest {
             running.set(false);
             pool.shutdown();
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            // A failed assertion inside a client ends it with an exception: get() rethrows it here.
+            for (Future<Void> client : clients) {
+                client.get();
+            }
+            assertThat(answers.keySet()).as("answer codes").isSubsetOf(200, 503);
+            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.managementUrl("/observe/health/ready"))).GET())
+                    .statusCode()).as("readiness after the outage").isEqualTo(200);
 
             Map<String, Integer> stored = new HashMap<>();
             try (Connection connection = dataSource.getConnection();
