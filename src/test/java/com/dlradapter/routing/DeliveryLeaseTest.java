@@ -1,10 +1,12 @@
 package com.dlradapter.routing;
 
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.Database;
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
 import com.hazelcast.core.Hazelcast;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +42,9 @@ class DeliveryLeaseTest {
     void open(Kind kind, Duration lease) {
         database = TestDatabases.database(kind, directory);
         RetryPolicy retry = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofDays(1));
-        nodeA = new Deliveries(database.dataSource(), retry, lease, 10, 10, Duration.ofDays(1));
-        nodeB = new Deliveries(database.dataSource(), retry, lease, 10, 10, Duration.ofDays(1));
+        AdapterMetrics metrics = new AdapterMetrics(new SimpleMeterRegistry());
+        nodeA = new Deliveries(database.dataSource(), retry, lease, 10, 10, Duration.ofDays(1), metrics);
+        nodeB = new Deliveries(database.dataSource(), retry, lease, 10, 10, Duration.ofDays(1), metrics);
     }
 
     @AfterEach
