@@ -39,7 +39,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.hazelcast.HazelcastIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,8 +112,8 @@ public class AdapterConfiguration implements CamelConfiguration {
                 settings.duration("dlr.idempotency.ttl", Duration.ofHours(72)));
         context.addService(cluster, true, true);
         cluster.start();
-        HazelcastIdempotentRepository receiptKeys =
-                new HazelcastIdempotentRepository(cluster.instance(), ClusterMember.RECEIPT_KEYS_MAP);
+        com.dlradapter.cluster.ReceiptKeyRepository receiptKeys = new com.dlradapter.cluster.ReceiptKeyRepository(
+                cluster.instance().getMap(ClusterMember.RECEIPT_KEYS_MAP));
 
         // The adapter's metrics share Camel's Prometheus registry (camel-micrometer-prometheus
         // looks it up as "metricsRegistry").
@@ -198,6 +197,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         // answered only after its receipt is committed and durable.
         com.dlradapter.store.GroupCommit groupCommit = new com.dlradapter.store.GroupCommit(receiptStore, database::flush,
                 settings.integer("dlr.db.group-commit.max-batch", 64), settings.integer("dlr.db.group-commit.threads", 2));
+        groupCommit.observe(metrics::groupCommitted);
         context.addService(groupCommit, true, true);
         registry.bind("receiptIngest", new ReceiptIngest(engine, groupCommit, deadLetters, database::flush, metrics));
         registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(

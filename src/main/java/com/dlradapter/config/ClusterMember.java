@@ -52,7 +52,7 @@ public class ClusterMember extends ServiceSupport {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members);
 
-        // Hazelcast's own map TTL: HazelcastIdempotentRepository sets none itself.
+        // Hazelcast's own map TTL: the receipt keys expire after dlr.idempotency.ttl.
         config.getMapConfig(RECEIPT_KEYS_MAP).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, keyTtl.toSeconds()));
 
         config.getSerializationConfig().setJavaSerializationFilterConfig(deserialisationFilter());

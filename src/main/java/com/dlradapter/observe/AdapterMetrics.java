@@ -3,6 +3,7 @@ package com.dlradapter.observe;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.store.StoreOutcome;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -123,5 +124,16 @@ public class AdapterMetrics {
     /** dlr_email_digests_sent_total and dlr_email_digests_failed_total, at 0 from the start. */
     public void emailDigest(boolean sent) {
         (sent ? digestsSent : digestsFailed).increment();
+    }
+
+    /**
+     * dlr_group_commit_receipts (receipts per transaction) and dlr_group_commit_seconds (commit and
+     * flush of one group): how much the concurrent requests share, and what a commit costs.
+     */
+    public void groupCommitted(int receipts, long nanos) {
+        DistributionSummary.builder("dlr.group.commit.receipts").description("Receipts committed together in one transaction")
+                .register(registry).record(receipts);
+        Timer.builder("dlr.group.commit").description("Time to write, commit and flush one group of receipts")
+                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

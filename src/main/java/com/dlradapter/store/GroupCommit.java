@@ -34,8 +34,15 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         void flush() throws SQLException;
     }
 
+    /** Told of every group commit: how many receipts it carried and how long it took. */
+    @FunctionalInterface
+    public interface Observer {
+        void committed(int receipts, long nanos);
+    }
+
     private final ReceiptStore store;
     private final Flush flush;
+    private volatile Observer observer = (receipts, nanos) -> { };
     private final int maxBatch;
     private final int committers;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -50,6 +57,10 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         this.flush = flush;
         this.maxBatch = maxBatch;
         this.committers = committers;
+    }
+
+    public void observe(Observer observer) {
+        this.observer = observer;
     }
 
     /** Stores the receipt with whatever else is queued; returns once it is committed and durable. */
@@ -125,6 +136,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     }
 
     private void commit(List<Pending> batch) {
+        long start = System.nanoTime();
         List<StoreOutcome> outcomes;
         try {
             outcomes = store.storeAll(batch.stream().map(p -> new ReceiptStore.Item(p.receipt, p.rawPayload)).toList());
@@ -144,6 +156,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
             batch.forEach(p -> p.result.completeExceptionally(e));
             return;
         }
+        observer.committed(batch.size(), System.nanoTime() - start);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result.complete(outcomes.get(i));
         }

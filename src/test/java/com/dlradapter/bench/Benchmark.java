@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *
  * <p>Settings (system properties): {@code bench.databases} (h2,postgresql), {@code bench.warmup}
  * (15s), {@code bench.duration} (60s), {@code bench.connections} (64), {@code bench.jfr} (false:
- * true records a JFR profile of the adapter per run into target/bench/).
+ * true records a JFR profile of the adapter per run into target/bench/), {@code bench.adapter-env}
+ * (extra settings of the adapter, {@code NAME=value,...} in environment-variable form).
  */
 public final class Benchmark {
 
@@ -45,7 +46,7 @@ public final class Benchmark {
 
     record RunResult(String database, LoadGenerator.Result ceiling, LoadGenerator.Result pipeline,
                      long peakHeapBytes, long peakRssBytes, long distinctSent, long repeatsSent, long stored,
-                     long totalErrors, String durability) {
+                     long totalErrors, String durability, String groupCommits) {
 
         boolean correct() {
             return stored == distinctSent && totalErrors == 0 && pipeline.serverErrors() == 0;
@@ -113,6 +114,12 @@ public final class Benchmark {
         for (String provider : Workload.PROVIDERS) {
             env.put("DLR_PROVIDERS_" + provider.toUpperCase(Locale.ROOT) + "_TOKEN", TOKEN);
         }
+        // extra adapter settings for experiments, e.g. -Dbench.adapter-env=DLR_DB_GROUP_COMMIT_THREADS=4
+        for (String pair : System.getProperty("bench.adapter-env", "").split(",")) {
+            if (pair.contains("=")) {
+                env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+            }
+        }
         if (jfr) {
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename="
                     + work.resolve("adapter-" + database + ".jfr").toAbsolutePath() + ",settings=profile");
@@ -139,13 +146,31 @@ public final class Benchmark {
                 return new LoadGenerator.RequestSpec("/webhooks/" + request.provider() + "?token=" + TOKEN, request.body());
             }, warmUp, measure);
             sampler.stop();
-            System.out.printf("[%s] pipeline: %.0f receipts/s%n", database, pipeline.perSecond());
+            String groupCommits = groupCommits(adapter);
+            System.out.printf("[%s] pipeline: %.0f receipts/s; %s%n", database, pipeline.perSecond(), groupCommits);
             adapter.stop();
             long stored = count(url, "receipt_event");
             return new RunResult(database, ceiling, pipeline, sampler.peakHeap, sampler.peakRss,
                     workload.distinctEvents(), workload.repeats(), stored, pipeline.allErrors(),
-                    durability);
+                    durability, groupCommits);
         }
+    }
+
+    /** Mean receipts per group commit and mean time of one, from the adapter's own metrics. */
+    private static String groupCommits(AdapterProcess adapter) throws IOException, InterruptedException {
+        Map<String, Double> values = new java.util.HashMap<>();
+        for (String line : adapter.get(adapter.managementUrl("/observe/metrics")).body().split("\n")) {
+            if (line.startsWith("dlr_group_commit_")) {
+                values.put(line.substring(0, line.lastIndexOf(' ')), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        double commits = values.getOrDefault("dlr_group_commit_receipts_count", 0.0);
+        return commits == 0 ? "no group commits" : String.format(Locale.ROOT,
+                "%.0f group commits, %.1f receipts and %.1f ms each on average (max %.0f receipts, %.0f ms)", commits,
+                values.getOrDefault("dlr_group_commit_receipts_sum", 0.0) / commits,
+                1000 * values.getOrDefault("dlr_group_commit_seconds_sum", 0.0) / commits,
+                values.getOrDefault("dlr_group_commit_receipts_max", 0.0),
+                1000 * values.getOrDefault("dlr_group_commit_seconds_max", 0.0));
     }
 
     /** routes/ plus the bare ceiling route, in a directory of the benchmark's own. */
@@ -225,8 +250,9 @@ public final class Benchmark {
                     r.correct() ? "yes" : "NO");
         }
         for (RunResult r : results) {
-            System.out.printf("%s: %s; answers %s; ceiling p50 %.1f ms p99 %.1f ms%n", r.database(), r.durability(),
-                    r.pipeline().statuses(), r.ceiling().percentileMillis(50), r.ceiling().percentileMillis(99));
+            System.out.printf("%s: %s; answers %s; ceiling p50 %.1f ms p99 %.1f ms; %s%n", r.database(), r.durability(),
+                    r.pipeline().statuses(), r.ceiling().percentileMillis(50), r.ceiling().percentileMillis(99),
+                    r.groupCommits());
         }
         System.out.println("(" + Instant.now() + ")");
     }

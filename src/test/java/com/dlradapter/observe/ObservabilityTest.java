@@ -258,7 +258,8 @@ class ObservabilityTest {
         }
         assertThat(documented).contains("dlr_polling_calls_total", "dlr_polling_errors_total", "dlr_delivery_attempts_total",
                 "dlr_deliveries_failed_total", "dlr_deliveries_pending", "dlr_email_alerts_pending",
-                "dlr_email_digests_sent_total", "dlr_email_digests_failed_total");
+                "dlr_email_digests_sent_total", "dlr_email_digests_failed_total", "dlr_group_commit_receipts",
+                "dlr_group_commit_seconds");
     }
 
     @Test
