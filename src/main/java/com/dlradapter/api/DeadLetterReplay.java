@@ -9,7 +9,9 @@ import com.dlradapter.mapping.MalformedPayloadException;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.UnknownProviderException;
 import com.dlradapter.mapping.UnmappablePayloadException;
+import com.dlradapter.mapping.UnsupportedPayloadFormatException;
 import com.dlradapter.observe.AdapterMetrics;
+import com.dlradapter.store.NulText;
 import com.dlradapter.store.ReceiptStore;
 import com.dlradapter.store.StoreOutcome;
 import org.apache.camel.Exchange;
@@ -64,11 +66,13 @@ public class DeadLetterReplay {
         }
         String provider;
         String source;
+        String contentType;
         String raw;
         Instant receivedAt;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT provider, source, raw_payload, received_at FROM dead_letter WHERE id = ?")) {
+                     "SELECT provider, source, content_type, raw_payload, raw_payload_escaped, received_at FROM dead_letter"
+                             + " WHERE id = ?")) {
             select.setLong(1, id);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -76,8 +80,10 @@ public class DeadLetterReplay {
                 }
                 provider = row.getString(1);
                 source = row.getString(2);
-                raw = row.getString(3);
-                receivedAt = row.getObject(4, OffsetDateTime.class).toInstant();
+                contentType = row.getString(3);
+                // as it arrived: a payload with a NUL is stored escaped (see NulText)
+                raw = NulText.raw(row.getString(4), row.getBoolean(5));
+                receivedAt = row.getObject(6, OffsetDateTime.class).toInstant();
             }
         }
         ReceiptSource receiptSource = ReceiptSource.valueOf(source.toUpperCase());
@@ -87,10 +93,12 @@ public class DeadLetterReplay {
         String detail = null;
         List<DeliveryReceipt> receipts;
         try {
-            receipts = engine.map(provider, raw, receiptSource, receivedAt);
-        } catch (UnmappablePayloadException | MalformedPayloadException | UnknownProviderException e) {
+            // with the content type it came with, as on arrival: a form body is read as a form
+            receipts = engine.map(provider, raw, contentType, receiptSource, receivedAt);
+        } catch (UnmappablePayloadException | MalformedPayloadException | UnsupportedPayloadFormatException
+                 | UnknownProviderException e) {
             receipts = null;
-            detail = e.getMessage();
+            detail = NulText.visible(e.getMessage());
         }
         List<Map<String, Object>> items = new ArrayList<>();
         if (receipts == null) {

@@ -201,7 +201,28 @@ public class MappingEngine {
 
         Object value(CanonicalField field) {
             FieldSource source = shape.fields().get(field);
-            return source == null ? null : source.read(document);
+            Object value = source == null ? null : source.read(document);
+            // PostgreSQL text cannot hold U+0000 (H2 can): refuse it on every database alike, so the
+            // payload is kept as a dead letter instead of failing the store (503) on every retry.
+            // The reason names the field, never the value: it must not carry the NUL itself.
+            if (containsNul(value)) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key()
+                        + "': the value contains a NUL character (U+0000), which cannot be stored");
+            }
+            return value;
+        }
+
+        private static boolean containsNul(Object value) {
+            if (value instanceof String text) {
+                return text.indexOf('\u0000') >= 0;
+            }
+            if (value instanceof List<?> list) {
+                return list.stream().anyMatch(Fields::containsNul);
+            }
+            if (value instanceof Map<?, ?> map) {
+                return map.keySet().stream().anyMatch(Fields::containsNul) || map.values().stream().anyMatch(Fields::containsNul);
+            }
+            return false;
         }
 
         String text(CanonicalField field) {

@@ -30,18 +30,29 @@ public class DeadLetterStore {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Keeps one payload. Stored text never carries U+0000, which PostgreSQL text cannot hold: a raw
+     * payload with a NUL is stored escaped ({@link NulText}, {@code raw_payload_escaped}) and read
+     * back as it arrived; a NUL in the reason or content type is written as <code>&#92;u0000</code>.
+     */
     public long save(String provider, ReceiptSource source, String reason, String contentType, String rawPayload,
                      Instant receivedAt) throws SQLException {
+        String raw = rawPayload == null ? "" : rawPayload;
+        boolean escaped = NulText.hasNul(raw);
+        String why = NulText.visible(reason == null ? "unmappable payload" : reason);
+        String type = NulText.visible(contentType);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO dead_letter (provider, source, reason, content_type, raw_payload, received_at)
-                     VALUES (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                     INSERT INTO dead_letter (provider, source, reason, content_type, raw_payload, raw_payload_escaped,
+                                              received_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, provider);
             insert.setString(2, source.wireName());
-            insert.setString(3, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
-            insert.setString(4, contentType == null || contentType.length() <= 255 ? contentType : contentType.substring(0, 255));
-            insert.setString(5, rawPayload == null ? "" : rawPayload);
-            insert.setObject(6, ReceiptStore.utc(receivedAt));
+            insert.setString(3, why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
+            insert.setString(4, type == null || type.length() <= 255 ? type : type.substring(0, 255));
+            insert.setString(5, escaped ? NulText.escape(raw) : raw);
+            insert.setBoolean(6, escaped);
+            insert.setObject(7, ReceiptStore.utc(receivedAt));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -54,7 +65,8 @@ public class DeadLetterStore {
 
     /** Dead letters, newest first. */
     public List<Map<String, Object>> list(String provider, int limit, int offset) throws SQLException {
-        String sql = "SELECT id, provider, source, reason, content_type, raw_payload, received_at FROM dead_letter"
+        String sql = "SELECT id, provider, source, reason, content_type, raw_payload, raw_payload_escaped, received_at"
+                + " FROM dead_letter"
                 + (provider == null ? "" : " WHERE provider = ?")
                 + " ORDER BY id DESC LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
@@ -74,7 +86,7 @@ public class DeadLetterStore {
                     row.put("source", rs.getString("source"));
                     row.put("reason", rs.getString("reason"));
                     row.put("contentType", rs.getString("content_type"));
-                    row.put("rawPayload", rs.getString("raw_payload"));
+                    row.put("rawPayload", NulText.raw(rs.getString("raw_payload"), rs.getBoolean("raw_payload_escaped")));
                     row.put("receivedAt", rs.getObject("received_at", OffsetDateTime.class).toInstant().toString());
                     rows.add(row);
                 }

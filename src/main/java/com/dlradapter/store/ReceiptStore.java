@@ -36,8 +36,8 @@ public class ReceiptStore {
             ON CONFLICT DO NOTHING""";
     static final String INSERT_EVENT = """
             INSERT INTO receipt_event (id, idempotency_key, provider, message_id, event_id, part, status,
-                provider_status, source, occurred_at, received_at, canonical, raw_payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                provider_status, source, occurred_at, received_at, canonical, raw_payload, raw_payload_escaped)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     static final String UPDATE_MESSAGE = """
             UPDATE message_status SET
                 batch_id = COALESCE(batch_id, ?),
@@ -254,7 +254,10 @@ public class ReceiptStore {
         insert.setObject(10, receipt.occurredAt() == null ? null : utc(receipt.occurredAt()));
         insert.setObject(11, utc(receipt.receivedAt()));
         insert.setString(12, CanonicalJson.write(receipt));
-        insert.setString(13, rawPayload);
+        // PostgreSQL text cannot hold U+0000: such a payload is kept escaped (see NulText)
+        boolean escaped = NulText.hasNul(rawPayload);
+        insert.setString(13, escaped ? NulText.escape(rawPayload) : rawPayload);
+        insert.setBoolean(14, escaped);
     }
 
     private static void updateMessage(Connection connection, DeliveryReceipt receipt, CanonicalStatus status,

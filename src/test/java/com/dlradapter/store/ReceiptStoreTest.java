@@ -193,6 +193,46 @@ class ReceiptStoreTest {
         assertThat(rows.get(0).get("rawPayload")).isEqualTo("{\"b\":2}");
     }
 
+    /**
+     * PostgreSQL text cannot hold U+0000. A raw payload with a real NUL (a form or GET callback's
+     * decoded text, a status API's answer) and a reason with one are still kept, on both databases,
+     * and the raw payload reads back exactly as it arrived (NulText's reversible escape).
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void rawPayloadsWithANulCharacterAreKeptAndReadBackAsTheyArrived(Kind kind) throws Exception {
+        open(kind);
+        String raw = "MessageSid=SMnul&MessageStatus=delivered&Note=a\u0000b\\0c\\\\d";
+        long id = new DeadLetterStore(database.dataSource()).save("test", ReceiptSource.WEBHOOK,
+                "reason with a \u0000", "application/x-www-form-urlencoded", raw, Instant.now());
+        var row = new DeadLetterStore(database.dataSource()).list("test", 10, 0).get(0);
+        assertThat(row.get("id")).isEqualTo(id);
+        assertThat(row.get("rawPayload")).isEqualTo(raw);
+        assertThat(row.get("reason")).isEqualTo("reason with a \\u0000");
+
+        store.store(receipt("m-nul", "DELIVERED", CanonicalStatus.DELIVERED, null, null), raw);
+        assertThat(state("m-nul").get("status").asText()).isEqualTo("DELIVERED");
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(
+                     "SELECT raw_payload, raw_payload_escaped FROM receipt_event WHERE message_id = 'm-nul'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.getString(1)).doesNotContain("\u0000");
+            assertThat(NulText.raw(rs.getString(1), rs.getBoolean(2))).isEqualTo(raw);
+        }
+        // a payload without a NUL is stored exactly as received, backslashes and all
+        store.store(receipt("m-plain", "DELIVERED", CanonicalStatus.DELIVERED, null, null), "{\"a\":\"x\\\\0y\"}");
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(
+                     "SELECT raw_payload, raw_payload_escaped FROM receipt_event WHERE message_id = 'm-plain'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(2)).isFalse();
+            assertThat(rs.getString(1)).isEqualTo("{\"a\":\"x\\\\0y\"}");
+        }
+    }
+
     private long count(String table) throws Exception {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();
