@@ -174,7 +174,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         // the event loop); their number bounds the requests in the pipeline at once, and so the
         // size of a group commit.
         registry.bind("vertxOptions", new io.vertx.core.VertxOptions()
-                .setWorkerPoolSize(settings.integer("dlr.http.worker-threads", 20)));
+                .setWorkerPoolSize(settings.integer("dlr.http.worker-threads", 64)));
         registry.bind("leaderLease", leaderLease);
         registry.bind("leaderOnly", new LeaderRoutePolicy(leaderLease));
         // Health checks bound in the registry are served by the management server's /observe/health.
