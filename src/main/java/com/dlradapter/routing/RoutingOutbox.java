@@ -93,6 +93,19 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
     }
 
     /** Claims up to a batch of outbox rows (a lease, so a crashed worker's rows come back). */
+    /** Exchange property set by {@link #claim(Exchange)}: the batch was full, claim again. */
+    public static final String FULL = "dlrOutboxFull";
+
+    /**
+     * Routing step: claims the next batch into the body, and says in {@link #FULL} whether it was
+     * full (more may be waiting), so the route drains batch after batch within one turn.
+     */
+    public void claim(Exchange exchange) throws SQLException {
+        List<RoutedEvent> claimed = claim();
+        exchange.getMessage().setBody(claimed);
+        exchange.setProperty(FULL, claimed.size() >= batchSize);
+    }
+
     public List<RoutedEvent> claim() throws SQLException {
         Instant now = Instant.now();
         List<RoutedEvent> claimed = new ArrayList<>();
@@ -109,6 +122,9 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
                     }
                 }
             }
+            // the leases in one transaction and one JDBC batch: one commit (one fsync), not one per row
+            connection.setAutoCommit(false);
+            List<RoutedEvent> leased = new ArrayList<>();
             try (PreparedStatement lock = connection.prepareStatement(
                     "UPDATE routing_outbox SET lease_until = ? WHERE seq = ? AND (lease_until IS NULL OR lease_until < ?)")) {
                 for (String[] row : candidates) {
@@ -125,10 +141,20 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
                     lock.setObject(1, utc(until));
                     lock.setLong(2, seq);
                     lock.setObject(3, utc(now));
-                    if (lock.executeUpdate() == 1 && event != null) {
-                        claimed.add(event);
+                    lock.addBatch();
+                    leased.add(event);
+                }
+                int[] updated = candidates.isEmpty() ? new int[0] : lock.executeBatch();
+                connection.commit();
+                for (int i = 0; i < updated.length; i++) {
+                    // 0: another node leased the row first; null: the unreadable row set aside
+                    if (updated[i] != 0 && leased.get(i) != null) {
+                        claimed.add(leased.get(i));
                     }
                 }
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
         }
         return claimed;

@@ -72,7 +72,11 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         Pending pending = new Pending(receipt, rawPayload, new CompletableFuture<>());
         queue.add(pending);
         try {
-            return pending.result.get();
+            // bounded, so a request can never hang on a commit: a group takes milliseconds, and
+            // one that takes a minute means the database is as good as away (503)
+            return pending.result.get(1, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new SQLException("no commit within a minute", "08006", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for the commit", "08006", e);
@@ -83,6 +87,9 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
             }
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw new SQLException("the commit failed: " + error, "08006", error);
             }
             throw new SQLException(cause.getMessage(), "08006", cause);
         }
@@ -126,7 +133,9 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // never let the committer die with callers waiting (a driver's AssertionError
+                // under -ea did): they are answered 503 and the loop goes on
                 LOG.error("Group commit failed unexpectedly", e);
                 batch.forEach(p -> p.result.completeExceptionally(e));
             } finally {
@@ -140,9 +149,11 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         List<StoreOutcome> outcomes;
         try {
             outcomes = store.storeAll(batch.stream().map(p -> new ReceiptStore.Item(p.receipt, p.rawPayload)).toList());
-        } catch (SQLException | RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).result.completeExceptionally(e);
+        } catch (SQLException | RuntimeException | Error e) {
+            // The database is away: every receipt of the group fails at once (503, the provider
+            // retries); storing them one by one would wait out the connection timeout once each.
+            if (batch.size() == 1 || (e instanceof SQLException sql && SqlStates.isUnavailable(sql))) {
+                batch.forEach(p -> p.result.completeExceptionally(e));
                 return;
             }
             LOG.debug("A batch of {} receipts failed ({}); storing each on its own", batch.size(), e.getMessage());
@@ -165,11 +176,19 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     private void storeOneByOne(List<Pending> batch) {
         List<StoreOutcome> outcomes = new ArrayList<>(batch.size());
         List<Pending> stored = new ArrayList<>(batch.size());
+        SQLException unavailable = null;
         for (Pending pending : batch) {
+            if (unavailable != null) {
+                pending.result.completeExceptionally(unavailable);
+                continue;
+            }
             try {
                 outcomes.add(store.store(pending.receipt, pending.rawPayload));
                 stored.add(pending);
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                pending.result.completeExceptionally(e);
+                unavailable = SqlStates.isUnavailable(e) ? e : null;
+            } catch (RuntimeException | Error e) {
                 pending.result.completeExceptionally(e);
             }
         }
