@@ -293,10 +293,22 @@ public final class Benchmark {
         }
 
         private void sample(boolean heapToo) {
+            if (heapToo) {
+                sampleHeap();
+            }
             try {
-                if (!heapToo) {
-                    throw new IOException("not this time");
+                for (String line : Files.readAllLines(Path.of("/proc/" + adapter.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        peakRss = Math.max(peakRss, Long.parseLong(line.replaceAll("\\D", "")) * 1024);
+                    }
                 }
+            } catch (IOException | RuntimeException e) {
+                // not on Linux, or the process is gone
+            }
+        }
+
+        private void sampleHeap() {
+            try {
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(adapter.managementUrl("/observe/metrics")))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
                 long heap = 0;
@@ -310,15 +322,6 @@ public final class Benchmark {
                 // a missed sample; the next one follows
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + adapter.pid() + "/status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        peakRss = Math.max(peakRss, Long.parseLong(line.replaceAll("\\D", "")) * 1024);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // not on Linux, or the process is gone
             }
         }
     }

@@ -102,7 +102,8 @@ class DeliveryLeaseTest {
         open(kind, LEASE);
         String id = queue("slow-1");
         Delivery claimed = nodeA.claimDue().get(0);
-        Thread.sleep(LEASE.toMillis() + 100);
+        java.time.Instant expired = java.time.Instant.now().plus(LEASE).plusMillis(100);
+        await().atMost(LEASE.plusSeconds(5)).until(() -> java.time.Instant.now().isAfter(expired));
         nodeA.delivered(claimed, 204);
         assertThat(row(id).status()).isEqualTo(Deliveries.DELIVERED);
         assertThat(row(id).lastCode()).isEqualTo(204);
