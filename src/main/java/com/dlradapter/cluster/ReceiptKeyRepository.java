@@ -1,18 +1,22 @@
 package com.dlradapter.cluster;
 
+import com.dlradapter.store.ReceiptKeyCache;
 import com.hazelcast.map.IMap;
-import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.support.service.ServiceSupport;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The idempotent consumer's receipt keys in the cluster's shared Hazelcast map (its time-to-live
- * is the map's, see {@link com.dlradapter.config.ClusterMember}). Each call is one map operation:
- * Camel's HazelcastIdempotentRepository wraps every one in a distributed lock and unlock, three
- * operations where {@code containsKey} and {@code putIfAbsent} are atomic already (the benchmark
- * measured its lock waits on the request path). Nothing here decides what is stored: the
- * database's unique key does, so a key the map lost or never saw only costs a database lookup.
+ * is the map's, see {@link com.dlradapter.config.ClusterMember}). The group commit asks it once per
+ * group ({@code getAll}) and tells it once per group, after the commit ({@code setAllAsync}): two
+ * map calls for a whole group instead of two per receipt, each of which would wait for a Hazelcast
+ * partition thread (the benchmark's profile). No lock is taken: the database's unique key decides
+ * what is stored, so a key the map lost or never saw only costs a database lookup.
  */
-public class ReceiptKeyRepository extends ServiceSupport implements IdempotentRepository {
+public class ReceiptKeyRepository implements ReceiptKeyCache {
 
     private final IMap<String, Boolean> keys;
 
@@ -21,29 +25,16 @@ public class ReceiptKeyRepository extends ServiceSupport implements IdempotentRe
     }
 
     @Override
-    public boolean contains(String key) {
-        return keys.containsKey(key);
+    public Set<String> known(Collection<String> wanted) {
+        Set<String> asked = wanted instanceof Set<String> set ? set : Set.copyOf(wanted);
+        return keys.getAll(asked).keySet();
     }
 
-    /** Called only after the receipt is committed (the consumer is not eager). */
+    /** Called only after the receipts are committed; not awaited: the map is a cache. */
     @Override
-    public boolean add(String key) {
-        return keys.putIfAbsent(key, Boolean.TRUE) == null;
-    }
-
-    @Override
-    public boolean confirm(String key) {
-        return true;
-    }
-
-    @Override
-    public boolean remove(String key) {
-        keys.delete(key);
-        return true;
-    }
-
-    @Override
-    public void clear() {
-        keys.clear();
+    public void remember(Collection<String> committed) {
+        Map<String, Boolean> entries = new HashMap<>(committed.size() * 2);
+        committed.forEach(key -> entries.put(key, Boolean.TRUE));
+        keys.setAllAsync(entries);
     }
 }

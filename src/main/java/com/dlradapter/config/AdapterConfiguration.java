@@ -195,11 +195,18 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics));
         // Concurrent requests share one transaction and one flush (group commit); each is still
         // answered only after its receipt is committed and durable.
+        // A request that cannot be committed within the answer budget is answered 503 at once.
         com.dlradapter.store.GroupCommit groupCommit = new com.dlradapter.store.GroupCommit(receiptStore, database::flush,
-                settings.integer("dlr.db.group-commit.max-batch", 64), settings.integer("dlr.db.group-commit.threads", 2));
+                receiptKeys, settings.integer("dlr.db.group-commit.max-batch", 64),
+                settings.integer("dlr.db.group-commit.threads", 2),
+                settings.duration("dlr.http.answer-budget", Duration.ofMillis(1500)));
         groupCommit.observe(metrics::groupCommitted);
         context.addService(groupCommit, true, true);
-        registry.bind("receiptIngest", new ReceiptIngest(engine, groupCommit, deadLetters, database::flush, metrics));
+        ReceiptIngest ingest = new ReceiptIngest(engine, groupCommit, deadLetters, database::flush, metrics);
+        // the ingest route's steps, as plain processors (routes/ingest.yaml)
+        registry.bind("mapPayload", (org.apache.camel.Processor) ingest::map);
+        registry.bind("storeReceipts", (org.apache.camel.Processor) ingest::store);
+        registry.bind("keepDeadLetter", (org.apache.camel.Processor) ingest::deadLetter);
         registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
                 database.dataSource(), engine, receiptStore, database::flush, metrics));
         registry.bind("errorAnswers", new ErrorAnswers());

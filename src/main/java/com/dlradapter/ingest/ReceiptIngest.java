@@ -5,34 +5,41 @@ import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.PhoneNumbers;
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.GroupCommit;
-import com.dlradapter.store.ReceiptWriter;
+import com.dlradapter.store.ReceiptStore;
 import com.dlradapter.store.StoreOutcome;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The generic steps of the ingest route: map a payload, store a receipt, keep a dead letter and
- * write the answer. Nothing here knows a provider; the mapping files do.
+ * The generic steps of the ingest route: map a payload, store its receipts, keep a dead letter and
+ * write the answer. Nothing here knows a provider; the mapping files do. The steps are bound as
+ * plain processors ({@code process: ref}), not bean expressions: they run for every receipt.
  */
 public class ReceiptIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptIngest.class);
 
     private final MappingEngine engine;
-    private final ReceiptWriter store;
+    private final GroupCommit store;
     private final DeadLetterStore deadLetters;
     private final Durability durability;
-    private final com.dlradapter.observe.AdapterMetrics metrics;
+    private final AdapterMetrics metrics;
 
     /** Makes committed work survive a crash before it is acknowledged (see Database#flush). */
     public interface Durability {
@@ -40,11 +47,11 @@ public class ReceiptIngest {
     }
 
     /**
-     * @param store       returns once a receipt is committed and durable (see {@link GroupCommit})
+     * @param store       completes once the receipts are committed and durable (see {@link GroupCommit})
      * @param durability  makes a dead letter durable before it is acknowledged
      */
-    public ReceiptIngest(MappingEngine engine, ReceiptWriter store, DeadLetterStore deadLetters, Durability durability,
-                         com.dlradapter.observe.AdapterMetrics metrics) {
+    public ReceiptIngest(MappingEngine engine, GroupCommit store, DeadLetterStore deadLetters, Durability durability,
+                         AdapterMetrics metrics) {
         this.engine = engine;
         this.store = store;
         this.deadLetters = deadLetters;
@@ -52,42 +59,36 @@ public class ReceiptIngest {
         this.metrics = metrics;
     }
 
-    /** The receipts of the request body, through the provider's mapping. */
-    public List<DeliveryReceipt> map(Exchange exchange) {
-        return engine.map(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
-                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source(exchange), receivedAt(exchange));
+    /** The receipts of the payload, through the provider's mapping, into the body. */
+    public void map(Exchange exchange) {
+        exchange.getMessage().setBody(engine.map(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
+                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source(exchange), receivedAt(exchange)));
     }
 
     /**
-     * Stores one receipt. When the idempotent consumer already knows its key, nothing is written:
-     * the key is only ever added after a commit, so the receipt is stored.
+     * Stores the receipts in the body (a group commit shared with concurrent requests; the
+     * idempotent consumer's repository asked and told once per group, a key added only after its
+     * commit) and answers 200 once all of them are committed and durable. A webhook that cannot be
+     * committed within the answer budget ({@code dlr.http.answer-budget}, counted from its arrival)
+     * fails with {@link com.dlradapter.store.StoreBusyException}: 503 with Retry-After.
      */
-    public StoreOutcome store(DeliveryReceipt receipt, Exchange exchange) throws SQLException {
-        if (exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
-            LOG.debug("Duplicate {} receipt {} dropped by the idempotent repository", receipt.provider(), receipt.id());
-            StoreOutcome duplicate = new StoreOutcome(receipt, true, false);
-            if (metrics != null) {
-                metrics.stored(duplicate, source(exchange));
+    public void store(Exchange exchange) throws SQLException {
+        @SuppressWarnings("unchecked")
+        List<DeliveryReceipt> receipts = exchange.getMessage().getBody(List.class);
+        String raw = exchange.getProperty(IngestProperties.RAW_BODY, String.class);
+        List<ReceiptStore.Item> items = new ArrayList<>(receipts.size());
+        for (DeliveryReceipt receipt : receipts) {
+            items.add(new ReceiptStore.Item(receipt, raw));
+        }
+        ReceiptSource source = source(exchange);
+        List<StoreOutcome> outcomes = store.storeAll(items, arrivedNanos(exchange, source));
+        for (StoreOutcome outcome : outcomes) {
+            metrics.stored(outcome, source);
+            if (LOG.isDebugEnabled()) {
+                log(outcome);
             }
-            return duplicate;
         }
-        StoreOutcome outcome = store.store(receipt, exchange.getProperty(IngestProperties.RAW_BODY, String.class));
-        if (metrics != null) {
-            metrics.stored(outcome, source(exchange));
-        }
-        if (!LOG.isDebugEnabled()) {
-            return outcome;
-        }
-        if (outcome.duplicate()) {
-            LOG.debug("Duplicate {} receipt {} settled by the database", receipt.provider(), receipt.id());
-        } else {
-            // DEBUG: at thousands of receipts a second a line each costs more than it tells; the
-            // metrics count them and the query API shows each one
-            LOG.debug("Stored {} receipt {}: message {} to {} is {} ({}){}", receipt.provider(), receipt.id(),
-                    receipt.messageId(), PhoneNumbers.mask(receipt.recipient()), receipt.status(),
-                    receipt.providerStatus(), outcome.statusChanged() ? "" : ", current status unchanged");
-        }
-        return outcome;
+        answer(exchange, outcomes);
     }
 
     /** Keeps the payload the mapping refused; a failure to keep it propagates (answered 503). */
@@ -98,43 +99,74 @@ public class ReceiptIngest {
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),
                 exchange.getProperty(IngestProperties.RAW_BODY, String.class), receivedAt(exchange));
         durability.flush();
-        if (metrics != null) {
-            metrics.deadLettered(provider(exchange), source(exchange));
-        }
+        metrics.deadLettered(provider(exchange), source(exchange));
         LOG.warn("Dead letter {} from {}: {}", id, provider(exchange), reason);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("result", "dead-lettered");
         answer.put("deadLetterId", id);
         answer.put("reason", reason);
-        json(exchange, answer);
+        json(exchange, CanonicalJson.write(answer));
     }
 
     /**
-     * The 200 answer once every receipt of the request is committed and durable: the writer
-     * returns only then, and a key the idempotent repository knows was added after that.
+     * The 200 answer once every receipt of the request is committed and durable:
+     * {@code {"result":"stored"|"duplicate","receipts":[{"id","messageId","status","duplicate"}]}}.
      */
-    public void answer(List<StoreOutcome> outcomes, Exchange exchange) {
-        List<Map<String, Object>> receipts = new ArrayList<>();
+    static void answer(Exchange exchange, List<StoreOutcome> outcomes) {
         int duplicates = 0;
         for (StoreOutcome outcome : outcomes) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("id", outcome.receipt().id());
-            item.put("messageId", outcome.receipt().messageId());
-            item.put("status", outcome.receipt().status());
-            item.put("duplicate", outcome.duplicate());
-            receipts.add(item);
             duplicates += outcome.duplicate() ? 1 : 0;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("result", duplicates == outcomes.size() ? "duplicate" : "stored");
-        answer.put("receipts", receipts);
-        json(exchange, answer);
+        StringWriter text = new StringWriter(64 + 128 * outcomes.size());
+        try (JsonGenerator json = CanonicalJson.MAPPER.getFactory().createGenerator(text)) {
+            json.writeStartObject();
+            json.writeStringField("result", duplicates == outcomes.size() ? "duplicate" : "stored");
+            json.writeArrayFieldStart("receipts");
+            for (StoreOutcome outcome : outcomes) {
+                json.writeStartObject();
+                json.writeStringField("id", outcome.receipt().id());
+                json.writeStringField("messageId", outcome.receipt().messageId());
+                json.writeStringField("status", outcome.receipt().status().name());
+                json.writeBooleanField("duplicate", outcome.duplicate());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        json(exchange, text.toString());
     }
 
-    private static void json(Exchange exchange, Object answer) {
+    private static void log(StoreOutcome outcome) {
+        DeliveryReceipt receipt = outcome.receipt();
+        if (outcome.duplicate()) {
+            LOG.debug("Duplicate {} receipt {} not stored again", receipt.provider(), receipt.id());
+        } else {
+            LOG.debug("Stored {} receipt {}: message {} to {} is {} ({}){}", receipt.provider(), receipt.id(),
+                    receipt.messageId(), PhoneNumbers.mask(receipt.recipient()), receipt.status(),
+                    receipt.providerStatus(), outcome.statusChanged() ? "" : ", current status unchanged");
+        }
+    }
+
+    private static void json(Exchange exchange, String body) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(CanonicalJson.write(answer));
+        exchange.getMessage().setBody(body);
+    }
+
+    /**
+     * When the request arrived, on the {@link System#nanoTime()} scale: a webhook's answer budget
+     * counts from the moment the HTTP server took the request (the exchange's creation, before it
+     * waited for a worker thread); a status API's answer is stored as if it arrived now.
+     */
+    private static long arrivedNanos(Exchange exchange, ReceiptSource source) {
+        long now = System.nanoTime();
+        if (source != ReceiptSource.WEBHOOK) {
+            return now;
+        }
+        long waitedMillis = Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated());
+        return now - TimeUnit.MILLISECONDS.toNanos(waitedMillis);
     }
 
     private static String provider(Exchange exchange) {

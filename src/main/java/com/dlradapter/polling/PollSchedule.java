@@ -115,51 +115,53 @@ public class PollSchedule implements ReceiptCommitHook {
         }
     }
 
-    /** In the receipt's transaction: a non-final message is tracked, a final one is done. */
+    /**
+     * In the receipt's transaction: a message that gets its first event and is not final is
+     * tracked; a message that the receipt made final is done. Other receipts change nothing here.
+     */
     @Override
     public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
-        var receipt = outcome.receipt();
-        if (receipt.final_()) {
-            try (PreparedStatement done = connection.prepareStatement(DONE)) {
-                done.setString(1, receipt.provider());
-                done.setString(2, receipt.messageId());
-                done.executeUpdate();
-            }
-        } else {
-            schedule(connection, receipt.provider(), receipt.messageId(), receipt.batchId(), Instant.now(), Instant.now());
-        }
+        beforeCommit(connection, List.of(outcome));
     }
 
     /**
-     * A group commit's receipts as two JDBC batches: schedule the non-final messages, then close
-     * the final ones (once final, every later receipt of a message is final too, so doing the
-     * inserts first ends as doing them one by one in order).
+     * A group commit's receipts as two JDBC batches: schedule the messages that start being
+     * tracked, then close the ones that became final (a message tracked and finished within one
+     * group ends done, as storing its receipts one by one would leave it).
      */
     @Override
     public void beforeCommit(Connection connection, List<StoreOutcome> outcomes) throws SQLException {
-        Instant now = Instant.now();
-        try (PreparedStatement insert = connection.prepareStatement(SCHEDULE);
-             PreparedStatement done = connection.prepareStatement(DONE)) {
-            int inserts = 0;
-            int dones = 0;
+        Instant now = null;
+        PreparedStatement insert = null;
+        PreparedStatement done = null;
+        try {
             for (StoreOutcome outcome : outcomes) {
                 var receipt = outcome.receipt();
-                if (receipt.final_()) {
+                if (outcome.firstEvent() && !receipt.final_()) {
+                    now = now == null ? Instant.now() : now;
+                    insert = insert == null ? connection.prepareStatement(SCHEDULE) : insert;
+                    bindSchedule(insert, receipt.provider(), receipt.messageId(), receipt.batchId(), now, now);
+                    insert.addBatch();
+                }
+                if (outcome.turnedFinal()) {
+                    done = done == null ? connection.prepareStatement(DONE) : done;
                     done.setString(1, receipt.provider());
                     done.setString(2, receipt.messageId());
                     done.addBatch();
-                    dones++;
-                } else {
-                    bindSchedule(insert, receipt.provider(), receipt.messageId(), receipt.batchId(), now, now);
-                    insert.addBatch();
-                    inserts++;
                 }
             }
-            if (inserts > 0) {
+            if (insert != null) {
                 insert.executeBatch();
             }
-            if (dones > 0) {
+            if (done != null) {
                 done.executeBatch();
+            }
+        } finally {
+            if (insert != null) {
+                insert.close();
+            }
+            if (done != null) {
+                done.close();
             }
         }
     }

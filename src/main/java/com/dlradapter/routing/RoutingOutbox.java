@@ -57,7 +57,7 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
     @Override
     public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
         DeliveryReceipt receipt = outcome.receipt();
-        insert(connection, RoutedEvent.RECEIPT, receipt.id(), CanonicalJson.write(receipt));
+        insert(connection, RoutedEvent.RECEIPT, receipt.id(), outcome.canonical());
     }
 
     /** A group commit's receipts: their outbox rows as one JDBC batch. */
@@ -68,7 +68,7 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
             for (StoreOutcome outcome : outcomes) {
                 insert.setString(1, RoutedEvent.RECEIPT);
                 insert.setString(2, outcome.receipt().id());
-                insert.setString(3, CanonicalJson.write(outcome.receipt()));
+                insert.setString(3, outcome.canonical());
                 insert.setObject(4, createdAt);
                 insert.addBatch();
             }

@@ -1,34 +1,48 @@
 package com.dlradapter.store;
 
-import com.dlradapter.canonical.DeliveryReceipt;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Group commit: the receipts of concurrent requests are written in one transaction, committed and
- * made durable once, and only then is each caller let go (and answered 200). A request never waits
- * for a batch to fill: a committer takes whatever is queued the moment it is free, so under light
- * load a batch is one receipt and under heavy load the cost of a commit (and of H2's CHECKPOINT)
- * is shared by up to {@code maxBatch} receipts.
+ * made durable once, and only then is each request's future completed (and the request answered
+ * 200). A request never waits for a batch to fill: a committer takes whatever is queued the moment
+ * it is free, so under light load a batch is one request and under heavy load the cost of a commit
+ * (and of H2's flush) is shared by up to {@code maxBatch} receipts. The idempotent consumer's
+ * repository ({@link ReceiptKeyCache}) is asked once per batch, and told once, after the commit.
  *
- * <p>If a batch's transaction fails, it is rolled back and each of its receipts is stored in a
- * transaction of its own, so one bad receipt (or a conflict with another node) fails only itself.
+ * <p>Admission is bounded by the answer budget: a request is refused at once ({@link
+ * StoreBusyException}, answered 503 with Retry-After) when more receipts are queued than the store
+ * commits within half the budget, and a request still queued when its budget has run out is
+ * dropped unstored. So under overload every request is answered within the budget, 200 or 503,
+ * instead of queueing into the provider's own timeout.
+ *
+ * <p>If a batch's transaction fails, it is rolled back and each request of it is stored in a
+ * transaction of its own, so one bad receipt (or a conflict with another node) fails only its own
+ * request.
  */
 public class GroupCommit extends ServiceSupport implements ReceiptWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    private static final long BUSY_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(60);
 
-    /** Makes committed work survive a crash (H2's CHECKPOINT; nothing on PostgreSQL). */
+    /** Makes committed work survive a crash (H2's file write; nothing on PostgreSQL). */
     @FunctionalInterface
     public interface Flush {
         void flush() throws SQLException;
@@ -42,57 +56,102 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
 
     private final ReceiptStore store;
     private final Flush flush;
-    private volatile Observer observer = (receipts, nanos) -> { };
+    private final ReceiptKeyCache keys;
     private final int maxBatch;
     private final int committers;
+    private final long budgetNanos;
+    private volatile Observer observer = (receipts, nanos) -> { };
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger queuedReceipts = new AtomicInteger();
+    /** Receipts a second the committers manage when busy (EWMA), which sizes the admission bound. */
+    private volatile double commitRate = 1_000;
+    private final AtomicLong lastBusyLog = new AtomicLong(System.nanoTime() - BUSY_LOG_INTERVAL);
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    public GroupCommit(ReceiptStore store, Flush flush, int maxBatch, int committers) {
+    public GroupCommit(ReceiptStore store, Flush flush, ReceiptKeyCache keys, int maxBatch, int committers,
+                       Duration answerBudget) {
         if (maxBatch < 1 || committers < 1) {
             throw new IllegalArgumentException("group commit needs a batch of at least 1 and at least 1 committer");
         }
         this.store = store;
         this.flush = flush;
+        this.keys = keys;
         this.maxBatch = maxBatch;
         this.committers = committers;
+        this.budgetNanos = answerBudget.toNanos();
     }
 
     public void observe(Observer observer) {
         this.observer = observer;
     }
 
-    /** Stores the receipt with whatever else is queued; returns once it is committed and durable. */
-    @Override
-    public StoreOutcome store(DeliveryReceipt receipt, String rawPayload) throws SQLException {
+    /**
+     * Queues one request's receipts. The future completes with their outcomes (in order) once they
+     * are committed and durable, or fails: {@link StoreBusyException} when the store cannot take
+     * them within the budget counted from {@code receivedNanos} ({@link System#nanoTime()}), another
+     * {@link SQLException} when the database failed.
+     */
+    public CompletableFuture<List<StoreOutcome>> submit(List<ReceiptStore.Item> items, long receivedNanos) {
         if (!running) {
-            throw new SQLException("the receipt store is stopped", "08003");
+            return CompletableFuture.failedFuture(new SQLException("the receipt store is stopped", "08003"));
         }
-        Pending pending = new Pending(receipt, rawPayload, new CompletableFuture<>());
+        int queued = queuedReceipts.get();
+        if (queued > 0 && queued + items.size() > admissionBound()) {
+            return CompletableFuture.failedFuture(busy("more receipts are waiting for their commit than can be committed in time"));
+        }
+        Pending pending = new Pending(items, new CompletableFuture<>(), receivedNanos + budgetNanos);
+        queuedReceipts.addAndGet(items.size());
         queue.add(pending);
+        return pending.result;
+    }
+
+    /** Stores the receipts with whatever else is queued; returns once they are committed and durable. */
+    public List<StoreOutcome> storeAll(List<ReceiptStore.Item> items, long receivedNanos) throws SQLException {
+        CompletableFuture<List<StoreOutcome>> result = submit(items, receivedNanos);
         try {
-            // bounded, so a request can never hang on a commit: a group takes milliseconds, and
-            // one that takes a minute means the database is as good as away (503)
-            return pending.result.get(1, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new SQLException("no commit within a minute", "08006", e);
+            // never longer than the budget (plus a commit in progress): then 503, and the provider retries
+            long wait = Math.max(receivedNanos + budgetNanos - System.nanoTime(), 0) + TimeUnit.MILLISECONDS.toNanos(250);
+            return result.get(wait, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            result.completeExceptionally(busy("no commit within the answer budget"));
+            throw busy("no commit within the answer budget");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for the commit", "08006", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException sql) {
-                throw sql;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw new SQLException("the commit failed: " + error, "08006", error);
-            }
-            throw new SQLException(cause.getMessage(), "08006", cause);
+            throw asSqlException(e.getCause());
         }
+    }
+
+    @Override
+    public StoreOutcome store(com.dlradapter.canonical.DeliveryReceipt receipt, String rawPayload) throws SQLException {
+        return storeAll(List.of(new ReceiptStore.Item(receipt, rawPayload)), System.nanoTime()).get(0);
+    }
+
+    /** Receipts the committers can take within half the answer budget, at least a few batches' worth. */
+    private long admissionBound() {
+        return Math.max(4L * maxBatch * committers, (long) (commitRate * budgetNanos / 2e9));
+    }
+
+    private StoreBusyException busy(String why) {
+        long now = System.nanoTime();
+        long last = lastBusyLog.get();
+        if (now - last >= BUSY_LOG_INTERVAL && lastBusyLog.compareAndSet(last, now)) {
+            LOG.warn("Receipt store busy, answering 503 with Retry-After ({}; {} receipts queued, about {} committed a second); "
+                    + "logged at most once a minute", why, queuedReceipts.get(), Math.round(commitRate));
+        }
+        return new StoreBusyException("the receipt store is busy: " + why);
+    }
+
+    static SQLException asSqlException(Throwable cause) {
+        if (cause instanceof SQLException sql) {
+            return sql;
+        }
+        if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        return new SQLException("the commit failed: " + cause, "08006", cause);
     }
 
     @Override
@@ -120,16 +179,27 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     }
 
     private void commitLoop() {
-        List<Pending> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
+        List<Pending> batch = new ArrayList<>();
+        Pending carried = null;
+        while (running || !queue.isEmpty() || carried != null) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                commit(batch);
+                int receipts = take(first, batch, 0);
+                // more of what is queued, up to maxBatch receipts; a request is never split
+                for (Pending next; receipts < maxBatch && (next = queue.poll()) != null; ) {
+                    if (receipts + next.items.size() > maxBatch && !batch.isEmpty()) {
+                        carried = next;
+                        break;
+                    }
+                    receipts = take(next, batch, receipts);
+                }
+                if (!batch.isEmpty()) {
+                    commit(batch, receipts);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -144,20 +214,40 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         }
     }
 
-    private void commit(List<Pending> batch) {
+    /** Adds a dequeued request to the batch unless it was answered already or its budget ran out. */
+    private int take(Pending pending, List<Pending> batch, int receipts) {
+        queuedReceipts.addAndGet(-pending.items.size());
+        if (pending.result.isDone()) {
+            return receipts;   // its caller stopped waiting (answered 503): not stored
+        }
+        if (System.nanoTime() - pending.deadline > 0) {
+            pending.result.completeExceptionally(busy("a request waited past its answer budget"));
+            return receipts;
+        }
+        batch.add(pending);
+        return receipts + pending.items.size();
+    }
+
+    private void commit(List<Pending> batch, int receipts) {
         long start = System.nanoTime();
-        List<StoreOutcome> outcomes;
+        // the idempotent consumer's repository, once for the whole batch
+        List<ReceiptStore.Item> items = new ArrayList<>(receipts);
+        batch.forEach(p -> items.addAll(p.items));
+        Set<String> known = knownKeys(items);
+        List<ReceiptStore.Item> fresh = known.isEmpty() ? items
+                : items.stream().filter(item -> !known.contains(item.receipt().idempotencyKey())).toList();
+        List<StoreOutcome> stored;
         try {
-            outcomes = store.storeAll(batch.stream().map(p -> new ReceiptStore.Item(p.receipt, p.rawPayload)).toList());
+            stored = fresh.isEmpty() ? List.of() : store.storeAll(fresh);
         } catch (SQLException | RuntimeException | Error e) {
-            // The database is away: every receipt of the group fails at once (503, the provider
+            // The database is away: every request of the group fails at once (503, the provider
             // retries); storing them one by one would wait out the connection timeout once each.
             if (batch.size() == 1 || (e instanceof SQLException sql && SqlStates.isUnavailable(sql))) {
                 batch.forEach(p -> p.result.completeExceptionally(e));
                 return;
             }
-            LOG.debug("A batch of {} receipts failed ({}); storing each on its own", batch.size(), e.getMessage());
-            storeOneByOne(batch);
+            LOG.debug("A batch of {} requests failed ({}); storing each on its own", batch.size(), e.getMessage());
+            batch.forEach(this::commitAlone);
             return;
         }
         try {
@@ -167,42 +257,59 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
             batch.forEach(p -> p.result.completeExceptionally(e));
             return;
         }
-        observer.committed(batch.size(), System.nanoTime() - start);
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result.complete(outcomes.get(i));
+        long took = System.nanoTime() - start;
+        observer.committed(receipts, took);
+        commitRate = 0.8 * commitRate + 0.2 * (receipts * committers * 1e9 / Math.max(took, 1));
+        remember(stored);
+        // hand each request its outcomes, in its own order
+        int next = 0;
+        for (Pending pending : batch) {
+            List<StoreOutcome> outcomes = new ArrayList<>(pending.items.size());
+            for (ReceiptStore.Item item : pending.items) {
+                outcomes.add(known.contains(item.receipt().idempotencyKey())
+                        ? StoreOutcome.duplicate(item.receipt()) : stored.get(next++));
+            }
+            pending.result.complete(outcomes);
         }
     }
 
-    private void storeOneByOne(List<Pending> batch) {
-        List<StoreOutcome> outcomes = new ArrayList<>(batch.size());
-        List<Pending> stored = new ArrayList<>(batch.size());
-        SQLException unavailable = null;
-        for (Pending pending : batch) {
-            if (unavailable != null) {
-                pending.result.completeExceptionally(unavailable);
-                continue;
-            }
-            try {
-                outcomes.add(store.store(pending.receipt, pending.rawPayload));
-                stored.add(pending);
-            } catch (SQLException e) {
-                pending.result.completeExceptionally(e);
-                unavailable = SqlStates.isUnavailable(e) ? e : null;
-            } catch (RuntimeException | Error e) {
-                pending.result.completeExceptionally(e);
-            }
-        }
+    /** After a failed batch: one request in a transaction of its own, so only a bad one fails. */
+    private void commitAlone(Pending pending) {
         try {
+            List<StoreOutcome> outcomes = store.storeAll(pending.items);
             flush.flush();
-        } catch (SQLException | RuntimeException e) {
-            stored.forEach(p -> p.result.completeExceptionally(e));
+            remember(outcomes);
+            pending.result.complete(outcomes);
+        } catch (SQLException | RuntimeException | Error e) {
+            pending.result.completeExceptionally(e);
+        }
+    }
+
+    private Set<String> knownKeys(List<ReceiptStore.Item> items) {
+        Set<String> wanted = new HashSet<>();
+        items.forEach(item -> wanted.add(item.receipt().idempotencyKey()));
+        try {
+            return keys.known(wanted);
+        } catch (RuntimeException e) {
+            LOG.debug("Idempotent repository not available ({}); the database alone decides", e.getMessage());
+            return Set.of();
+        }
+    }
+
+    /** Committed keys (stored now, or found stored by the database) go to the repository. */
+    private void remember(List<StoreOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
             return;
         }
-        for (int i = 0; i < stored.size(); i++) {
-            stored.get(i).result.complete(outcomes.get(i));
+        List<String> committed = new ArrayList<>(outcomes.size());
+        outcomes.forEach(outcome -> committed.add(outcome.receipt().idempotencyKey()));
+        try {
+            keys.remember(committed);
+        } catch (RuntimeException e) {
+            LOG.debug("Idempotent repository not updated ({}); the database keeps the keys", e.getMessage());
         }
     }
 
-    private record Pending(DeliveryReceipt receipt, String rawPayload, CompletableFuture<StoreOutcome> result) {
+    private record Pending(List<ReceiptStore.Item> items, CompletableFuture<List<StoreOutcome>> result, long deadline) {
     }
 }

@@ -2,6 +2,8 @@ package com.dlradapter.store;
 
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.store.StatusPrecedence.Message;
+import com.dlradapter.store.StatusPrecedence.Transition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,13 +24,18 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Many receipts applied in one transaction with a fixed number of statements, however many
- * receipts: create the messages' rows, lock them, read which events and parts already exist, apply
- * the events in memory with the same precedence rules as {@link ReceiptStore#store}, then write
- * events, parts, message updates and the commit hooks' rows as JDBC batches. The outcome is the one
+ * Receipts applied in one transaction with a fixed number of statements, however many receipts:
+ * create the messages' rows, lock them, read which events and parts already exist, apply the
+ * events in memory in arrival order ({@link StatusPrecedence#apply}), then write the events, the
+ * parts, one update per message and the commit hooks' rows as JDBC batches. The outcome is the one
  * storing the receipts one after the other would give; only the number of round trips differs.
  */
 final class ReceiptBatch {
+
+    private static final String INSERT_PART =
+            "INSERT INTO message_part (status, event_id, updated_at, provider, message_id, part) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_PART =
+            "UPDATE message_part SET status = ?, event_id = ?, updated_at = ? WHERE provider = ? AND message_id = ? AND part = ?";
 
     private final List<ReceiptStore.Item> items;
     private final Instant now;
@@ -56,69 +64,34 @@ final class ReceiptBatch {
         List<MessageKey> messages = new ArrayList<>(firstEvents.keySet());
 
         insertMissingMessages(connection, firstEvents.values());
-        Map<MessageKey, Message> locked = lockMessages(connection, messages);
+        Map<MessageKey, Row> rows = lockMessages(connection, messages);
         Set<String> storedKeys = existingEventKeys(connection);
-        loadParts(connection, locked);
+        loadParts(connection, rows);
 
         StoreOutcome[] outcomes = new StoreOutcome[items.size()];
         List<StoreOutcome> written = new ArrayList<>();
         try (PreparedStatement events = connection.prepareStatement(ReceiptStore.INSERT_EVENT);
-             PreparedStatement updates = connection.prepareStatement(ReceiptStore.UPDATE_MESSAGE);
-             PreparedStatement newParts = connection.prepareStatement(
-                     "INSERT INTO message_part (status, event_id, updated_at, provider, message_id, part) VALUES (?, ?, ?, ?, ?, ?)");
-             PreparedStatement changedParts = connection.prepareStatement(
-                     "UPDATE message_part SET status = ?, event_id = ?, updated_at = ? WHERE provider = ? AND message_id = ? AND part = ?")) {
+             PreparedStatement newParts = connection.prepareStatement(INSERT_PART);
+             PreparedStatement changedParts = connection.prepareStatement(UPDATE_PART)) {
             for (int i : order) {
                 DeliveryReceipt receipt = items.get(i).receipt();
                 if (!storedKeys.add(receipt.idempotencyKey())) {
-                    outcomes[i] = new StoreOutcome(receipt, true, false);
+                    outcomes[i] = StoreOutcome.duplicate(receipt);
                     continue;
                 }
-                Message message = locked.get(MessageKey.of(receipt));
-                CanonicalStatus current = message.currentEventId == null ? null : message.status;
-                CanonicalStatus next;
-                boolean nextFinal;
-                if (receipt.isMultipart()) {
-                    CanonicalStatus currentPart = message.parts.get(receipt.part());
-                    if (StatusPrecedence.advances(currentPart, receipt.status())) {
-                        PreparedStatement write = currentPart == null ? newParts : changedParts;
-                        write.setString(1, receipt.status().name());
-                        write.setString(2, receipt.id());
-                        write.setObject(3, ReceiptStore.utc(now));
-                        write.setString(4, receipt.provider());
-                        write.setString(5, receipt.messageId());
-                        write.setInt(6, receipt.part());
-                        write.addBatch();
-                        message.parts.put(receipt.part(), receipt.status());
-                    }
-                    StatusPrecedence.MessageState combined = StatusPrecedence.combineParts(message.parts,
-                            Math.max(receipt.parts(), message.partCount == null ? 0 : message.partCount));
-                    next = combined.status();
-                    nextFinal = combined.isFinal();
-                } else {
-                    next = receipt.status();
-                    nextFinal = receipt.status().isFinal();
+                Row row = rows.get(MessageKey.of(receipt));
+                Message before = row.message;
+                Transition transition = StatusPrecedence.apply(before, receipt);
+                Message after = transition.message();
+                if (transition.partAdvanced()) {
+                    bindPart(before.parts().containsKey(receipt.part()) ? changedParts : newParts, receipt);
                 }
-                boolean changed = StatusPrecedence.advances(current, next);
-                boolean messageFinal = changed ? nextFinal : message.isFinal;
-                DeliveryReceipt stored = receipt.withFinal(messageFinal);
-                CanonicalStatus status = changed ? next : current;
-
-                ReceiptStore.bindEvent(events, stored, items.get(i).rawPayload());
+                DeliveryReceipt stored = receipt.withFinal(after.isFinal());
+                StoreOutcome outcome = StoreOutcome.stored(stored, transition.changed(),
+                        before.currentEventId() == null, after.isFinal() && !before.isFinal());
+                ReceiptStore.bindEvent(events, stored, outcome.canonical(), items.get(i).rawPayload());
                 events.addBatch();
-                ReceiptStore.bindMessageUpdate(updates, stored, status, messageFinal, changed, now);
-                updates.addBatch();
-
-                // what the message row now says, for the next event of the same message
-                message.status = status;
-                message.isFinal = messageFinal;
-                if (changed) {
-                    message.currentEventId = stored.id();
-                }
-                if (stored.parts() != null) {
-                    message.partCount = stored.parts();
-                }
-                StoreOutcome outcome = new StoreOutcome(stored, false, changed);
+                row.apply(stored, after, transition.changed());
                 outcomes[i] = outcome;
                 written.add(outcome);
             }
@@ -126,15 +99,25 @@ final class ReceiptBatch {
                 newParts.executeBatch();
                 changedParts.executeBatch();
                 events.executeBatch();
-                updates.executeBatch();
             }
         }
         if (!written.isEmpty()) {
+            updateMessages(connection, rows.values());
             for (ReceiptCommitHook hook : hooks) {
                 hook.beforeCommit(connection, written);
             }
         }
         return Arrays.asList(outcomes);
+    }
+
+    private void bindPart(PreparedStatement write, DeliveryReceipt receipt) throws SQLException {
+        write.setString(1, receipt.status().name());
+        write.setString(2, receipt.id());
+        write.setObject(3, ReceiptStore.utc(now));
+        write.setString(4, receipt.provider());
+        write.setString(5, receipt.messageId());
+        write.setInt(6, receipt.part());
+        write.addBatch();
     }
 
     /** Creates the row of every message not yet known (status UNKNOWN until its first event applies). */
@@ -148,6 +131,23 @@ final class ReceiptBatch {
         }
     }
 
+    /** One update per message the batch's events touched: its state after the last of them. */
+    private void updateMessages(Connection connection, Iterable<Row> rows) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(ReceiptStore.UPDATE_MESSAGE)) {
+            int touched = 0;
+            for (Row row : rows) {
+                if (row.touched) {
+                    row.bindUpdate(update, now);
+                    update.addBatch();
+                    touched++;
+                }
+            }
+            if (touched > 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
     /**
      * Locks the batch's message rows, in key order. The condition is {@code provider IN (..) AND
      * message_id IN (..)}, which both databases answer from the primary key's index; a row-value
@@ -156,9 +156,9 @@ final class ReceiptBatch {
      * cross product may take a few more rows than asked (the same message id under another
      * provider); they are locked briefly and otherwise ignored.
      */
-    private static Map<MessageKey, Message> lockMessages(Connection connection, List<MessageKey> messages)
+    private static Map<MessageKey, Row> lockMessages(Connection connection, List<MessageKey> messages)
             throws SQLException {
-        Map<MessageKey, Message> locked = new HashMap<>();
+        Map<MessageKey, Row> locked = new HashMap<>();
         Set<MessageKey> wanted = new HashSet<>(messages);
         try (PreparedStatement select = selectByMessages(connection,
                 "SELECT provider, message_id, status, is_final, current_event_id, parts FROM message_status",
@@ -168,8 +168,8 @@ final class ReceiptBatch {
                 MessageKey key = new MessageKey(rs.getString(1), rs.getString(2));
                 if (wanted.contains(key)) {
                     int parts = rs.getInt(6);
-                    locked.put(key, new Message(CanonicalStatus.valueOf(rs.getString(3)), rs.getBoolean(4),
-                            rs.getString(5), rs.wasNull() ? null : parts));
+                    locked.put(key, new Row(key, new Message(CanonicalStatus.valueOf(rs.getString(3)), rs.getBoolean(4),
+                            rs.getString(5), rs.wasNull() ? null : parts, Collections.emptySortedMap())));
                 }
             }
         }
@@ -185,7 +185,7 @@ final class ReceiptBatch {
         List<String> providers = messages.stream().map(MessageKey::provider).distinct().toList();
         List<String> ids = messages.stream().map(MessageKey::messageId).distinct().toList();
         PreparedStatement statement = connection.prepareStatement(select + " WHERE provider IN ("
-                + placeholders("?", providers.size()) + ") AND message_id IN (" + placeholders("?", ids.size()) + ")"
+                + placeholders(providers.size()) + ") AND message_id IN (" + placeholders(ids.size()) + ")"
                 + suffix);
         int index = 1;
         for (int i = 0; i < bucket(providers.size()); i++) {
@@ -204,8 +204,7 @@ final class ReceiptBatch {
         }
         List<String> keys = new ArrayList<>(distinct);
         Set<String> existing = new HashSet<>();
-        String sql = "SELECT idempotency_key FROM receipt_event WHERE idempotency_key IN ("
-                + placeholders("?", keys.size()) + ")";
+        String sql = "SELECT idempotency_key FROM receipt_event WHERE idempotency_key IN (" + placeholders(keys.size()) + ")";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             for (int i = 0; i < bucket(keys.size()); i++) {
                 select.setString(i + 1, keys.get(Math.min(i, keys.size() - 1)));
@@ -220,7 +219,7 @@ final class ReceiptBatch {
     }
 
     /** The known parts of the multipart messages in the batch. */
-    private void loadParts(Connection connection, Map<MessageKey, Message> locked) throws SQLException {
+    private void loadParts(Connection connection, Map<MessageKey, Row> rows) throws SQLException {
         List<MessageKey> multipart = new ArrayList<>();
         for (ReceiptStore.Item item : items) {
             MessageKey key = MessageKey.of(item.receipt());
@@ -231,16 +230,23 @@ final class ReceiptBatch {
         if (multipart.isEmpty()) {
             return;
         }
+        Map<MessageKey, TreeMap<Integer, CanonicalStatus>> parts = new HashMap<>();
+        multipart.forEach(key -> parts.put(key, new TreeMap<>()));
         try (PreparedStatement select = selectByMessages(connection,
                 "SELECT provider, message_id, part, status FROM message_part", "", multipart);
              ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                MessageKey key = new MessageKey(rs.getString(1), rs.getString(2));
-                if (multipart.contains(key)) {   // not a row of the cross product only
-                    locked.get(key).parts.put(rs.getInt(3), CanonicalStatus.valueOf(rs.getString(4)));
+                TreeMap<Integer, CanonicalStatus> known = parts.get(new MessageKey(rs.getString(1), rs.getString(2)));
+                if (known != null) {   // not a row of the cross product only
+                    known.put(rs.getInt(3), CanonicalStatus.valueOf(rs.getString(4)));
                 }
             }
         }
+        parts.forEach((key, known) -> {
+            Row row = rows.get(key);
+            Message message = row.message;
+            row.message = new Message(message.status(), message.isFinal(), message.currentEventId(), message.partCount(), known);
+        });
     }
 
     /**
@@ -251,8 +257,8 @@ final class ReceiptBatch {
         return Integer.highestOneBit(Math.max(1, size - 1)) << (size > 1 ? 1 : 0);
     }
 
-    private static String placeholders(String one, int size) {
-        return String.join(", ", java.util.Collections.nCopies(bucket(size), one));
+    private static String placeholders(int size) {
+        return String.join(", ", Collections.nCopies(bucket(size), "?"));
     }
 
     private record MessageKey(String provider, String messageId) {
@@ -261,20 +267,57 @@ final class ReceiptBatch {
         }
     }
 
-    /** A locked message row, updated in memory as the batch's events apply. */
-    private static final class Message {
-        CanonicalStatus status;
-        boolean isFinal;
-        String currentEventId;
-        Integer partCount;
-        /** Known parts by number (sorted, as the one-by-one store reads them). */
-        final Map<Integer, CanonicalStatus> parts = new TreeMap<>();
+    /**
+     * A locked message row and what the batch's events did to it, in memory: written back with one
+     * update after the last of them (the same row as one update per event would leave).
+     */
+    private static final class Row {
+        final MessageKey key;
+        Message message;
+        boolean touched;
+        String batchId;
+        String recipient;
+        Integer parts;
+        String providerStatus;
+        boolean statusChanged;
 
-        Message(CanonicalStatus status, boolean isFinal, String currentEventId, Integer partCount) {
-            this.status = status;
-            this.isFinal = isFinal;
-            this.currentEventId = currentEventId;
-            this.partCount = partCount;
+        Row(MessageKey key, Message message) {
+            this.key = key;
+            this.message = message;
+        }
+
+        void apply(DeliveryReceipt stored, Message after, boolean changed) {
+            touched = true;
+            message = after;
+            // the row keeps the first batch id and recipient it learns, and the latest part count
+            if (batchId == null) {
+                batchId = stored.batchId();
+            }
+            if (recipient == null) {
+                recipient = stored.recipient();
+            }
+            if (stored.parts() != null) {
+                parts = stored.parts();
+            }
+            if (changed) {
+                statusChanged = true;
+                providerStatus = stored.providerStatus();
+            }
+        }
+
+        void bindUpdate(PreparedStatement update, Instant now) throws SQLException {
+            update.setString(1, batchId);
+            update.setString(2, recipient);
+            ReceiptStore.setInteger(update, 3, parts);
+            update.setString(4, message.status().name());
+            update.setBoolean(5, message.isFinal());
+            update.setBoolean(6, statusChanged);
+            update.setString(7, providerStatus);
+            update.setBoolean(8, statusChanged);
+            update.setString(9, message.currentEventId());
+            update.setObject(10, ReceiptStore.utc(now));
+            update.setString(11, key.provider());
+            update.setString(12, key.messageId());
         }
     }
 }

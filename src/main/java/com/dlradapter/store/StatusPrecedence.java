@@ -1,15 +1,18 @@
 package com.dlradapter.store;
 
 import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.DeliveryReceipt;
 
 import java.util.Collection;
 import java.util.Comparator;
-
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Status precedence: a message's status only moves forward (ACCEPTED &lt; SENT &lt; final), and once
  * final it stays. Late, lower or conflicting events are kept in history but change nothing.
+ * {@link #apply} is the one place the store decides what an event does to its message.
  */
 public final class StatusPrecedence {
 
@@ -48,6 +51,60 @@ public final class StatusPrecedence {
                 .min(Comparator.comparingInt(CanonicalStatus::rank))
                 .orElse(CanonicalStatus.UNKNOWN);
         return new MessageState(least, false);
+    }
+
+    /**
+     * What one (non-duplicate) event does to its message.
+     *
+     * @param message the message as stored before the event
+     * @param receipt the event
+     * @return the message after it, and whether its status (or the event's part) moved
+     */
+    public static Transition apply(Message message, DeliveryReceipt receipt) {
+        // null while no event has been applied: a registered message's ACCEPTED is not a status to keep
+        CanonicalStatus current = message.currentEventId() == null ? null : message.status();
+        SortedMap<Integer, CanonicalStatus> parts = message.parts();
+        boolean partAdvanced = false;
+        CanonicalStatus next;
+        boolean nextFinal;
+        if (receipt.isMultipart()) {
+            CanonicalStatus currentPart = parts.get(receipt.part());
+            partAdvanced = advances(currentPart, receipt.status());
+            if (partAdvanced) {
+                parts = new TreeMap<>(parts);
+                parts.put(receipt.part(), receipt.status());
+            }
+            MessageState combined = combineParts(parts,
+                    Math.max(receipt.parts(), message.partCount() == null ? 0 : message.partCount()));
+            next = combined.status();
+            nextFinal = combined.isFinal();
+        } else {
+            next = receipt.status();
+            nextFinal = receipt.status().isFinal();
+        }
+        boolean changed = advances(current, next);
+        boolean isFinal = changed ? nextFinal : message.isFinal();
+        Message after = new Message(changed ? next : current, isFinal,
+                changed ? receipt.id() : message.currentEventId(),
+                receipt.parts() != null ? receipt.parts() : message.partCount(), parts);
+        return new Transition(after, changed, partAdvanced);
+    }
+
+    /**
+     * A message as the store keeps it: its current status (meaningful once {@code currentEventId}
+     * is set), whether it is final, the event that set the status, its part count and its parts'
+     * statuses by part number.
+     */
+    public record Message(CanonicalStatus status, boolean isFinal, String currentEventId, Integer partCount,
+                          SortedMap<Integer, CanonicalStatus> parts) {
+    }
+
+    /**
+     * @param message      the message after the event
+     * @param changed      its current status moved to the event's (or the combined parts') status
+     * @param partAdvanced the event's part took the event's status (multipart only)
+     */
+    public record Transition(Message message, boolean changed, boolean partAdvanced) {
     }
 
     public record MessageState(CanonicalStatus status, boolean isFinal) {

@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Group commit changes how many transactions and statements there are, never what is stored: a
- * batch must leave the database exactly as storing its receipts one by one would, on H2 and on
- * PostgreSQL, and concurrent batches must neither deadlock nor lose a receipt.
+ * batch must leave the database exactly as storing its receipts one by one would (the oracle,
+ * {@link OneByOneStore}, written apart from the production rules), on H2 and on PostgreSQL, and
+ * concurrent batches must neither deadlock nor lose a receipt.
  */
 class GroupCommitTest {
 
@@ -51,12 +52,20 @@ class GroupCommitTest {
     }
 
     private ReceiptStore store(Kind kind, String name) throws Exception {
+        DataSource dataSource = dataSource(kind, name);
+        return new ReceiptStore(dataSource, hooks(dataSource));
+    }
+
+    private DataSource dataSource(Kind kind, String name) throws Exception {
         Database database = TestDatabases.database(kind, Files.createDirectories(directory.resolve(name)));
         databases.add(database);
-        DataSource dataSource = database.dataSource();
-        return new ReceiptStore(dataSource, List.of(
+        return database.dataSource();
+    }
+
+    private static List<ReceiptCommitHook> hooks(DataSource dataSource) {
+        return List.of(
                 new PollSchedule(dataSource, List.of(Duration.ofMinutes(1)), Duration.ofHours(72), List.of()),
-                new RoutingOutbox(dataSource, null, null, Duration.ofMinutes(1), 10)));
+                new RoutingOutbox(dataSource, null, null, Duration.ofMinutes(1), 10));
     }
 
     /** Random lifecycles: plain and multipart messages, any order of statuses, exact repeats. */
@@ -82,7 +91,8 @@ class GroupCommitTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aBatchStoresExactlyWhatStoringOneByOneStores(Kind kind) throws Exception {
-        ReceiptStore oneByOne = store(kind, "one-by-one");
+        DataSource oracle = dataSource(kind, "one-by-one");
+        OneByOneStore oneByOne = new OneByOneStore(oracle, hooks(oracle));
         ReceiptStore batched = store(kind, "batched");
         Random random = new Random(20261123);
         for (int round = 0; round < 8; round++) {
@@ -118,7 +128,8 @@ class GroupCommitTest {
     void concurrentRequestsShareCommitsAndLoseNothing(Kind kind) throws Exception {
         ReceiptStore store = store(kind, "concurrent");
         AtomicInteger flushes = new AtomicInteger();
-        GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, 16, 2);
+        GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, ReceiptKeyCache.NONE, 16, 2,
+                Duration.ofMinutes(1));
         groupCommit.start();
         int threads = 16;
         int perThread = 60;
