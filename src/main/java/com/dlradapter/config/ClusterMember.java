@@ -52,8 +52,17 @@ public class ClusterMember extends ServiceSupport {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members);
 
-        // Hazelcast's own map TTL: the receipt keys expire after dlr.idempotency.ttl.
-        config.getMapConfig(RECEIPT_KEYS_MAP).setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, keyTtl.toSeconds()));
+        // Hazelcast's own map TTL: the receipt keys expire after dlr.idempotency.ttl. The map is a
+        // cache in front of the database's unique key, written for every receipt: no statistics,
+        // and its copy on another member is made asynchronously.
+        config.getMapConfig(RECEIPT_KEYS_MAP)
+                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, keyTtl.toSeconds()))
+                .setStatisticsEnabled(false)
+                .setPerEntryStatsEnabled(false)
+                .setBackupCount(0)
+                .setAsyncBackupCount(1);
+        // nothing reads Hazelcast's own metrics (health asks the member directly): do not collect them
+        config.getMetricsConfig().setEnabled(false);
 
         config.getSerializationConfig().setJavaSerializationFilterConfig(deserialisationFilter());
         this.config = config;

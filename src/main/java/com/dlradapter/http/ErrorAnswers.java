@@ -4,6 +4,7 @@ import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.mapping.MalformedPayloadException;
 import com.dlradapter.mapping.UnknownProviderException;
 import com.dlradapter.mapping.UnsupportedPayloadFormatException;
+import com.dlradapter.store.StoreBusyException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,11 @@ public class ErrorAnswers {
             status = 404;
             error = "unknown-provider";
             message = find(failure, UnknownProviderException.class).getMessage();
+        } else if (find(failure, StoreBusyException.class) != null) {
+            // overload: the store logs it once a minute; a line per refused request would flood the log
+            status = 503;
+            error = "busy";
+            message = "the adapter is busy; nothing was stored, please retry after the Retry-After delay";
         } else if (find(failure, SQLException.class) != null) {
             status = 503;
             error = "unavailable";
@@ -59,7 +65,7 @@ public class ErrorAnswers {
         answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         answer.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (status == 503) {
-            answer.setHeader("Retry-After", "5");
+            answer.setHeader("Retry-After", "busy".equals(error) ? "1" : "5");
         }
         if (problem != null && problem.retryAfterSeconds() > 0) {
             answer.setHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));

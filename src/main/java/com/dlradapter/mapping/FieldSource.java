@@ -1,8 +1,6 @@
 package com.dlradapter.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.jayway.jsonpath.JsonPath;
-import com.jayway.jsonpath.ReadContext;
 
 import java.util.List;
 
@@ -21,7 +19,7 @@ public final class FieldSource {
         this.text = text;
     }
 
-    private record Alternative(JsonPath path, Object constant) {
+    private record Alternative(JsonLocator path, Object constant) {
     }
 
     /** Builds the source from its YAML node; {@code where} names the file and field for errors. */
@@ -56,23 +54,11 @@ public final class FieldSource {
         if (!node.isTextual()) {
             throw new MappingDefinitionException(where + ": expected a JSONPath string, a list of them or {const: value}, got " + node);
         }
-        return new Alternative(compile(node.asText(), where), null);
-    }
-
-    static JsonPath compile(String expression, String where) {
-        String trimmed = expression.trim();
-        if (!trimmed.startsWith("$")) {
-            throw new MappingDefinitionException(where + ": '" + expression + "' is not a JSONPath (it must start with $)");
-        }
-        try {
-            return JsonPath.compile(trimmed);
-        } catch (RuntimeException e) {
-            throw new MappingDefinitionException(where + ": invalid JSONPath '" + expression + "': " + e.getMessage(), e);
-        }
+        return new Alternative(JsonLocator.compile(node.asText(), where), null);
     }
 
     /** The first non-empty value, as a plain Java value (String, Number, Boolean, List, Map), or null. */
-    public Object read(ReadContext document) {
+    public Object read(JsonNode document) {
         for (Alternative alternative : alternatives) {
             Object value = alternative.constant != null ? alternative.constant : readPath(document, alternative.path);
             if (!isEmpty(value)) {
@@ -82,8 +68,8 @@ public final class FieldSource {
         return null;
     }
 
-    private static Object readPath(ReadContext document, JsonPath path) {
-        Object value = document.read(path);
+    private static Object readPath(JsonNode document, JsonLocator path) {
+        Object value = path.read(document);
         return value instanceof JsonNode node ? JsonValues.unwrap(node) : value;
     }
 

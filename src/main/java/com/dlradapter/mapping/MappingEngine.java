@@ -7,14 +7,6 @@ import com.dlradapter.canonical.Network;
 import com.dlradapter.canonical.Reason;
 import com.dlradapter.canonical.ReceiptSource;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.jayway.jsonpath.Configuration;
-import com.jayway.jsonpath.JsonPath;
-import com.jayway.jsonpath.Option;
-import com.jayway.jsonpath.ReadContext;
-import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
-import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -39,14 +31,6 @@ public class MappingEngine {
     public static final int MAX_STRING_LENGTH = 16_384;
     /** Longest JSON number (digits); longer is answered 400. */
     public static final int MAX_NUMBER_LENGTH = 64;
-
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
-
-    private static final Configuration JSON_PATH = Configuration.builder()
-            .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))
-            .mappingProvider(new JacksonMappingProvider(JSON))
-            .options(Option.SUPPRESS_EXCEPTIONS, Option.DEFAULT_PATH_LEAF_TO_NULL)
-            .build();
 
     private final Supplier<Map<String, ProviderMapping>> mappings;
 
@@ -86,8 +70,7 @@ public class MappingEngine {
                                      Instant receivedAt) {
         ProviderMapping mapping = mapping(provider);
         PayloadFormat format = PayloadFormat.detect(contentType, body);
-        List<PayloadShape> candidates = mapping.shapes().stream().filter(s -> s.format() == format).toList();
-        if (candidates.isEmpty()) {
+        if (!mapping.reads(format)) {
             throw new UnsupportedPayloadFormatException(provider, format);
         }
         JsonNode root = format.parse(body);
@@ -95,34 +78,39 @@ public class MappingEngine {
             throw new UnmappablePayloadException("payload is a JSON " + root.getNodeType().name().toLowerCase()
                     + ", not an object or array");
         }
-        ReadContext document = JsonPath.using(JSON_PATH).parse(root);
-        PayloadShape shape = candidates.stream()
-                .filter(s -> s.match() == null || present(document.read(s.match())))
-                .findFirst()
-                .orElseThrow(() -> new UnmappablePayloadException(mapping.file() + ": payload matches none of the "
-                        + format.wireName() + " shapes " + candidates.stream().map(PayloadShape::name).toList()));
+        PayloadShape shape = shapeOf(mapping, format, root);
         String where = mapping.file() + ", shape '" + shape.name() + "'";
         if (shape.items() == null) {
-            return List.of(receipt(mapping, shape, document, source, receivedAt, where));
+            return List.of(receipt(mapping, shape, root, source, receivedAt, where));
         }
-        Object items = document.read(shape.items());
+        Object items = shape.items().read(root);
         if (!(items instanceof JsonNode array) || !array.isArray() || array.isEmpty()) {
-            throw new UnmappablePayloadException(where + ": no receipts at '" + shape.items().getPath() + "'");
+            throw new UnmappablePayloadException(where + ": no receipts at '" + shape.items().expression() + "'");
         }
         List<DeliveryReceipt> receipts = new ArrayList<>(array.size());
         int index = 0;
         for (JsonNode item : array) {
-            receipts.add(receipt(mapping, shape, JsonPath.using(JSON_PATH).parse(item), source, receivedAt,
-                    where + ", item " + index++));
+            receipts.add(receipt(mapping, shape, item, source, receivedAt, where + ", item " + index++));
         }
         return receipts;
+    }
+
+    /** The first shape of the payload's format whose {@code match} path holds a value. */
+    private static PayloadShape shapeOf(ProviderMapping mapping, PayloadFormat format, JsonNode root) {
+        for (PayloadShape shape : mapping.shapes()) {
+            if (shape.format() == format && (shape.match() == null || present(shape.match().read(root)))) {
+                return shape;
+            }
+        }
+        throw new UnmappablePayloadException(mapping.file() + ": payload matches none of the " + format.wireName()
+                + " shapes " + mapping.shapes().stream().filter(s -> s.format() == format).map(PayloadShape::name).toList());
     }
 
     private static boolean present(Object value) {
         return value != null && !(value instanceof JsonNode node && (node.isNull() || node.isMissingNode()));
     }
 
-    private DeliveryReceipt receipt(ProviderMapping mapping, PayloadShape shape, ReadContext document,
+    private DeliveryReceipt receipt(ProviderMapping mapping, PayloadShape shape, JsonNode document,
                                     ReceiptSource source, Instant receivedAt, String where) {
         Fields fields = new Fields(shape, document, where);
         String messageId = fields.id(CanonicalField.MESSAGE_ID);
@@ -197,7 +185,7 @@ public class MappingEngine {
     }
 
     /** Reads and converts the fields of one receipt, naming the field in every error. */
-    private record Fields(PayloadShape shape, ReadContext document, String where) {
+    private record Fields(PayloadShape shape, JsonNode document, String where) {
 
         Object value(CanonicalField field) {
             FieldSource source = shape.fields().get(field);

@@ -128,8 +128,8 @@ public final class MappingLoader {
                 throw new MappingDefinitionException(where + ", field 'format': '" + formatName
                         + "' is not json, form or xml");
             }
-            var match = shape.hasNonNull("match") ? FieldSource.compile(shape.get("match").asText(), where + ", field 'match'") : null;
-            var items = shape.hasNonNull("items") ? FieldSource.compile(shape.get("items").asText(), where + ", field 'items'") : null;
+            var match = shape.hasNonNull("match") ? JsonLocator.compile(shape.get("match").asText(), where + ", field 'match'") : null;
+            var items = shape.hasNonNull("items") ? JsonLocator.compile(shape.get("items").asText(), where + ", field 'items'") : null;
             JsonNode fieldsNode = shape.get("fields");
             if (fieldsNode == null || !fieldsNode.isObject()) {
                 throw new MappingDefinitionException(where + ": field 'fields' is required");

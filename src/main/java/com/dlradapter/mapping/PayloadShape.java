@@ -1,7 +1,5 @@
 package com.dlradapter.mapping;
 
-import com.jayway.jsonpath.JsonPath;
-
 import java.util.Map;
 
 /**
@@ -13,5 +11,5 @@ import java.util.Map;
  * @param items  a path to an array whose elements are receipts of their own; null for one receipt
  * @param fields where each canonical field comes from, relative to the receipt
  */
-public record PayloadShape(String name, PayloadFormat format, JsonPath match, JsonPath items, Map<CanonicalField, FieldSource> fields) {
+public record PayloadShape(String name, PayloadFormat format, JsonLocator match, JsonLocator items, Map<CanonicalField, FieldSource> fields) {
 }

@@ -27,4 +27,14 @@ public record ProviderMapping(
         Map<String, CanonicalStatus> reasonStatuses,
         boolean deduplicateByStatus,
         List<MappingSample> samples) {
+
+    /** Whether any of its shapes reads payloads of this format. */
+    public boolean reads(PayloadFormat format) {
+        for (PayloadShape shape : shapes) {
+            if (shape.format() == format) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

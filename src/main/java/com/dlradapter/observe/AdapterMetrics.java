@@ -1,5 +1,7 @@
 package com.dlradapter.observe;
 
+import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.store.StoreOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -10,6 +12,8 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The adapter's own Prometheus metrics (scraped at /observe/metrics on the management port, next
@@ -23,6 +27,10 @@ public class AdapterMetrics {
 
     private final Counter digestsSent;
     private final Counter digestsFailed;
+    private final DistributionSummary groupReceipts;
+    private final Timer groupTime;
+    private final Map<ReceiptLabels, Counter> receipts = new ConcurrentHashMap<>();
+    private final Map<AnswerLabels, Timer> answers = new ConcurrentHashMap<>();
 
     public AdapterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -30,6 +38,10 @@ public class AdapterMetrics {
                 .description("Email alert digests accepted by the SMTP server").register(registry);
         this.digestsFailed = Counter.builder("dlr.email.digests.failed")
                 .description("Email alert digests the SMTP server did not take (retried later)").register(registry);
+        this.groupReceipts = DistributionSummary.builder("dlr.group.commit.receipts")
+                .description("Receipts committed together in one transaction").register(registry);
+        this.groupTime = Timer.builder("dlr.group.commit").description("Time to write, commit and flush one group of receipts")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -38,18 +50,25 @@ public class AdapterMetrics {
 
     /** dlr_receipts_stored_total{provider,status,source} or dlr_receipts_duplicate_total{provider,source}. */
     public void stored(StoreOutcome outcome, ReceiptSource source) {
-        String sourceName = source.name().toLowerCase();
-        if (outcome.duplicate()) {
-            Counter.builder("dlr.receipts.duplicate").description("Receipts received again and not stored twice")
-                    .tag("provider", outcome.receipt().provider()).tag("source", sourceName)
-                    .register(registry).increment();
-        } else {
-            Counter.builder("dlr.receipts.stored").description("Receipts committed to the store")
-                    .tag("provider", outcome.receipt().provider())
-                    .tag("status", String.valueOf(outcome.receipt().status()))
-                    .tag("source", sourceName)
-                    .register(registry).increment();
+        DeliveryReceipt receipt = outcome.receipt();
+        // a receipt counts a handful of times a second per label set: look each counter up once
+        receipts.computeIfAbsent(new ReceiptLabels(receipt.provider(), outcome.duplicate() ? null : receipt.status(), source),
+                this::receiptCounter).increment();
+    }
+
+    private Counter receiptCounter(ReceiptLabels labels) {
+        String sourceName = labels.source().name().toLowerCase();
+        if (labels.status() == null) {
+            return Counter.builder("dlr.receipts.duplicate").description("Receipts received again and not stored twice")
+                    .tag("provider", labels.provider()).tag("source", sourceName).register(registry);
         }
+        return Counter.builder("dlr.receipts.stored").description("Receipts committed to the store")
+                .tag("provider", labels.provider()).tag("status", labels.status().name()).tag("source", sourceName)
+                .register(registry);
+    }
+
+    /** The labels of a receipt counter; status null: a duplicate. */
+    private record ReceiptLabels(String provider, CanonicalStatus status, ReceiptSource source) {
     }
 
     /** dlr_dead_letters_total{provider,source}. */
@@ -61,11 +80,15 @@ public class AdapterMetrics {
 
     /** dlr_webhook_answer_seconds{provider,code} histogram. */
     public void webhookAnswered(String provider, int code, Duration took) {
-        Timer.builder("dlr.webhook.answer").description("Time from a webhook request to its answer")
-                .tag("provider", String.valueOf(provider)).tag("code", String.valueOf(code))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(took);
+        answers.computeIfAbsent(new AnswerLabels(String.valueOf(provider), code), labels ->
+                Timer.builder("dlr.webhook.answer").description("Time from a webhook request to its answer")
+                        .tag("provider", labels.provider()).tag("code", String.valueOf(labels.code()))
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry)).record(took);
+    }
+
+    private record AnswerLabels(String provider, int code) {
     }
 
     /** dlr_polling_calls_total{provider,outcome}: a status API call that went as expected (answered, not-found). */
@@ -131,9 +154,7 @@ public class AdapterMetrics {
      * flush of one group): how much the concurrent requests share, and what a commit costs.
      */
     public void groupCommitted(int receipts, long nanos) {
-        DistributionSummary.builder("dlr.group.commit.receipts").description("Receipts committed together in one transaction")
-                .register(registry).record(receipts);
-        Timer.builder("dlr.group.commit").description("Time to write, commit and flush one group of receipts")
-                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        groupReceipts.record(receipts);
+        groupTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

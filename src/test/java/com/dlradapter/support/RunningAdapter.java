@@ -50,6 +50,8 @@ public final class RunningAdapter implements AutoCloseable {
         for (String provider : PROVIDERS) {
             settings.put("dlr.providers." + provider + ".token", "test-" + provider + "-token");
         }
+        // A slow test machine must not turn a cold first commit into a 503 (AnswerBudgetTest is about that).
+        settings.put("dlr.http.answer-budget", "30s");
         // Rate limits off unless a test is about them: the suite drives load from one address.
         settings.put("dlr.rate-limit.client.per-second", "0");
         settings.put("dlr.rate-limit.provider.per-second", "0");

@@ -1,0 +1,118 @@
+package com.dlradapter.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.Option;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A mapping's JSONPath, compiled once when the mapping is loaded. A plain path of names and
+ * indexes ({@code $.message.uuid}, {@code $['err-code']}, {@code $.results[0].status}: nearly every
+ * path a mapping has) is walked on the parsed tree directly, a step per name; any other path
+ * (wildcards, filters, deep scans) is read by Jayway JsonPath. Both read the same: a missing value
+ * is null, never an error.
+ */
+final class JsonLocator {
+
+    private static final Configuration JSON_PATH = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider(JsonMapper.builder().build()))
+            .mappingProvider(new JacksonMappingProvider())
+            .options(Option.SUPPRESS_EXCEPTIONS, Option.DEFAULT_PATH_LEAF_TO_NULL)
+            .build();
+
+    private final JsonPath path;
+    /** The names (String) and indexes (Integer) of a plain path; null when Jayway reads it. */
+    private final Object[] steps;
+
+    private JsonLocator(JsonPath path, Object[] steps) {
+        this.path = path;
+        this.steps = steps;
+    }
+
+    /** Compiles a path of a mapping file; {@code where} names the file and field for errors. */
+    static JsonLocator compile(String expression, String where) {
+        String trimmed = expression.trim();
+        if (!trimmed.startsWith("$")) {
+            throw new MappingDefinitionException(where + ": '" + expression + "' is not a JSONPath (it must start with $)");
+        }
+        JsonPath path;
+        try {
+            path = JsonPath.compile(trimmed);
+        } catch (RuntimeException e) {
+            throw new MappingDefinitionException(where + ": invalid JSONPath '" + expression + "': " + e.getMessage(), e);
+        }
+        return new JsonLocator(path, path.isDefinite() ? plainSteps(path.getPath()) : null);
+    }
+
+    /**
+     * The value at this path: a {@link JsonNode} (plain paths, and containers), a plain Java value
+     * (a leaf read by Jayway), or null when there is none.
+     */
+    Object read(JsonNode root) {
+        if (steps == null) {
+            return path.read(root, JSON_PATH);
+        }
+        JsonNode node = root;
+        for (Object step : steps) {
+            node = step instanceof String name ? node.get(name) : node.get((Integer) step);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    /** As written in the mapping, normalised ({@code $['message']['uuid']}). */
+    String expression() {
+        return path.getPath();
+    }
+
+    /**
+     * The steps of Jayway's normalised form of a definite path, {@code $['a']['b-c'][0]}; null when
+     * it holds anything else (several names in one bracket, a function, ...).
+     */
+    static Object[] plainSteps(String normalised) {
+        List<Object> steps = new ArrayList<>();
+        int at = 1;   // after '$'
+        while (at < normalised.length()) {
+            if (normalised.charAt(at) != '[') {
+                return null;
+            }
+            int close;
+            if (normalised.startsWith("['", at)) {
+                close = normalised.indexOf("']", at + 2);
+                if (close < 0) {
+                    return null;
+                }
+                String name = normalised.substring(at + 2, close);
+                if (name.contains("'") || name.contains("\\")) {
+                    return null;   // quoting or escapes: leave them to Jayway
+                }
+                steps.add(name);
+                at = close + 2;
+            } else {
+                close = normalised.indexOf(']', at);
+                if (close < 0) {
+                    return null;
+                }
+                try {
+                    int index = Integer.parseInt(normalised.substring(at + 1, close));
+                    if (index < 0) {
+                        return null;   // from the end: Jayway's
+                    }
+                    steps.add(index);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+                at = close + 1;
+            }
+        }
+        return steps.toArray();
+    }
+}
