@@ -106,7 +106,7 @@ final class DatabaseRun {
 
     private Phase phase(AdapterProcess adapter, BenchDatabase database, boolean threads, LoadGenerator load,
                         java.util.function.Function<Integer, LoadGenerator.RequestSpec> requests) throws Exception {
-        CpuWindow cpu = new CpuWindow(adapter.pid(), database.cpu(), threads, options.measure());
+        CpuWindow cpu = new CpuWindow(adapter.pid(), database.cpu(), threads);
         LoadGenerator.Result result = load.run(requests, options.warmUp(), options.measure(), cpu);
         return new Phase(result, cpu.usage());
     }

@@ -111,7 +111,7 @@ final class Report {
         System.out.println(header);
         System.out.println(rule);
         List<String> groups = new ArrayList<>(ThreadCpu.GROUPS);
-        groups.add(ThreadCpu.NOT_IN_DUMPS);
+        groups.add(ThreadCpu.ENDED);
         for (String group : groups) {
             StringBuilder row = new StringBuilder("| " + group + " |");
             for (DatabaseRun.Result r : split) {
