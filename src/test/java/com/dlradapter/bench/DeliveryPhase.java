@@ -24,23 +24,31 @@ final class DeliveryPhase {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     /**
-     * @param receiptsPerSecond  receipts answered 2xx per second in the measured window
-     * @param deliveriesPerSecond distinct deliveries received per second in the same window
-     * @param backlogAtLoadEnd   receipts accepted (whole run) minus deliveries received, when the last answer came
-     * @param drainSeconds       from the end of the load until the backlog was empty, or the timeout
-     * @param drainedPerSecond   deliveries received per second while draining (NaN: nothing to drain)
-     * @param left               backlog when the drain ended (0: drained)
-     * @param adapterMillisPerDelivery adapter CPU per delivery while draining (only delivery work then)
-     * @param databaseMillisPerDelivery database processes' CPU per delivery while draining (NaN: in the adapter)
-     * @param repeatedRequests   requests received beyond the distinct deliveries (retries, a repeat)
+     * @param webhooks            the webhook load, and the CPU in its measured window (split by thread)
+     * @param deliveriesPerSecond distinct deliveries received per second in that window
+     * @param backlogAtLoadEnd    receipts accepted (whole run) minus deliveries received, when the last answer came
+     * @param drain               the CPU from the end of the load until the backlog was empty or the
+     *                            timeout (split by thread); its wall time is the drain's
+     * @param drained             deliveries received while draining
+     * @param left                backlog when the drain ended (0: drained)
+     * @param repeatedRequests    requests received beyond the distinct deliveries (retries)
      */
-    record Result(LoadGenerator.Result load, double receiptsPerSecond, double deliveriesPerSecond,
-                  long backlogAtLoadEnd, double drainSeconds, double drainedPerSecond, long left,
-                  double adapterMillisPerDelivery, double databaseMillisPerDelivery, long repeatedRequests,
-                  ReceiptCheck check) {
+    record Result(Phase webhooks, double deliveriesPerSecond, long backlogAtLoadEnd, CpuWindow.Usage drain,
+                  long drained, long left, long repeatedRequests, ReceiptCheck check) {
 
         boolean correct() {
-            return check.correct() && load.runFailures() == 0 && load.runAnswersOtherThan(LoadGenerator.OK) == 0;
+            return check.correct() && webhooks.load().runFailures() == 0
+                    && webhooks.load().runAnswersOtherThan(LoadGenerator.OK) == 0;
+        }
+
+        /** Deliveries per second while draining; NaN when there was nothing to drain. */
+        double drainedPerSecond() {
+            return drained == 0 ? Double.NaN : drained / drain.wallSeconds();
+        }
+
+        /** CPU milliseconds per delivery while draining; NaN when nothing was drained. */
+        double perDelivery(double millis) {
+            return drained == 0 ? Double.NaN : millis / drained;
         }
     }
 
@@ -62,43 +70,44 @@ final class DeliveryPhase {
             try (AdapterProcess adapter = launcher.start(run, url, database.durability(), target)) {
                 Workload workload = Workload.remembering(99);
                 DeliveryCount during = new DeliveryCount(receiver);
+                CpuWindow loadCpu = new CpuWindow(adapter.pid(), database.cpu(), true);
                 System.out.printf("[%s] deliveries: POST /webhooks/{provider}, each receipt forwarded to %s%n", run,
                         receiver.url());
                 LoadGenerator.Result load = new LoadGenerator(AdapterLauncher.port(adapter), options.connections())
-                        .run(connection -> workload.nextWebhook(), options.warmUp(), options.deliveryLoad(), during);
+                        .run(connection -> workload.nextWebhook(), options.warmUp(), options.deliveryLoad(),
+                                during.and(loadCpu));
                 long accepted = load.accepted().cardinality();
                 long backlog = accepted - receiver.delivered();
                 System.out.printf("[%s] load over: %.0f receipts/s, %.0f deliveries/s; backlog %d, draining (at most %s)%n",
                         run, load.okPerSecond(), during.perSecond(), backlog, options.drainTimeout());
 
-                ProcessCpu adapterCpu = ProcessCpu.process("adapter", adapter.pid());
-                ProcessCpu databaseCpu = database.cpu();
-                double adapterBefore = adapterCpu.millis();
-                double databaseBefore = databaseCpu == null ? Double.NaN : databaseCpu.millis();
+                CpuWindow drainCpu = new CpuWindow(adapter.pid(), database.cpu(), true);
                 long deliveredBefore = receiver.delivered();
-                long start = System.nanoTime();
-                long deadline = start + options.drainTimeout().toNanos();
-                long nextProgress = start + PROGRESS_EVERY.toNanos();
-                while (receiver.delivered() < accepted && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                    if (System.nanoTime() >= nextProgress) {
-                        System.out.printf("[%s] draining: %d left%n", run, accepted - receiver.delivered());
-                        nextProgress += PROGRESS_EVERY.toNanos();
-                    }
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
+                drainCpu.started();
+                awaitDrained(run, receiver, accepted);
+                drainCpu.ended();
                 long drained = receiver.delivered() - deliveredBefore;
-                double adapterMillis = adapterCpu.millis() - adapterBefore;
-                double databaseMillis = databaseCpu == null ? Double.NaN : databaseCpu.millis() - databaseBefore;
                 long left = Math.max(0, accepted - receiver.delivered());
-                System.out.printf("[%s] drain over after %.1f s: %d delivered, %d left%n", run, seconds, drained, left);
+                System.out.printf("[%s] drain over after %.1f s: %d delivered, %d left%n", run,
+                        drainCpu.usage().wallSeconds(), drained, left);
                 adapter.stop();
-                return new Result(load, load.okPerSecond(), during.perSecond(), backlog, seconds,
-                        drained == 0 ? Double.NaN : drained / seconds, left,
-                        drained == 0 ? Double.NaN : adapterMillis / drained,
-                        drained == 0 ? Double.NaN : databaseMillis / drained,
-                        receiver.requests() - receiver.delivered(),
+                return new Result(new Phase(load, loadCpu.usage()), during.perSecond(), backlog, drainCpu.usage(),
+                        drained, left, receiver.requests() - receiver.delivered(),
                         ReceiptCheck.of(url, workload, load.accepted()));
+            }
+        }
+    }
+
+    /** Until {@code expected} distinct deliveries have arrived or the drain timeout has passed; progress every 10 s. */
+    private void awaitDrained(String run, WebhookReceiver receiver, long expected) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + options.drainTimeout().toNanos();
+        long nextProgress = start + PROGRESS_EVERY.toNanos();
+        while (receiver.delivered() < expected && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            if (System.nanoTime() >= nextProgress) {
+                System.out.printf("[%s] draining: %d left%n", run, expected - receiver.delivered());
+                nextProgress += PROGRESS_EVERY.toNanos();
             }
         }
     }

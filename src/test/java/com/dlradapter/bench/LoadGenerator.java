@@ -46,15 +46,23 @@ final class LoadGenerator {
 
         void ended() throws Exception;
 
-        Window NONE = new Window() {
-            @Override
-            public void started() {
-            }
+        /** This window's readings, then {@code other}'s, at each end. */
+        default Window and(Window other) {
+            Window first = this;
+            return new Window() {
+                @Override
+                public void started() throws Exception {
+                    first.started();
+                    other.started();
+                }
 
-            @Override
-            public void ended() {
-            }
-        };
+                @Override
+                public void ended() throws Exception {
+                    first.ended();
+                    other.ended();
+                }
+            };
+        }
     }
 
     /** Path and body of one request, and the workload's number of the receipt event it carries (-1: none). */
