@@ -20,11 +20,17 @@ import java.util.UUID;
  * zeckta SUBMITTED? SENT DELIVERED|FAILED; mplus (no interim states in its webhook) a
  * {@code delivered:false} receipt, then sometimes a late {@code delivered:true}, which the store keeps
  * in history without changing the final status. Not thread-safe: one load generator owns it.
+ *
+ * <p>Each distinct event gets a number (a repeat carries its original's), and a workload made by
+ * {@link #remembering} keeps every event's identity in the database, {@link #key}: provider,
+ * message id and provider status (each mapping takes the provider status verbatim from the
+ * payload, and no message repeats a status), so the benchmark can check that every event
+ * answered 200 is stored exactly once.
  */
 final class Workload {
 
-    /** One HTTP request: the provider whose webhook it goes to and the exact bytes of the body. */
-    record Request(String provider, byte[] body, boolean repeat) {
+    /** One HTTP request: the provider whose webhook it goes to, the exact bytes of the body and its event's number. */
+    record Request(String provider, byte[] body, long event) {
     }
 
     static final List<String> PROVIDERS = List.of("cecula", "mplus", "routee", "zeckta");
@@ -38,27 +44,49 @@ final class Workload {
     /** The most recent distinct requests, the pool a provider's retry is drawn from. */
     private final Request[] recent = new Request[2048];
     private int recentCount;
+    /** Per distinct event, in order: its {@link #key}; null when not remembering. */
+    private final List<String> keys;
     private long distinctEvents;
     private long repeats;
     private long messages;
 
-    Workload(long seed, double repeatShare, int messagesInFlight) {
+    private Workload(long seed, double repeatShare, int messagesInFlight, boolean remember) {
         this.random = new SplittableRandom(seed);
         this.repeatShare = repeatShare;
+        this.keys = remember ? new ArrayList<>() : null;
         for (int i = 0; i < messagesInFlight; i++) {
             inFlight.add(newMessage());
         }
     }
 
+    /** The benchmark's mix (10% repeats, 4,096 messages in flight), remembering each event's key. */
+    static Workload remembering(long seed) {
+        return new Workload(seed, 0.10, 4096, true);
+    }
+
+    /** The same mix for the ceiling route, which stores nothing: no keys kept. */
+    static Workload forgetting(long seed) {
+        return new Workload(seed, 0.10, 4096, false);
+    }
+
+    /** An event's identity in receipt_event: provider, message_id and provider_status. */
+    static String key(String provider, String messageId, String providerStatus) {
+        return provider + '|' + messageId + '|' + providerStatus;
+    }
+
+    /** The {@link #key} of distinct event number {@code event}. */
+    String key(long event) {
+        return keys.get(Math.toIntExact(event));
+    }
+
     Request next() {
         if (recentCount > 0 && random.nextDouble() < repeatShare) {
             repeats++;
-            Request original = recent[random.nextInt(Math.min(recentCount, recent.length))];
-            return new Request(original.provider(), original.body(), true);
+            return recent[random.nextInt(Math.min(recentCount, recent.length))];
         }
         int slot = random.nextInt(inFlight.size());
         Message message = inFlight.get(slot);
-        Request request = message.nextEvent();
+        Request request = message.nextEvent(distinctEvents);
         if (message.done()) {
             inFlight.set(slot, newMessage());
         }
@@ -66,6 +94,19 @@ final class Workload {
         recentCount++;
         distinctEvents++;
         return request;
+    }
+
+    /** The next request to the provider's webhook, with the benchmark's token. */
+    LoadGenerator.RequestSpec nextWebhook() {
+        Request request = next();
+        return new LoadGenerator.RequestSpec("/webhooks/" + request.provider() + "?token=" + AdapterLauncher.TOKEN,
+                request.body(), request.event());
+    }
+
+    /** The next request to the bare ceiling route (src/test/resources/bench/ceiling.yaml). */
+    LoadGenerator.RequestSpec nextCeiling() {
+        Request request = next();
+        return new LoadGenerator.RequestSpec("/bench/ceiling/" + request.provider(), request.body(), -1);
     }
 
     long distinctEvents() {
@@ -119,8 +160,11 @@ final class Workload {
             return next >= statuses.size();
         }
 
-        Request nextEvent() {
+        Request nextEvent(long event) {
             String status = statuses.get(next++);
+            if (keys != null) {
+                keys.add(key(provider, messageId, status));
+            }
             Instant now = Instant.now();
             String body = switch (provider) {
                 case "cecula" -> """
@@ -148,7 +192,7 @@ final class Workload {
                         "attempts":1,"cost":1}}"""
                         .formatted(UUID.randomUUID(), status, now, messageId, recipient, status);
             };
-            return new Request(provider, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+            return new Request(provider, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), event);
         }
     }
 }

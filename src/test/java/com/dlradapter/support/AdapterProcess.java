@@ -24,12 +24,14 @@ public final class AdapterProcess implements AutoCloseable {
 
     private final Map<String, String> environment;
     private final Path log;
+    private final Path jar;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
-    private AdapterProcess(Map<String, String> environment, Path log) {
+    private AdapterProcess(Map<String, String> environment, Path log, Path jar) {
         this.environment = environment;
         this.log = log;
+        this.jar = jar;
     }
 
     /** Free ports, its own cluster name and data directory; add or override with {@code put}. */
@@ -54,14 +56,19 @@ public final class AdapterProcess implements AutoCloseable {
 
     /** Starts the jar and waits until its health endpoint answers 200. */
     public static AdapterProcess start(Map<String, String> environment, Path log) throws IOException {
-        AdapterProcess adapter = new AdapterProcess(Map.copyOf(environment), log);
+        return start(environment, log, Path.of("target/dlr-adapter.jar"));
+    }
+
+    /** The same with another build of the jar (the benchmark's before/after comparisons). */
+    public static AdapterProcess start(Map<String, String> environment, Path log, Path jar) throws IOException {
+        AdapterProcess adapter = new AdapterProcess(Map.copyOf(environment), log, jar);
         adapter.launch();
         return adapter;
     }
 
     private void launch() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", "target/dlr-adapter.jar")
+                "-Xmx512m", "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(key -> key.startsWith("DLR_"));
