@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * The idempotent consumer's receipt keys in the cluster's shared Hazelcast map (its time-to-live
  * is the map's, see {@link com.dlradapter.config.ClusterMember}). The group commit asks it once per
- * group ({@code getAll}) and tells it once per group, after the commit ({@code setAllAsync}): two
+ * group ({@code getAll}) and tells it once per group, after the commit ({@code setAll}): two
  * map calls for a whole group instead of two per receipt, each of which would wait for a Hazelcast
  * partition thread (the benchmark's profile). No lock is taken: the database's unique key decides
  * what is stored, so a key the map lost or never saw only costs a database lookup.
@@ -30,11 +30,14 @@ public class ReceiptKeyRepository implements ReceiptKeyCache {
         return keys.getAll(asked).keySet();
     }
 
-    /** Called only after the receipts are committed; not awaited: the map is a cache. */
+    /**
+     * Called only after the receipts are committed and answered, on the committer's thread (no
+     * Hazelcast async thread to hand the completion to).
+     */
     @Override
     public void remember(Collection<String> committed) {
         Map<String, Boolean> entries = new HashMap<>(committed.size() * 2);
         committed.forEach(key -> entries.put(key, Boolean.TRUE));
-        keys.setAllAsync(entries);
+        keys.setAll(entries);
     }
 }

@@ -198,7 +198,10 @@ public class AdapterConfiguration implements CamelConfiguration {
         // A request that cannot be committed within the answer budget is answered 503 at once.
         com.dlradapter.store.GroupCommit groupCommit = new com.dlradapter.store.GroupCommit(receiptStore, database::flush,
                 receiptKeys, settings.integer("dlr.db.group-commit.max-batch", 64),
-                settings.integer("dlr.db.group-commit.threads", 2),
+                // embedded H2 writes one file and serialises its flushes: one committer gives
+                // groups twice the size for the same flush (measured: 0.88 against 1.17 ms of
+                // CPU a receipt); PostgreSQL overlaps two committers' fsyncs
+                settings.integer("dlr.db.group-commit.threads", database.embedded() ? 1 : 2),
                 settings.duration("dlr.http.answer-budget", Duration.ofMillis(1500)));
         groupCommit.observe(metrics::groupCommitted);
         context.addService(groupCommit, true, true);

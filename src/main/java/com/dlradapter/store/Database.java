@@ -31,7 +31,17 @@ public class Database extends ServiceSupport {
     private final HikariDataSource dataSource;
     private final boolean embeddedH2;
 
+    /**
+     * Settings an embedded H2 database gets unless its URL gives them: a page cache of 64 MiB (H2's
+     * 16 MiB default made every group commit read pages back from the file once the receipts
+     * outgrew it) and a parsed-statement cache per connection of 64 (H2's 8 re-parsed a group
+     * commit's statements on every commit).
+     */
+    private static final java.util.Map<String, String> H2_PERFORMANCE = java.util.Map.of(
+            "CACHE_SIZE", "65536", "QUERY_CACHE_SIZE", "64");
+
     public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
+        url = withH2Performance(url);
         createH2Directory(url);
         this.embeddedH2 = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:");
         HikariConfig config = new HikariConfig();
@@ -53,6 +63,25 @@ public class Database extends ServiceSupport {
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         this.dataSource = new HikariDataSource(config);
+    }
+
+    static String withH2Performance(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:tcp:")) {
+            return url;
+        }
+        StringBuilder tuned = new StringBuilder(url);
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        H2_PERFORMANCE.forEach((setting, value) -> {
+            if (!upper.contains(";" + setting + "=")) {
+                tuned.append(';').append(setting).append('=').append(value);
+            }
+        });
+        return tuned.toString();
+    }
+
+    /** An embedded H2 file database (in this process), not a server. */
+    public boolean embedded() {
+        return embeddedH2;
     }
 
     public DataSource dataSource() {

@@ -260,8 +260,8 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         long took = System.nanoTime() - start;
         observer.committed(receipts, took);
         commitRate = 0.8 * commitRate + 0.2 * (receipts * committers * 1e9 / Math.max(took, 1));
-        remember(stored);
-        // hand each request its outcomes, in its own order
+        // hand each request its outcomes, in its own order; then tell the repository, which no
+        // answer needs to wait for
         int next = 0;
         for (Pending pending : batch) {
             List<StoreOutcome> outcomes = new ArrayList<>(pending.items.size());
@@ -271,6 +271,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
             }
             pending.result.complete(outcomes);
         }
+        remember(stored);
     }
 
     /** After a failed batch: one request in a transaction of its own, so only a bad one fails. */
