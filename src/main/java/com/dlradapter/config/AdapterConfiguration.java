@@ -178,7 +178,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("leaderLease", leaderLease);
         registry.bind("leaderOnly", new LeaderRoutePolicy(leaderLease));
         // Health checks bound in the registry are served by the management server's /observe/health.
-        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database.dataSource()));
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
         registry.bind("clusterHealthCheck", new ClusterHealthCheck(cluster.instance(),
                 settings.list("dlr.cluster.members").size(), leaderLease));
         registry.bind("dataSource", database.dataSource());

@@ -16,27 +16,32 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * The adapter's database: a HikariCP pool, migrated by Flyway before anything uses it. The same
- * migrations serve the embedded H2 file database and PostgreSQL.
+ * migrations serve the embedded H2 file database and PostgreSQL ({@link DatabaseUrl} checks the
+ * URL and adds the H2 settings the SQL needs).
  */
 public class Database extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    private static final Pattern H2_FILE = Pattern.compile("^jdbc:h2:(?:file:)?([^;:][^;]*)");
-
+    private final DatabaseUrl target;
     private final HikariDataSource dataSource;
     private final boolean embeddedH2;
 
     public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
-        createH2Directory(url);
+        this.target = DatabaseUrl.of(url);
+        if (target.isEmbeddedH2()) {
+            prepareH2File(target, username, password);
+        }
         this.embeddedH2 = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:");
         HikariConfig config = new HikariConfig();
         config.setPoolName("dlr-db");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(target.poolUrl());
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -53,6 +58,31 @@ public class Database extends ServiceSupport {
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         this.dataSource = new HikariDataSource(config);
+    }
+
+    /** What the adapter stores into, for logs: the H2 file, or the PostgreSQL URL without its password. */
+    public String describe() {
+        return target.describe();
+    }
+
+    /** The embedded H2 database's file, if that is the database. */
+    public Optional<Path> h2File() {
+        return Optional.ofNullable(target.h2File());
+    }
+
+    /**
+     * Whether the embedded H2 database's file is still where it was opened: H2 keeps writing into
+     * a file deleted (or moved) while it is open, and all of it is gone at the next start. One
+     * {@code stat} call, cheap enough for every group commit and every readiness probe; nothing to
+     * check on PostgreSQL. Throws an SQLException of SQLSTATE class 08 (unavailable: answered 503,
+     * nothing acknowledged) when the file is gone.
+     */
+    public void checkStillPresent() throws SQLException {
+        Path file = target.h2File();
+        if (file != null && !Files.exists(file)) {
+            throw new SQLException("the H2 database file " + file.toAbsolutePath().normalize()
+                    + " is gone (deleted or moved while the adapter runs); nothing is stored until it is back", "08006");
+        }
     }
 
     public DataSource dataSource() {
@@ -91,18 +121,54 @@ public class Database extends ServiceSupport {
                 result.targetSchemaVersion, result.migrationsExecuted);
     }
 
-    private static void createH2Directory(String url) {
-        Matcher matcher = H2_FILE.matcher(url);
-        if (url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:h2:tcp:") || !matcher.find()) {
+    /**
+     * Before the pool opens an embedded H2 database: a database whose file is missing while its
+     * folder holds what an earlier run left there (the API token, provider tokens, other H2 files)
+     * was lost or moved, and the start stops instead of silently beginning an empty one. A fresh
+     * folder (absent, or without such leftovers) gets a new database, created here: the pool
+     * itself connects with IFEXISTS=TRUE, so it can never create an empty one later.
+     */
+    private static void prepareH2File(DatabaseUrl target, String username, String password) {
+        Path file = target.h2File().toAbsolutePath().normalize();
+        if (Files.exists(file)) {
             return;
         }
-        Path parent = Path.of(matcher.group(1)).toAbsolutePath().getParent();
-        if (parent != null) {
-            try {
-                Files.createDirectories(parent);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the database directory " + parent, e);
-            }
+        Path folder = file.getParent();
+        List<String> leftovers = leftovers(folder);
+        if (!leftovers.isEmpty()) {
+            throw new IllegalStateException(DatabaseUrl.SETTING + ": the H2 database file " + file + " is missing, but its folder "
+                    + folder + " holds what an earlier run left there " + leftovers + ": the database was lost or moved. "
+                    + "Put the file back, or start with a new, empty database in an empty folder (or point "
+                    + DatabaseUrl.SETTING + " at one).");
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(DatabaseUrl.SETTING + ": cannot create the database folder " + folder, e);
+        }
+        Properties credentials = new Properties();
+        credentials.setProperty("user", username == null ? "" : username);
+        credentials.setProperty("password", password == null ? "" : password);
+        try (Connection ignored = org.h2.Driver.load().connect(target.url(), credentials)) {
+            LOG.info("Created a new H2 database in {}", file);
+        } catch (SQLException e) {
+            throw new IllegalStateException(DatabaseUrl.SETTING + ": cannot create the H2 database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What an earlier run leaves beside its database: H2's files, the API token, the provider tokens. */
+    private static List<String> leftovers(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> name.endsWith(".db") || name.contains(".mv.db") || name.equals("api-token")
+                            || name.equals("provider-tokens"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(DatabaseUrl.SETTING + ": cannot read the database folder " + folder, e);
         }
     }
 
