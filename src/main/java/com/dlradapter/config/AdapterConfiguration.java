@@ -71,6 +71,8 @@ public class AdapterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // before anything starts: a port another process holds stops the start, naming the setting
+        com.dlradapter.ops.ListenPorts.requireFree(settings);
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
 
         // Sink settings are checked before anything starts. A delivery attempt must end within the
