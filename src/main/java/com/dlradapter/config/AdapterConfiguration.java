@@ -30,6 +30,8 @@ import com.dlradapter.observe.OutboundBacklog;
 import com.dlradapter.reload.RoutesReloader;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
+import com.dlradapter.store.DatabaseUrl;
+import com.dlradapter.ops.PrivateFolder;
 import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.store.ReceiptCommitHook;
@@ -74,6 +76,14 @@ public class AdapterConfiguration implements CamelConfiguration {
         // before anything starts: a port another process holds stops the start, naming the setting
         com.dlradapter.ops.ListenPorts.requireFree(settings);
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
+        String databaseUrl = settings.text("dlr.db.url", "jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        // The data folder (and an H2 database's files kept elsewhere) owner-only whatever the
+        // umask, before the first file is written into it; new files are made private as they appear.
+        List<PrivateFolder> privateFolders = PrivateFolder.forData(dataDirectory, DatabaseUrl.of(databaseUrl).h2File());
+        for (PrivateFolder folder : privateFolders) {
+            context.addService(folder, true, true);
+            folder.start();
+        }
 
         // Sink settings are checked before anything starts. A delivery attempt must end within the
         // lease of its claim, or another node may send it again meanwhile.
@@ -98,7 +108,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         }
 
         Database database = new Database(
-                settings.text("dlr.db.url", "jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                databaseUrl,
                 settings.text("dlr.db.username", "sa"),
                 settings.text("dlr.db.password", ""),
                 settings.integer("dlr.db.pool-size", 10),
@@ -191,6 +201,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
                 settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
         WebhookGate webhookGate = WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory);
+        // the tokens kept there are checked (a token file others could write is refused): now
+        // whatever an earlier run under a loose umask left is made private too
+        privateFolders.forEach(PrivateFolder::restrictAll);
         mappings.onReload(webhookGate::provide);
         registry.bind("webhookGate", webhookGate);
         registry.bind("adapterMetrics", metrics);
