@@ -31,7 +31,9 @@ import com.dlradapter.reload.RoutesReloader;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.DatabaseUrl;
+import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.ops.PrivateFolder;
+import com.dlradapter.ops.StartupSummary;
 import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.store.ReceiptCommitHook;
@@ -101,6 +103,13 @@ public class AdapterConfiguration implements CamelConfiguration {
         LOG.info("Loaded {} provider mappings from {}: {}", mappings.mappings().size(), mappingDirectory,
                 mappings.mappings().keySet());
         MappingEngine engine = new MappingEngine(mappings::mappings);
+        // A provider's polling route runs only when it has a status API to call (dlr.providers.<id>.base-url).
+        PolledProviders polled = new PolledProviders(context, settings);
+        String notPolled = PolledProviders.notPolledPattern(settings, mappings.mappings().keySet());
+        if (notPolled != null) {
+            String configured = context.getAutoStartupExcludePattern();
+            context.setAutoStartupExcludePattern(configured == null || configured.isBlank() ? notPolled : configured + "," + notPolled);
+        }
         if (reload) {
             // started with the context, after the routes it watches
             context.addService(new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),
@@ -219,7 +228,7 @@ public class AdapterConfiguration implements CamelConfiguration {
                 database.dataSource(), engine, receiptStore, database::flush, metrics));
         registry.bind("errorAnswers", new ErrorAnswers());
         registry.bind("apiGate", new ApiGate(apiToken));
-        registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource()), deadLetters));
+        registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource(), polled), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
         registry.bind("pollSchedule", pollSchedule);
         registry.bind("providerPoller", new ProviderPoller(settings, pollSchedule, new OAuth2Tokens(settings),
@@ -244,5 +253,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
+        // One screen at the end of the start: what runs, where, which providers, which are polled.
+        context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(database.describe(), dataDirectory,
+                cluster.instance(), settings.list("dlr.cluster.members").size(), () -> mappings.mappings().keySet(), polled,
+                outboundTargets.keySet(), jdbcSinks.names(), emailAlerts.enabled(), reload)));
     }
 }
