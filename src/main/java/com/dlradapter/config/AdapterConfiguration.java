@@ -105,11 +105,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         MappingEngine engine = new MappingEngine(mappings::mappings);
         // A provider's polling route runs only when it has a status API to call (dlr.providers.<id>.base-url).
         PolledProviders polled = new PolledProviders(context, settings);
-        String notPolled = PolledProviders.notPolledPattern(settings, mappings.mappings().keySet());
-        if (notPolled != null) {
-            String configured = context.getAutoStartupExcludePattern();
-            context.setAutoStartupExcludePattern(configured == null || configured.isBlank() ? notPolled : configured + "," + notPolled);
-        }
+        context.addLifecycleStrategy(polled);
         if (reload) {
             // started with the context, after the routes it watches
             context.addService(new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),

@@ -3,19 +3,19 @@ package com.dlradapter.ops;
 import com.dlradapter.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 import java.util.Collection;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * Which providers are polled: those with a polling route (routes/polling-template.yaml, on the
  * Quartz endpoint {@code quartz://dlr-polling/<provider>}) and a status API to call,
  * {@code dlr.providers.<id>.base-url}. The one place that decides it, for the start (a polling route
- * without a base URL is not started), the start-up summary and the query API's
+ * without a base URL is not started, see {@link #onRoutesAdd}), the start-up summary and the query API's
  * {@code polling.state} ({@code off} for a provider that is not polled).
  */
-public class PolledProviders implements Predicate<String> {
+public class PolledProviders extends LifecycleStrategySupport implements Predicate<String> {
 
     /** The endpoint of a provider's polling route, as routes/polling-template.yaml names it. */
     static final String POLL_ENDPOINT = "quartz://dlr-polling/";
@@ -34,14 +34,30 @@ public class PolledProviders implements Predicate<String> {
     }
 
     /**
-     * Camel's auto-startup exclusion (matched against the routes' endpoints) for the polling
-     * routes of the providers without a status API: there is nothing for them to do. Null: none.
+     * A polling route of a provider without a status API is not started: there is nothing for it
+     * to do. Marked not to start automatically (rather than left out of the start), so Camel's
+     * route health check counts it as intended, not as a stopped route that makes readiness DOWN;
+     * a route added later by hot reload is treated alike.
      */
-    public static String notPolledPattern(Settings settings, Collection<String> providers) {
-        String pattern = providers.stream().filter(provider -> !hasStatusApi(settings, provider))
-                .map(provider -> POLL_ENDPOINT + provider + "*")
-                .collect(Collectors.joining(","));
-        return pattern.isEmpty() ? null : pattern;
+    @Override
+    public void onRoutesAdd(Collection<Route> routes) {
+        for (Route route : routes) {
+            String provider = pollingRouteProvider(route);
+            if (provider != null && !hasStatusApi(settings, provider)) {
+                route.setAutoStartup(false);
+            }
+        }
+    }
+
+    /** The provider a polling route polls, or null for any other route. */
+    private static String pollingRouteProvider(Route route) {
+        String uri = route.getEndpoint().getEndpointUri();
+        if (!uri.startsWith(POLL_ENDPOINT)) {
+            return null;
+        }
+        String rest = uri.substring(POLL_ENDPOINT.length());
+        int query = rest.indexOf('?');
+        return query < 0 ? rest : rest.substring(0, query);
     }
 
     @Override
@@ -50,12 +66,6 @@ public class PolledProviders implements Predicate<String> {
     }
 
     private boolean hasPollingRoute(String provider) {
-        for (Route route : context.getRoutes()) {
-            String uri = route.getEndpoint().getEndpointUri();
-            if (uri.equals(POLL_ENDPOINT + provider) || uri.startsWith(POLL_ENDPOINT + provider + "?")) {
-                return true;
-            }
-        }
-        return false;
+        return context.getRoutes().stream().anyMatch(route -> provider.equals(pollingRouteProvider(route)));
     }
 }

@@ -130,7 +130,9 @@ public class Database extends ServiceSupport {
      */
     private static void prepareH2File(DatabaseUrl target, String username, String password) {
         Path file = target.h2File().toAbsolutePath().normalize();
+        Path marker = file.resolveSibling(file.getFileName() + ".created");
         if (Files.exists(file)) {
+            writeMarker(marker, file);   // databases created before the marker existed get one too
             return;
         }
         Path folder = file.getParent();
@@ -153,6 +155,29 @@ public class Database extends ServiceSupport {
             LOG.info("Created a new H2 database in {}", file);
         } catch (SQLException e) {
             throw new IllegalStateException(DatabaseUrl.SETTING + ": cannot create the H2 database " + file + ": " + e.getMessage(), e);
+        }
+        writeMarker(marker, file);
+    }
+
+    /**
+     * Beside the database file, a note that it exists: if the database file goes missing while
+     * the note stays (with the tokens all set from the environment, nothing else may be left in
+     * the folder), the next start sees that the database was lost.
+     */
+    private static void writeMarker(Path marker, Path file) {
+        if (Files.exists(marker)) {
+            return;
+        }
+        try {
+            Files.writeString(marker, "dlr-adapter keeps its H2 database in " + file.getFileName() + " (created or first seen "
+                    + java.time.Instant.now() + "). While this note is here and that file is not, the adapter does not start:"
+                    + " the database was lost or moved. Remove this note to start afresh with an empty database."
+                    + System.lineSeparator());
+            Files.setPosixFilePermissions(marker, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // the note is written; its permissions are the file system's
+        } catch (IOException e) {
+            LOG.warn("Cannot write {}: a lost database file would not be noticed at start: {}", marker, e.getMessage());
         }
     }
 

@@ -47,11 +47,14 @@ class PollingStateTest {
                     .statusCode()).isEqualTo(200);
             assertThat(polling(adapter, "zeckta", "not-polled-2").get("state").asText()).isEqualTo("off");
 
-            // nothing to poll: the polling routes are not started
+            // nothing to poll: the polling routes are not started, and that is no reason to be unready
             for (String route : new String[] {"poll-cecula", "poll-zeckta", "poll-mplus", "poll-routee"}) {
                 assertThat(adapter.context().getRouteController().getRouteStatus(route)).as(route)
                         .isNotEqualTo(ServiceStatus.Started);
             }
+            HttpResponse<String> ready = adapter.send(HttpRequest.newBuilder(
+                    URI.create(adapter.managementUrl("/observe/health/ready"))).GET());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         }
     }
 
