@@ -28,12 +28,13 @@ import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.observe.OutboundBacklog;
 import com.dlradapter.reload.RoutesReloader;
-import com.dlradapter.store.DeadLetterStore;
-import com.dlradapter.store.Database;
-import com.dlradapter.store.DatabaseUrl;
+import com.dlradapter.ops.ListenPorts;
 import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.ops.PrivateFolder;
 import com.dlradapter.ops.StartupSummary;
+import com.dlradapter.store.DeadLetterStore;
+import com.dlradapter.store.Database;
+import com.dlradapter.store.DatabaseUrl;
 import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.store.ReceiptCommitHook;
@@ -76,7 +77,7 @@ public class AdapterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         // before anything starts: a port another process holds stops the start, naming the setting
-        com.dlradapter.ops.ListenPorts.requireFree(settings);
+        ListenPorts.requireFree(settings);
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
         String databaseUrl = settings.text("dlr.db.url", "jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
         // The data folder (and an H2 database's files kept elsewhere) owner-only whatever the

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -98,9 +99,14 @@ public class PrivateFolder extends ServiceSupport {
     private void createOwnerOnly() {
         try {
             Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dlr.data.dir: cannot create the folder " + folder, e);
+        }
+        try {
             restrict(folder, FOLDER);
         } catch (IOException e) {
-            throw new UncheckedIOException("dlr.data.dir: cannot create the private folder " + folder, e);
+            // e.g. a mounted volume owned by root and shared through its group: the operator's to keep private
+            LOG.warn("Cannot make {} owner-only ({}): make sure no other user can read it", folder, e.getMessage());
         }
     }
 
@@ -114,14 +120,22 @@ public class PrivateFolder extends ServiceSupport {
         if (!Files.isDirectory(folder)) {
             return;
         }
+        List<String> notMine = new ArrayList<>();
         try (Stream<Path> entries = Files.walk(folder)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 if (entry.equals(folder) ? wholeFolder : mine.test(folder.relativize(entry).getName(0))) {
-                    restrictEntry(entry);
+                    try {
+                        restrictEntry(entry);
+                    } catch (FileSystemException e) {
+                        notMine.add(entry.toString());   // another user's file: chmod is not ours to do
+                    }
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("cannot make the files in " + folder + " private: " + e.getMessage(), e);
+        }
+        if (!notMine.isEmpty()) {
+            LOG.warn("Cannot make {} owner-only (not the adapter's user's): make sure no other user can read them", notMine);
         }
     }
 
