@@ -110,11 +110,17 @@ public final class AdapterProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         process = processBuilder(launch, environment, log).start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
-                    assertThat(process.isAlive()).as("the adapter is running; log:%n%s", log()).isTrue();
-                    assertThat(get(managementUrl("/observe/health/ready")).statusCode()).isEqualTo(200);
-                });
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
+                        assertThat(process.isAlive()).as("the adapter is running; log:%n%s", log()).isTrue();
+                        assertThat(get(managementUrl("/observe/health/ready")).statusCode()).isEqualTo(200);
+                    });
+        } catch (RuntimeException | AssertionError e) {
+            // never ready: the caller gets no handle to stop it, so it is stopped here, not left running
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     /** Starts it again with the same environment (same database, same ports). */
