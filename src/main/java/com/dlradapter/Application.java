@@ -5,6 +5,8 @@ import com.dlradapter.mapping.MappingChecker;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Starts dlr-adapter on camel-main: YAML routes from {@code routes/}, settings from application.properties. */
@@ -35,9 +37,21 @@ public final class Application {
             code = main.run(args);
         } catch (Exception | Error e) {
             // Exit even though non-daemon threads (Hazelcast, Vert.x) may have started.
-            LoggerFactory.getLogger(Application.class).error("dlr-adapter failed to start: {}", e.getMessage(), e);
+            LoggerFactory.getLogger(Application.class).error("dlr-adapter failed to start: {}", reason(e), e);
             code = 1;
         }
         System.exit(code);
+    }
+
+    /** The start's failure in a sentence; a missing routes/ or mappings/ folder says where they are looked for. */
+    static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NoSuchFileException missing) {
+                return "no such file or folder: " + missing.getFile() + " (in " + Path.of("").toAbsolutePath()
+                        + "). The adapter reads its routes/ and mappings/ folders from the working folder: run it "
+                        + "from the folder that holds them, or set DLR_ROUTES_DIR and DLR_MAPPINGS_DIR";
+            }
+        }
+        return failure.getMessage();
     }
 }

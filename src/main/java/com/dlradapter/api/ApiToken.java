@@ -1,17 +1,14 @@
 package com.dlradapter.api;
 
+import com.dlradapter.security.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * The admin API's bearer token: {@code dlr.api.token} when set; otherwise one generated at first
@@ -33,33 +30,21 @@ public final class ApiToken {
         Path file = dataDirectory.resolve(FILE_NAME);
         try {
             if (Files.exists(file)) {
+                SecretFiles.requireTrusted(file, "the admin API token");
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!stored.isEmpty()) {
                     LOG.info("Admin API token read from {} (set dlr.api.token to choose your own)", file);
                     return stored;
                 }
             }
-            Files.createDirectories(dataDirectory);
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            write(file, token);
+            SecretFiles.createPrivateDirectories(dataDirectory);
+            String token = SecretFiles.newToken();
+            SecretFiles.write(file, token);
             LOG.warn("No dlr.api.token set: generated the admin API token {} and stored it in {} (owner-only). "
                     + "It is shown only this once.", token, file);
             return token;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the admin API token file " + file, e);
         }
-    }
-
-    private static void write(Path file, String token) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);   // not a POSIX file system
-        } catch (FileAlreadyExistsException e) {
-            // an empty file left behind: reuse it
-        }
-        Files.writeString(file, token + System.lineSeparator(), StandardCharsets.UTF_8);
     }
 }

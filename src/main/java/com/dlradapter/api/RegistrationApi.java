@@ -4,8 +4,10 @@ import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.http.HttpProblem;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.PhoneNumbers;
+import com.dlradapter.mapping.TimestampParser;
 import com.dlradapter.mapping.UnmappablePayloadException;
 import com.dlradapter.polling.PollSchedule;
+import com.dlradapter.store.SqlStates;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
@@ -20,7 +22,9 @@ import java.util.Map;
 /**
  * {@code POST /api/messages}: registers a sent message for tracking, so that it is polled until
  * final even if no webhook ever comes. Registering twice creates nothing twice: 201 the first
- * time, 200 after.
+ * time, 200 after. Bad data is the caller's to fix, answered 400 on every database alike: a NUL
+ * character, a {@code sentAt} outside the years 1970 to 9999, or any value the database itself
+ * refuses (SQLSTATE class 22); never 503, which says "try again later".
  */
 public class RegistrationApi {
 
@@ -62,8 +66,21 @@ public class RegistrationApi {
             } catch (DateTimeParseException e) {
                 throw HttpProblem.badRequest("'sentAt' must be ISO-8601 with an offset, e.g. 2026-06-09T13:04:57Z");
             }
+            if (!TimestampParser.inRange(sentAt)) {
+                throw HttpProblem.badRequest("'sentAt' is " + TimestampParser.RANGE);
+            }
         }
-        boolean created = schedule.register(provider, messageId, batchId, recipient, sentAt);
+        boolean created;
+        try {
+            created = schedule.register(provider, messageId, batchId, recipient, sentAt);
+        } catch (SQLException e) {
+            if (SqlStates.isDataError(e)) {
+                // the database's own text may quote the value and the statement: the SQLSTATE says enough
+                throw HttpProblem.badRequest("the database refused a value of this message as invalid data (SQLSTATE "
+                        + e.getSQLState() + "); check provider, messageId, batchId, recipient and sentAt");
+            }
+            throw e;
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("provider", provider);
         answer.put("messageId", messageId);
@@ -87,6 +104,10 @@ public class RegistrationApi {
         }
         if (value.asText().length() > 255) {
             throw HttpProblem.badRequest("'" + field + "' is longer than 255 characters");
+        }
+        if (value.asText().indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold it (H2 can): refused on every database alike
+            throw HttpProblem.badRequest("'" + field + "' contains a NUL character (U+0000), which cannot be stored");
         }
         return value.asText().trim();
     }

@@ -28,8 +28,13 @@ import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.observe.OutboundBacklog;
 import com.dlradapter.reload.RoutesReloader;
+import com.dlradapter.ops.ListenPorts;
+import com.dlradapter.ops.PolledProviders;
+import com.dlradapter.ops.PrivateFolder;
+import com.dlradapter.ops.StartupSummary;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.Database;
+import com.dlradapter.store.DatabaseUrl;
 import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.store.ReceiptCommitHook;
@@ -71,7 +76,17 @@ public class AdapterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // before anything starts: a port another process holds stops the start, naming the setting
+        ListenPorts.requireFree(settings);
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
+        String databaseUrl = settings.text("dlr.db.url", "jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        // The data folder (and an H2 database's files kept elsewhere) owner-only whatever the
+        // umask, before the first file is written into it; new files are made private as they appear.
+        List<PrivateFolder> privateFolders = PrivateFolder.forData(dataDirectory, DatabaseUrl.of(databaseUrl).h2File());
+        for (PrivateFolder folder : privateFolders) {
+            context.addService(folder, true, true);
+            folder.start();
+        }
 
         // Sink settings are checked before anything starts. A delivery attempt must end within the
         // lease of its claim, or another node may send it again meanwhile.
@@ -89,6 +104,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         LOG.info("Loaded {} provider mappings from {}: {}", mappings.mappings().size(), mappingDirectory,
                 mappings.mappings().keySet());
         MappingEngine engine = new MappingEngine(mappings::mappings);
+        // A provider's polling route runs only when it has a status API to call (dlr.providers.<id>.base-url).
+        PolledProviders polled = new PolledProviders(context, settings);
+        context.addLifecycleStrategy(polled);
         if (reload) {
             // started with the context, after the routes it watches
             context.addService(new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),
@@ -96,7 +114,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         }
 
         Database database = new Database(
-                settings.text("dlr.db.url", "jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                databaseUrl,
                 settings.text("dlr.db.username", "sa"),
                 settings.text("dlr.db.password", ""),
                 settings.integer("dlr.db.pool-size", 10),
@@ -178,7 +196,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("leaderLease", leaderLease);
         registry.bind("leaderOnly", new LeaderRoutePolicy(leaderLease));
         // Health checks bound in the registry are served by the management server's /observe/health.
-        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database.dataSource()));
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
         registry.bind("clusterHealthCheck", new ClusterHealthCheck(cluster.instance(),
                 settings.list("dlr.cluster.members").size(), leaderLease));
         registry.bind("dataSource", database.dataSource());
@@ -189,6 +207,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
                 settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
         WebhookGate webhookGate = WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory);
+        // the tokens kept there are checked (a token file others could write is refused): now
+        // whatever an earlier run under a loose umask left is made private too
+        privateFolders.forEach(PrivateFolder::restrictAll);
         mappings.onReload(webhookGate::provide);
         registry.bind("webhookGate", webhookGate);
         registry.bind("adapterMetrics", metrics);
@@ -214,7 +235,7 @@ public class AdapterConfiguration implements CamelConfiguration {
                 database.dataSource(), engine, receiptStore, database::flush, metrics));
         registry.bind("errorAnswers", new ErrorAnswers());
         registry.bind("apiGate", new ApiGate(apiToken));
-        registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource()), deadLetters));
+        registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource(), polled), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
         registry.bind("pollSchedule", pollSchedule);
         registry.bind("providerPoller", new ProviderPoller(settings, pollSchedule, new OAuth2Tokens(settings),
@@ -239,5 +260,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
+        // One screen at the end of the start: what runs, where, which providers, which are polled.
+        context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(database.describe(), dataDirectory,
+                cluster.instance(), settings.list("dlr.cluster.members").size(), () -> mappings.mappings().keySet(), polled,
+                outboundTargets.keySet(), jdbcSinks.names(), emailAlerts.enabled(), reload)));
     }
 }

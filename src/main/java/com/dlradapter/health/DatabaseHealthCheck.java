@@ -1,25 +1,34 @@
 package com.dlradapter.health;
 
+import com.dlradapter.store.Database;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 
 /**
- * Readiness: can a connection to the receipt store be had and used? A node without its database
- * answers 503 to every receipt, so a load balancer should send receipts elsewhere. Not a liveness
- * check: restarting the node does not bring the database back.
+ * Readiness: could a receipt be stored now? A pooled connection that answers is not enough: a
+ * read-only database (an H2 file opened read-only, a PostgreSQL standby or read-only transaction)
+ * answers reads and refuses every receipt, and an embedded H2 file deleted while open takes
+ * writes that are gone at the next start. So the check makes sure the H2 file is still there and
+ * runs a write that changes nothing ({@link #WRITE_PROBE}, rolled back), which the database
+ * refuses exactly when it would refuse a receipt. A node without a writable database answers 503
+ * to every receipt, so a load balancer should send receipts elsewhere. Not a liveness check:
+ * restarting the node does not bring the database back.
  */
 public class DatabaseHealthCheck extends AbstractHealthCheck {
 
-    private final DataSource dataSource;
+    /** An UPDATE of the table every receipt writes, matching no row: refused by a read-only database. */
+    static final String WRITE_PROBE = "UPDATE message_status SET status = status WHERE 1 = 0";
 
-    public DatabaseHealthCheck(DataSource dataSource) {
+    private final Database database;
+
+    public DatabaseHealthCheck(Database database) {
         super("dlr", "database");
-        this.dataSource = dataSource;
+        this.database = database;
     }
 
     @Override
@@ -29,16 +38,34 @@ public class DatabaseHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try (Connection connection = dataSource.getConnection()) {
-            if (connection.isValid(2)) {
-                builder.detail("database", connection.getMetaData().getDatabaseProductName()
-                        + " " + connection.getMetaData().getDatabaseProductVersion());
-                builder.up();
-            } else {
-                builder.message("the database connection is not valid").down();
-            }
+        builder.detail("store", database.describe());
+        try {
+            database.checkStillPresent();
         } catch (SQLException e) {
-            builder.message("the database is unavailable: " + e.getMessage()).down();
+            builder.message(e.getMessage()).down();
+            return;
         }
+        try (Connection connection = database.dataSource().getConnection()) {
+            builder.detail("database", connection.getMetaData().getDatabaseProductName()
+                    + " " + connection.getMetaData().getDatabaseProductVersion());
+            connection.setAutoCommit(false);
+            try (Statement probe = connection.createStatement()) {
+                probe.setQueryTimeout(2);
+                probe.executeUpdate(WRITE_PROBE);
+            } finally {
+                connection.rollback();
+            }
+            builder.up();
+        } catch (SQLException e) {
+            builder.message("the database cannot store receipts now: " + firstLine(e.getMessage())).down();
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        int end = message.indexOf('\n');
+        return (end < 0 ? message : message.substring(0, end)).replaceAll("; SQL statement:$", "");
     }
 }

@@ -224,7 +224,7 @@ public class MappingEngine {
             }
             if (value instanceof BigDecimal decimal) {
                 // 1e999999999 is valid JSON: its plain form would be a billion digits
-                if (decimal.precision() > 40 || Math.abs(decimal.scale()) > 40) {
+                if (decimal.precision() > 40 || Math.abs((long) decimal.scale()) > 40) {
                     throw new UnmappablePayloadException(where + ", field '" + field.key() + "': number out of range");
                 }
                 return decimal.toPlainString();
@@ -279,7 +279,7 @@ public class MappingEngine {
                 }
             }
             // Refuse absurd magnitudes before anything formats them (1e999999999 is valid JSON).
-            if (number.precision() > 40 || Math.abs(number.scale()) > 40) {
+            if (number.precision() > 40 || Math.abs((long) number.scale()) > 40) {
                 throw new UnmappablePayloadException(where + ", field '" + field.key() + "': number out of range");
             }
             return number;

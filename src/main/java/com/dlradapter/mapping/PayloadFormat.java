@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,9 +18,14 @@ import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 
 import javax.xml.stream.XMLInputFactory;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The payload formats a mapping can read. Each is parsed into the same JSON tree, so a mapping's
@@ -91,13 +97,66 @@ public enum PayloadFormat {
         }
         try {
             return switch (this) {
-                case JSON -> JSON_READER.readTree(body);
+                case JSON -> readJson(body);
                 case XML -> XML_READER.readTree(body);
                 case FORM -> form(body);
             };
         } catch (JacksonException e) {
             // Jackson's own text names its internals (features, classes, "[Source: ..."): say it our way.
             throw new MalformedPayloadException("the request body is not valid " + wireName() + why(e) + where(e));
+        } catch (IOException e) {
+            // never from a String, but Jackson declares it
+            throw new MalformedPayloadException("the request body is not valid " + wireName());
+        }
+    }
+
+    /**
+     * JSON as a tree, numbers as BigDecimal. A number whose exponent no BigDecimal can hold
+     * ({@code 1e-2147483648}: valid JSON) makes Jackson throw a NumberFormatException, which is no
+     * JacksonException and was answered 500. Such a body is read again with each of those numbers
+     * as the nearest BigDecimal (exponent clamped to the scale's limit): a mapped field holding one
+     * is refused as out of range (a dead letter naming the field), any other field is ignored.
+     */
+    private static JsonNode readJson(String body) throws IOException {
+        try {
+            return JSON_READER.readTree(body);
+        } catch (NumberFormatException e) {
+            try (JsonParser parser = new ClampedNumbers(JSON_READER.createParser(body))) {
+                JsonNode root = JSON_READER.readTree(parser);
+                if (parser.nextToken() != null) {
+                    throw new MalformedPayloadException("the request body is not valid json: trailing content after the value");
+                }
+                return root;
+            }
+        }
+    }
+
+    /** Reads a float whose exponent is out of BigDecimal's range as the nearest one that is not. */
+    private static final class ClampedNumbers extends JsonParserDelegate {
+
+        private static final Pattern NUMBER =
+                Pattern.compile("(-?)(\\d+)(?:\\.(\\d+))?[eE]([+-]?\\d+)");
+
+        ClampedNumbers(JsonParser parser) {
+            super(parser);
+        }
+
+        @Override
+        public BigDecimal getDecimalValue() throws IOException {
+            try {
+                return super.getDecimalValue();
+            } catch (NumberFormatException e) {
+                Matcher number = NUMBER.matcher(getText());
+                if (!number.matches()) {
+                    throw e;
+                }
+                String fraction = number.group(3) == null ? "" : number.group(3);
+                BigInteger unscaled = new BigInteger(number.group(1) + number.group(2) + fraction);
+                BigInteger scale = BigInteger.valueOf(fraction.length())
+                        .subtract(new BigInteger(number.group(4)));
+                int clamped = scale.signum() > 0 ? Integer.MAX_VALUE : -Integer.MAX_VALUE;
+                return new BigDecimal(unscaled, clamped);
+            }
         }
     }
 

@@ -18,9 +18,18 @@ import java.util.Locale;
  * Parses a provider's timestamps into UTC instants. Formats are tried in order: {@code ISO}
  * (ISO-8601, any fraction of a second, with or without an offset), {@code EPOCH_SECONDS},
  * {@code EPOCH_MILLIS}, or a {@link DateTimeFormatter} pattern such as {@code yyyy-MM-dd hh:mm a}.
- * A timestamp that carries no offset is read in the provider's time zone.
+ * A timestamp that carries no offset is read in the provider's time zone. Only the years 1970 to
+ * 9999 (UTC) are accepted: anything outside is no real delivery time, and each database would
+ * treat it differently (PostgreSQL refuses year 999999999, and writes a far past as -infinity).
  */
 public final class TimestampParser {
+
+    /** The earliest timestamp accepted: 1970-01-01T00:00:00Z. */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest timestamp accepted: the last instant of the year 9999 (UTC). */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** How a timestamp out of range is described in an error. */
+    public static final String RANGE = "outside the years 1970 to 9999 (UTC)";
 
     private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
@@ -73,14 +82,25 @@ public final class TimestampParser {
         if (value == null) {
             return null;
         }
+        boolean outOfRange = false;
         for (Format format : formats) {
             Instant instant = tryParse(format, value);
-            if (instant != null) {
+            if (instant != null && inRange(instant)) {
                 return instant;
             }
+            // read one way it is out of range; a later format may still read it (seconds, then millis)
+            outOfRange |= instant != null;
+        }
+        if (outOfRange) {
+            throw new UnmappablePayloadException("timestamp '" + value + "' is " + RANGE);
         }
         throw new UnmappablePayloadException("timestamp '" + value + "' matches none of the formats [" + description
                 + "] (zone " + zone + ")");
+    }
+
+    /** Whether the instant is within the years 1970 to 9999 (UTC), both included. */
+    public static boolean inRange(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
     }
 
     private Instant tryParse(Format format, Object value) {
@@ -112,6 +132,9 @@ public final class TimestampParser {
 
     private static Instant epoch(Object value, int perSecond) {
         BigDecimal number = value instanceof Number n ? new BigDecimal(n.toString()) : new BigDecimal(value.toString().trim());
+        if (number.precision() > 40 || Math.abs((long) number.scale()) > 40) {
+            return null;   // 1e-2147483647 is valid JSON: dividing it would take for ever; no real epoch looks like it
+        }
         BigDecimal seconds = number.divide(BigDecimal.valueOf(perSecond), 9, java.math.RoundingMode.FLOOR);
         long whole = seconds.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
         return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());

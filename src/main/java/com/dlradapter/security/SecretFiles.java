@@ -9,25 +9,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * Secrets that come from the environment (a setting) or from a file, and, where none is given,
- * are generated once into an owner-only file and shown once in the log.
+ * are generated once into an owner-only file and shown once in the log. A secret file is only
+ * believed when nobody but the adapter's user (or root) could have written it: owned by that user
+ * or root, and not writable by group or others. Otherwise another local user could have put their
+ * own token there (after a restart the adapter would accept it), so the start stops.
  */
 public final class SecretFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecretFiles.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long ROOT = 0;
 
     private SecretFiles() {
     }
 
-    /** The first line of a secret file, trimmed; fails if the file cannot be read or is empty. */
+    /** The first line of a secret file, trimmed; fails if the file cannot be read, is empty or is not trusted. */
     public static String read(Path file, String what) {
         try {
+            requireTrusted(file, what);
             String value = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (value.isEmpty()) {
                 throw new IllegalArgumentException(what + ": the file " + file + " is empty");
@@ -42,16 +50,15 @@ public final class SecretFiles {
     public static String generated(Path file, String what, String hint) {
         try {
             if (Files.exists(file)) {
+                requireTrusted(file, what);
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!stored.isEmpty()) {
                     LOG.info("{} read from {} ({})", what, file, hint);
                     return stored;
                 }
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            byte[] random = new byte[32];
-            RANDOM.nextBytes(random);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            createPrivateDirectories(file.toAbsolutePath().getParent());
+            String token = newToken();
             write(file, token);
             LOG.warn("Generated the {} {} and stored it in {} (owner-only); it is shown only this once ({})",
                     what, token, file, hint);
@@ -61,13 +68,71 @@ public final class SecretFiles {
         }
     }
 
-    private static void write(Path file, String token) throws IOException {
+    /** 32 random bytes, URL-safe Base64. */
+    public static String newToken() {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * Refuses a secret file that someone other than the adapter's user could have written: one
+     * owned by another user (root excepted, as for mounted secrets), or writable by its group or
+     * by others. Symbolic links are followed (mounted Kubernetes secrets are links): the file
+     * checked is the one read. Nothing to check where the file system has no POSIX owners.
+     */
+    public static void requireTrusted(Path file, String what) throws IOException {
+        PosixFileAttributes attributes;
+        long owner;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class);
+            owner = ((Number) Files.getAttribute(file, "unix:uid")).longValue();
+        } catch (UnsupportedOperationException | IllegalArgumentException notPosix) {
+            return;
+        }
+        long self = new com.sun.security.auth.module.UnixSystem().getUid();
+        if (owner != self && owner != ROOT) {
+            throw new IllegalStateException(what + ": " + file + " belongs to the user " + attributes.owner().getName()
+                    + ", not to the adapter's user (" + System.getProperty("user.name") + ") or root: another user may have "
+                    + "put their own secret there. Check it, then give it to the adapter's user (chown) or remove it.");
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IllegalStateException(what + ": " + file + " is writable by its group or by others ("
+                    + PosixFilePermissions.toString(permissions) + "): anyone could have replaced the secret. Check it, "
+                    + "then make it owner-only (chmod 600 " + file + ") or remove it.");
+        }
+    }
+
+    /** Creates the folder and any missing parent owner-only ({@code rwx------}), whatever the umask. */
+    public static void createPrivateDirectories(Path folder) throws IOException {
+        if (folder == null || Files.isDirectory(folder)) {
+            return;
+        }
+        createPrivateDirectories(folder.toAbsolutePath().getParent());
+        try {
+            Files.createDirectory(folder);
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        } catch (FileAlreadyExistsException e) {
+            // created meanwhile
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+    }
+
+    /** Writes a new owner-only file ({@code rw-------} whatever the umask) holding the secret. */
+    public static void write(Path file, String token) throws IOException {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(file);   // not a POSIX file system
         } catch (FileAlreadyExistsException e) {
             // an empty file left behind: reuse it
+        }
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
         }
         Files.writeString(file, token + System.lineSeparator(), StandardCharsets.UTF_8);
     }

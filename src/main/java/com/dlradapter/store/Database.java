@@ -16,37 +16,32 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * The adapter's database: a HikariCP pool, migrated by Flyway before anything uses it. The same
- * migrations serve the embedded H2 file database and PostgreSQL.
+ * migrations serve the embedded H2 file database and PostgreSQL ({@link DatabaseUrl} checks the
+ * URL and adds the H2 settings the SQL needs).
  */
 public class Database extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    private static final Pattern H2_FILE = Pattern.compile("^jdbc:h2:(?:file:)?([^;:][^;]*)");
-
+    private final DatabaseUrl target;
     private final HikariDataSource dataSource;
     private final boolean embeddedH2;
 
-    /**
-     * Settings an embedded H2 database gets unless its URL gives them: a page cache of 64 MiB (H2's
-     * 16 MiB default made every group commit read pages back from the file once the receipts
-     * outgrew it) and a parsed-statement cache per connection of 64 (H2's 8 re-parsed a group
-     * commit's statements on every commit).
-     */
-    private static final java.util.Map<String, String> H2_PERFORMANCE = java.util.Map.of(
-            "CACHE_SIZE", "65536", "QUERY_CACHE_SIZE", "64");
-
     public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
-        url = withH2Performance(url);
-        createH2Directory(url);
+        this.target = DatabaseUrl.of(url);
+        if (target.isEmbeddedH2()) {
+            prepareH2File(target, username, password);
+        }
         this.embeddedH2 = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:");
         HikariConfig config = new HikariConfig();
         config.setPoolName("dlr-db");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(target.poolUrl());
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -65,23 +60,34 @@ public class Database extends ServiceSupport {
         this.dataSource = new HikariDataSource(config);
     }
 
-    static String withH2Performance(String url) {
-        if (!url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:tcp:")) {
-            return url;
-        }
-        StringBuilder tuned = new StringBuilder(url);
-        String upper = url.toUpperCase(java.util.Locale.ROOT);
-        H2_PERFORMANCE.forEach((setting, value) -> {
-            if (!upper.contains(";" + setting + "=")) {
-                tuned.append(';').append(setting).append('=').append(value);
-            }
-        });
-        return tuned.toString();
-    }
-
     /** An embedded H2 file database (in this process), not a server. */
     public boolean embedded() {
         return embeddedH2;
+    }
+
+    /** What the adapter stores into, for logs: the H2 file, or the PostgreSQL URL without its password. */
+    public String describe() {
+        return target.describe();
+    }
+
+    /** The embedded H2 database's file, if that is the database. */
+    public Optional<Path> h2File() {
+        return Optional.ofNullable(target.h2File());
+    }
+
+    /**
+     * Whether the embedded H2 database's file is still where it was opened: H2 keeps writing into
+     * a file deleted (or moved) while it is open, and all of it is gone at the next start. One
+     * {@code stat} call, cheap enough for every group commit and every readiness probe; nothing to
+     * check on PostgreSQL. Throws an SQLException of SQLSTATE class 08 (unavailable: answered 503,
+     * nothing acknowledged) when the file is gone.
+     */
+    public void checkStillPresent() throws SQLException {
+        Path file = target.h2File();
+        if (file != null && !Files.exists(file)) {
+            throw new SQLException("the H2 database file " + file.toAbsolutePath().normalize()
+                    + " is gone (deleted or moved while the adapter runs); nothing is stored until it is back", "08006");
+        }
     }
 
     public DataSource dataSource() {
@@ -120,18 +126,79 @@ public class Database extends ServiceSupport {
                 result.targetSchemaVersion, result.migrationsExecuted);
     }
 
-    private static void createH2Directory(String url) {
-        Matcher matcher = H2_FILE.matcher(url);
-        if (url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:h2:tcp:") || !matcher.find()) {
+    /**
+     * Before the pool opens an embedded H2 database: a database whose file is missing while its
+     * folder holds what an earlier run left there (the API token, provider tokens, other H2 files)
+     * was lost or moved, and the start stops instead of silently beginning an empty one. A fresh
+     * folder (absent, or without such leftovers) gets a new database, created here: the pool
+     * itself connects with IFEXISTS=TRUE, so it can never create an empty one later.
+     */
+    private static void prepareH2File(DatabaseUrl target, String username, String password) {
+        Path file = target.h2File().toAbsolutePath().normalize();
+        Path marker = file.resolveSibling(file.getFileName() + ".created");
+        if (Files.exists(file)) {
+            writeMarker(marker, file);   // databases created before the marker existed get one too
             return;
         }
-        Path parent = Path.of(matcher.group(1)).toAbsolutePath().getParent();
-        if (parent != null) {
-            try {
-                Files.createDirectories(parent);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the database directory " + parent, e);
-            }
+        Path folder = file.getParent();
+        List<String> leftovers = leftovers(folder);
+        if (!leftovers.isEmpty()) {
+            throw new IllegalStateException(DatabaseUrl.SETTING + ": the H2 database file " + file + " is missing, but its folder "
+                    + folder + " holds what an earlier run left there " + leftovers + ": the database was lost or moved. "
+                    + "Put the file back, or start with a new, empty database in an empty folder (or point "
+                    + DatabaseUrl.SETTING + " at one).");
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(DatabaseUrl.SETTING + ": cannot create the database folder " + folder, e);
+        }
+        Properties credentials = new Properties();
+        credentials.setProperty("user", username == null ? "" : username);
+        credentials.setProperty("password", password == null ? "" : password);
+        try (Connection ignored = org.h2.Driver.load().connect(target.url(), credentials)) {
+            LOG.info("Created a new H2 database in {}", file);
+        } catch (SQLException e) {
+            throw new IllegalStateException(DatabaseUrl.SETTING + ": cannot create the H2 database " + file + ": " + e.getMessage(), e);
+        }
+        writeMarker(marker, file);
+    }
+
+    /**
+     * Beside the database file, a note that it exists: if the database file goes missing while
+     * the note stays (with the tokens all set from the environment, nothing else may be left in
+     * the folder), the next start sees that the database was lost.
+     */
+    private static void writeMarker(Path marker, Path file) {
+        if (Files.exists(marker)) {
+            return;
+        }
+        try {
+            Files.writeString(marker, "dlr-adapter keeps its H2 database in " + file.getFileName() + " (created or first seen "
+                    + java.time.Instant.now() + "). While this note is here and that file is not, the adapter does not start:"
+                    + " the database was lost or moved. Remove this note to start afresh with an empty database."
+                    + System.lineSeparator());
+            Files.setPosixFilePermissions(marker, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // the note is written; its permissions are the file system's
+        } catch (IOException e) {
+            LOG.warn("Cannot write {}: a lost database file would not be noticed at start: {}", marker, e.getMessage());
+        }
+    }
+
+    /** What an earlier run leaves beside its database: H2's files, the API token, the provider tokens. */
+    private static List<String> leftovers(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> name.endsWith(".db") || name.contains(".mv.db") || name.equals("api-token")
+                            || name.equals("provider-tokens"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(DatabaseUrl.SETTING + ": cannot read the database folder " + folder, e);
         }
     }
 

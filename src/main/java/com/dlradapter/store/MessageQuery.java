@@ -12,14 +12,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Reads a message's current canonical state and its history of stored events. */
 public class MessageQuery {
 
     private final DataSource dataSource;
+    private final Predicate<String> polled;
 
     public MessageQuery(DataSource dataSource) {
+        this(dataSource, provider -> true);
+    }
+
+    /**
+     * @param polled whether a provider is polled at all: a tracked message of a provider that is
+     *               not shows {@code polling.state} {@code off}, not an {@code active} schedule
+     *               whose next poll never comes
+     */
+    public MessageQuery(DataSource dataSource, Predicate<String> polled) {
         this.dataSource = dataSource;
+        this.polled = polled;
     }
 
     /**
@@ -65,9 +77,13 @@ public class MessageQuery {
                     state.put("overdueAt", instant(rs, "overdue_at"));
                     if (rs.getString("poll_state") != null) {
                         ObjectNode polling = state.putObject("polling");
-                        polling.put("state", rs.getString("poll_state"));
+                        String pollState = rs.getString("poll_state");
+                        if ("active".equals(pollState) && !polled.test(provider)) {
+                            pollState = "off";
+                        }
+                        polling.put("state", pollState);
                         polling.put("attempts", rs.getInt("poll_attempts"));
-                        polling.put("nextPollAt", "active".equals(rs.getString("poll_state")) ? instant(rs, "next_poll_at") : null);
+                        polling.put("nextPollAt", "active".equals(pollState) ? instant(rs, "next_poll_at") : null);
                         polling.put("lastPolledAt", instant(rs, "last_polled_at"));
                     }
                 }

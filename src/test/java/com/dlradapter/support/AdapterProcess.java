@@ -24,14 +24,38 @@ public final class AdapterProcess implements AutoCloseable {
 
     private final Map<String, String> environment;
     private final Path log;
-    private final Path jar;
+    private final Launch launch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
-    private AdapterProcess(Map<String, String> environment, Path log, Path jar) {
+    private AdapterProcess(Map<String, String> environment, Path log, Launch launch) {
         this.environment = environment;
         this.log = log;
-        this.jar = jar;
+        this.launch = launch;
+    }
+
+    /**
+     * How the jar is run: which jar, from which working folder (null: the repository root) and
+     * under which umask (null: this JVM's own).
+     */
+    public record Launch(Path jar, Path workingDirectory, String umask) {
+        public static final Launch DEFAULT = new Launch(Path.of("target/dlr-adapter.jar"), null, null);
+
+        public Launch withUmask(String umask) {
+            return new Launch(jar, workingDirectory, umask);
+        }
+
+        ProcessBuilder builder() {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String jarPath = jar.toAbsolutePath().toString();
+            ProcessBuilder builder = umask == null
+                    ? new ProcessBuilder(java, "-Xmx512m", "-jar", jarPath)
+                    : new ProcessBuilder("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" -Xmx512m -jar \"$1\"", java, jarPath);
+            if (workingDirectory != null) {
+                builder.directory(workingDirectory.toFile());
+            }
+            return builder;
+        }
     }
 
     /** Free ports, its own cluster name and data directory; add or override with {@code put}. */
@@ -56,29 +80,54 @@ public final class AdapterProcess implements AutoCloseable {
 
     /** Starts the jar and waits until its health endpoint answers 200. */
     public static AdapterProcess start(Map<String, String> environment, Path log) throws IOException {
-        return start(environment, log, Path.of("target/dlr-adapter.jar"));
+        return start(Launch.DEFAULT, environment, log);
     }
 
     /** The same with another build of the jar (the benchmark's before/after comparisons). */
     public static AdapterProcess start(Map<String, String> environment, Path log, Path jar) throws IOException {
-        AdapterProcess adapter = new AdapterProcess(Map.copyOf(environment), log, jar);
+        return start(new Launch(jar, null, null), environment, log);
+    }
+
+    public static AdapterProcess start(Launch launch, Map<String, String> environment, Path log) throws IOException {
+        AdapterProcess adapter = new AdapterProcess(Map.copyOf(environment), log, launch);
         adapter.launch();
         return adapter;
     }
 
-    private void launch() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString())
+    /** Runs the jar until it exits by itself (a refused start), at most {@code timeout}; its exit code. */
+    public static int runUntilExit(Launch launch, Map<String, String> environment, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        Process process = processBuilder(launch, environment, log).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the adapter is still running after " + timeout + "; log:\n"
+                    + (Files.exists(log) ? Files.readString(log) : ""));
+        }
+        return process.exitValue();
+    }
+
+    private static ProcessBuilder processBuilder(Launch launch, Map<String, String> environment, Path log) {
+        ProcessBuilder builder = launch.builder()
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(key -> key.startsWith("DLR_"));
         builder.environment().putAll(environment);
-        process = builder.start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
-                    assertThat(process.isAlive()).as("the adapter is running; log:%n%s", log()).isTrue();
-                    assertThat(get(managementUrl("/observe/health/ready")).statusCode()).isEqualTo(200);
-                });
+        return builder;
+    }
+
+    private void launch() throws IOException {
+        process = processBuilder(launch, environment, log).start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
+                        assertThat(process.isAlive()).as("the adapter is running; log:%n%s", log()).isTrue();
+                        assertThat(get(managementUrl("/observe/health/ready")).statusCode()).isEqualTo(200);
+                    });
+        } catch (RuntimeException | AssertionError e) {
+            // never ready: the caller gets no handle to stop it, so it is stopped here, not left running
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     /** Starts it again with the same environment (same database, same ports). */

@@ -98,6 +98,16 @@ public final class RunningAdapter implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            // a start refused half-way has already started some services (the Hazelcast member): stop them
+            try {
+                main.stop();
+                if (main.getCamelContext() != null) {
+                    main.getCamelContext().stop();
+                }
+            } catch (RuntimeException ignored) {
+                // the start's failure is what matters
+            }
+            main = null;
             throw new IllegalStateException("the adapter did not start: " + e.getMessage(), e);
         }
         if (main.getCamelContext() == null || main.getCamelContext().getStatus() != ServiceStatus.Started) {

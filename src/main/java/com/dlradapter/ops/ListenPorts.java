@@ -1,0 +1,43 @@
+package com.dlradapter.ops;
+
+import com.dlradapter.config.Settings;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/**
+ * The ports the adapter listens on must be its own. Vert.x only logs a port it cannot bind
+ * ("Address already in use") and Camel starts anyway: a second adapter on the same host would run
+ * without its webhooks, or without health and metrics. So each port is bound once, and released,
+ * before anything starts; a port already taken stops the start with the setting to change.
+ */
+public final class ListenPorts {
+
+    private ListenPorts() {
+    }
+
+    /** The public port (webhooks, admin API) and the management port (health, metrics). */
+    public static void requireFree(Settings settings) {
+        requireFree("dlr.http.port", settings.text("camel.server.host", "0.0.0.0"), settings.integer("dlr.http.port", 8080));
+        requireFree("dlr.management.port", settings.text("dlr.management.host", "127.0.0.1"),
+                settings.integer("dlr.management.port", 9876));
+    }
+
+    static void requireFree(String setting, String host, int port) {
+        if (port == 0) {
+            return;   // any free port
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            // as Vert.x binds: a port whose last connections are still closing (TIME_WAIT) is free
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new IllegalStateException(setting + ": port " + port + " on " + host + " is already in use (another "
+                    + "adapter or program listens there); stop it or set " + setting + " to a free port", e);
+        } catch (IOException | IllegalArgumentException | SecurityException e) {
+            throw new IllegalStateException(setting + ": cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+}

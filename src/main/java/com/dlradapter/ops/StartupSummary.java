@@ -1,0 +1,99 @@
+package com.dlradapter.ops;
+
+import com.dlradapter.config.Settings;
+import com.hazelcast.core.HazelcastInstance;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * One screen at the end of the start, instead of Camel's route and endpoint lists: what runs and
+ * where it listens (the addresses really bound: the management server is on
+ * {@code dlr.management.host}, not on the public server's {@code 0.0.0.0}), the database, the data
+ * folder, the cluster, each provider and whether it is polled, and where receipts are routed.
+ */
+public class StartupSummary implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupSummary.class);
+
+    /** What the summary tells, gathered by the configuration. */
+    public record Facts(String database, Path dataFolder, HazelcastInstance cluster, int configuredMembers,
+                        Supplier<Collection<String>> providers, Predicate<String> polled,
+                        Collection<String> outboundTargets, Collection<String> jdbcSinks, boolean emailAlerts,
+                        boolean reload) {
+    }
+
+    private final Settings settings;
+    private final Facts facts;
+    private final AtomicBoolean told = new AtomicBoolean();
+
+    public StartupSummary(Settings settings, Facts facts) {
+        this.settings = settings;
+        this.facts = facts;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the summary is written once everything has started: onCamelContextFullyStarted
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        if (told.compareAndSet(false, true)) {
+            LOG.info("{}", text());
+        }
+    }
+
+    String text() {
+        StringBuilder out = new StringBuilder();
+        double seconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+        out.append(String.format(Locale.ROOT, "dlr-adapter is up (%.1f s)", seconds));
+        String publicHost = settings.text("camel.server.host", "0.0.0.0");
+        line(out, "webhooks, admin API", "http://" + publicHost + ":" + settings.text("dlr.http.port", "8080")
+                + "/webhooks/<provider>, /api/**" + ("0.0.0.0".equals(publicHost) ? " (all interfaces)" : "")
+                + "  [dlr.http.port]");
+        line(out, "health, metrics", "http://" + settings.text("dlr.management.host", "127.0.0.1") + ":"
+                + settings.text("dlr.management.port", "9876") + "/observe/health, /observe/health/ready, /observe/metrics"
+                + "  [dlr.management.host, dlr.management.port]");
+        line(out, "database", facts.database());
+        line(out, "data folder", facts.dataFolder().toAbsolutePath().normalize() + " (owner-only)");
+        String member = facts.cluster().getCluster().getLocalMember().getAddress().toString();
+        line(out, "cluster", "Hazelcast member " + member + " of '" + facts.cluster().getConfig().getClusterName() + "', "
+                + facts.cluster().getCluster().getMembers().size() + " member(s) now"
+                + (facts.configuredMembers() > 0 ? ", " + facts.configuredMembers() + " other(s) configured" : ", alone"));
+        List<String> providers = facts.providers().get().stream().sorted().toList();
+        String cron = settings.text("dlr.polling.cron", "0/30 * * * * ?");
+        for (int i = 0; i < providers.size(); i++) {
+            String provider = providers.get(i);
+            String polling = facts.polled().test(provider) ? "polled (cron " + cron + ")"
+                    : PolledProviders.hasStatusApi(settings, provider) ? "not polled (no polling route)"
+                    : "not polled (no dlr.providers." + provider + ".base-url)";
+            line(out, i == 0 ? "providers" : "", provider + ": webhook /webhooks/" + provider + ", " + polling);
+        }
+        if (providers.isEmpty()) {
+            line(out, "providers", "none (no mapping in " + settings.text("dlr.mappings.dir", "mappings") + ")");
+        }
+        line(out, "routing", "outbound webhooks " + names(facts.outboundTargets()) + ", JDBC sinks " + names(facts.jdbcSinks())
+                + ", email alerts " + (facts.emailAlerts() ? "on" : "off (no dlr.email.smtp-host)"));
+        line(out, "hot reload", facts.reload() ? "on (routes/ and mappings/)" : "off");
+        return out.toString();
+    }
+
+    private static String names(Collection<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private static void line(StringBuilder out, String what, String value) {
+        out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "  %-20s %s", what, value));
+    }
+}
