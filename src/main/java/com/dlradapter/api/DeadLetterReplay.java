@@ -4,13 +4,13 @@ import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.http.HttpProblem;
-import com.dlradapter.ingest.ReceiptIngest;
 import com.dlradapter.mapping.MalformedPayloadException;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.UnknownProviderException;
 import com.dlradapter.mapping.UnmappablePayloadException;
 import com.dlradapter.mapping.UnsupportedPayloadFormatException;
 import com.dlradapter.observe.AdapterMetrics;
+import com.dlradapter.store.Durability;
 import com.dlradapter.store.NulText;
 import com.dlradapter.store.ReceiptStore;
 import com.dlradapter.store.StoreOutcome;
@@ -44,11 +44,11 @@ public class DeadLetterReplay {
     private final DataSource dataSource;
     private final MappingEngine engine;
     private final ReceiptStore store;
-    private final ReceiptIngest.Durability durability;
+    private final Durability durability;
     private final AdapterMetrics metrics;
 
     public DeadLetterReplay(DataSource dataSource, MappingEngine engine, ReceiptStore store,
-                            ReceiptIngest.Durability durability, AdapterMetrics metrics) {
+                            Durability durability, AdapterMetrics metrics) {
         this.dataSource = dataSource;
         this.engine = engine;
         this.store = store;

@@ -7,8 +7,10 @@ import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.PhoneNumbers;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.DeadLetterStore;
+import com.dlradapter.store.Durability;
 import com.dlradapter.store.GroupCommit;
 import com.dlradapter.store.ReceiptStore;
+import com.dlradapter.store.SqlStates;
 import com.dlradapter.store.StoreOutcome;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.camel.Exchange;
@@ -40,11 +42,6 @@ public class ReceiptIngest {
     private final DeadLetterStore deadLetters;
     private final Durability durability;
     private final AdapterMetrics metrics;
-
-    /** Makes committed work survive a crash before it is acknowledged (see Database#flush). */
-    public interface Durability {
-        void flush() throws SQLException;
-    }
 
     /**
      * @param store       completes once the receipts are committed and durable (see {@link GroupCommit})
@@ -81,7 +78,18 @@ public class ReceiptIngest {
             items.add(new ReceiptStore.Item(receipt, raw));
         }
         ReceiptSource source = source(exchange);
-        List<StoreOutcome> outcomes = store.storeAll(items, arrivedNanos(exchange, source));
+        List<StoreOutcome> outcomes;
+        try {
+            outcomes = store.storeAll(items, arrivedNanos(exchange, source));
+        } catch (SQLException e) {
+            if (!SqlStates.isDataError(e)) {
+                throw e;   // the database is away or busy: 503, the provider retries
+            }
+            // the database refused a value of the payload (SQLSTATE class 22): retrying cannot
+            // help, so it is the payload's fault: kept as a dead letter, answered 200
+            deadLetter(exchange, "the database refused a value of this payload: " + e.getMessage());
+            return;
+        }
         for (StoreOutcome outcome : outcomes) {
             metrics.stored(outcome, source);
             if (LOG.isDebugEnabled()) {
@@ -94,7 +102,10 @@ public class ReceiptIngest {
     /** Keeps the payload the mapping refused; a failure to keep it propagates (answered 503). */
     public void deadLetter(Exchange exchange) throws SQLException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = failure == null ? "unmappable payload" : failure.getMessage();
+        deadLetter(exchange, failure == null ? "unmappable payload" : failure.getMessage());
+    }
+
+    private void deadLetter(Exchange exchange, String reason) throws SQLException {
         long id = deadLetters.save(provider(exchange), source(exchange), reason,
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),
                 exchange.getProperty(IngestProperties.RAW_BODY, String.class), receivedAt(exchange));

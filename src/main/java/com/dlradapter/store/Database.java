@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * migrations serve the embedded H2 file database and PostgreSQL ({@link DatabaseUrl} checks the
  * URL and adds the H2 settings the SQL needs).
  */
-public class Database extends ServiceSupport {
+public class Database extends ServiceSupport implements Durability {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private final DatabaseUrl target;
@@ -83,6 +83,11 @@ public class Database extends ServiceSupport {
      * nothing acknowledged) when the file is gone.
      */
     public void checkStillPresent() throws SQLException {
+        ensureKept();
+    }
+
+    @Override
+    public void ensureKept() throws SQLException {
         Path file = target.h2File();
         if (file != null && !Files.exists(file)) {
             throw new SQLException("the H2 database file " + file.toAbsolutePath().normalize()
@@ -100,6 +105,7 @@ public class Database extends ServiceSupport {
      * to its write delay (CrashIT lost 52 of 303 acknowledged receipts to a kill -9 without this),
      * so there a CHECKPOINT writes them to the file. Called once per request, before its 200.
      */
+    @Override
     public void flush() throws SQLException {
         if (!embeddedH2) {
             return;

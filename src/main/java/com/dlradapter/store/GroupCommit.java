@@ -42,12 +42,6 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final long BUSY_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(60);
 
-    /** Makes committed work survive a crash (H2's file write; nothing on PostgreSQL). */
-    @FunctionalInterface
-    public interface Flush {
-        void flush() throws SQLException;
-    }
-
     /** Told of every group commit: how many receipts it carried and how long it took. */
     @FunctionalInterface
     public interface Observer {
@@ -55,7 +49,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     }
 
     private final ReceiptStore store;
-    private final Flush flush;
+    private final Durability durability;
     private final ReceiptKeyCache keys;
     private final int maxBatch;
     private final int committers;
@@ -69,13 +63,13 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    public GroupCommit(ReceiptStore store, Flush flush, ReceiptKeyCache keys, int maxBatch, int committers,
+    public GroupCommit(ReceiptStore store, Durability durability, ReceiptKeyCache keys, int maxBatch, int committers,
                        Duration answerBudget) {
         if (maxBatch < 1 || committers < 1) {
             throw new IllegalArgumentException("group commit needs a batch of at least 1 and at least 1 committer");
         }
         this.store = store;
-        this.flush = flush;
+        this.durability = durability;
         this.keys = keys;
         this.maxBatch = maxBatch;
         this.committers = committers;
@@ -238,6 +232,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
                 : items.stream().filter(item -> !known.contains(item.receipt().idempotencyKey())).toList();
         List<StoreOutcome> stored;
         try {
+            durability.ensureKept();
             stored = fresh.isEmpty() ? List.of() : store.storeAll(fresh);
         } catch (SQLException | RuntimeException | Error e) {
             // The database is away: every request of the group fails at once (503, the provider
@@ -251,7 +246,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
             return;
         }
         try {
-            flush.flush();
+            durability.flush();
         } catch (SQLException | RuntimeException e) {
             // committed but maybe not durable: the providers must retry (their retry is a duplicate)
             batch.forEach(p -> p.result.completeExceptionally(e));
@@ -278,7 +273,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     private void commitAlone(Pending pending) {
         try {
             List<StoreOutcome> outcomes = store.storeAll(pending.items);
-            flush.flush();
+            durability.flush();
             remember(outcomes);
             pending.result.complete(outcomes);
         } catch (SQLException | RuntimeException | Error e) {
