@@ -64,6 +64,9 @@ public class ErrorAnswers {
         if (problem != null && problem.retryAfterSeconds() > 0) {
             answer.setHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
         }
+        if (problem != null && problem.allow() != null) {
+            answer.setHeader("Allow", problem.allow());
+        }
         if (problem != null && problem.challenge() != null) {
             answer.setHeader("WWW-Authenticate", problem.challenge());
         }
