@@ -204,7 +204,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         mappings.onReload(webhookGate::provide);
         registry.bind("webhookGate", webhookGate);
         registry.bind("adapterMetrics", metrics);
-        context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics));
+        context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics, engine::knows));
         // Concurrent requests share one transaction and one flush (group commit); each is still
         // answered only after its receipt is committed and durable.
         com.dlradapter.store.GroupCommit groupCommit = new com.dlradapter.store.GroupCommit(receiptStore, database::flush,
