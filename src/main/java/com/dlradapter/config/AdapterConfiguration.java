@@ -87,7 +87,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.addService(mappings, true, true);
         LOG.info("Loaded {} provider mappings from {}: {}", mappings.mappings().size(), mappingDirectory,
                 mappings.mappings().keySet());
-        MappingEngine engine = new MappingEngine(mappings::mappings);
+        MappingEngine engine = new MappingEngine(mappings::mappings,
+                settings.integer("dlr.max-receipts-per-request", MappingEngine.MAX_RECEIPTS_PER_REQUEST));
         if (reload) {
             // started with the context, after the routes it watches
             context.addService(new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),

@@ -2,6 +2,7 @@ package com.dlradapter.http;
 
 import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.mapping.MalformedPayloadException;
+import com.dlradapter.mapping.TooManyReceiptsException;
 import com.dlradapter.mapping.UnknownProviderException;
 import com.dlradapter.mapping.UnsupportedPayloadFormatException;
 import org.apache.camel.Exchange;
@@ -30,6 +31,10 @@ public class ErrorAnswers {
             status = problem.status();
             error = problem.error();
             message = problem.getMessage();
+        } else if (find(failure, TooManyReceiptsException.class) != null) {
+            status = 413;
+            error = "too-many-receipts";
+            message = find(failure, TooManyReceiptsException.class).getMessage();
         } else if (find(failure, MalformedPayloadException.class) != null) {
             status = 400;
             error = "malformed-payload";

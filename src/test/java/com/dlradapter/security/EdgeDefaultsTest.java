@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The edge with the limits as shipped (application.properties), not the test suite's "all off":
  * authenticated provider traffic is never refused for its rate, failed authentications are limited
- * per client without locking a provider out. 127.0.0.1 is a
+ * per client without locking a provider out, and a multi-receipt post has a cap. 127.0.0.1 is a
  * trusted proxy here, so that X-Forwarded-For can name the client, as behind a load balancer.
  */
 class EdgeDefaultsTest {
@@ -154,5 +154,23 @@ class EdgeDefaultsTest {
         // the same budget covers the webhooks: unknown providers and wrong tokens from it are 429 now
         assertThat(send(post("/webhooks/zeckta/wrong", zeckta("api-client")).header("X-Forwarded-For", client)).statusCode()).isEqualTo(429);
         assertThat(send(post("/webhooks/nobody/wrong", zeckta("api-client")).header("X-Forwarded-For", client)).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void aMultiReceiptPostOverTheCapIsRefused413BeforeItIsMapped() {
+        StringBuilder items = new StringBuilder("[");
+        for (int i = 0; i < 1_001; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"messageId\": \"cap-").append(i).append("\", \"status\": \"SENT\"}");
+        }
+        String body = items.append(']').toString();
+        long start = System.nanoTime();
+        HttpResponse<String> answer = send(post("/webhooks/mplus?token=test-mplus-token", body));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).contains("\"error\":\"too-many-receipts\"").contains("1001 receipts").contains("at most 1000");
+        assertThat(millis).as("refused before mapping a thousand items").isLessThan(5_000);
+        assertThat(adapter.get("/api/messages/mplus/cap-0").statusCode()).as("nothing stored").isEqualTo(404);
+        assertThat(adapter.get("/api/dead-letters").body()).doesNotContain("cap-0");
     }
 }
