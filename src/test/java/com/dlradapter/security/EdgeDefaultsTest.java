@@ -151,16 +151,22 @@ class EdgeDefaultsTest {
         // the right token from the same address is still served
         assertThat(send(HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters")))
                 .header("Authorization", "Bearer test-api-token").header("X-Forwarded-For", client).GET()).statusCode()).isEqualTo(200);
-        // the same budget covers the webhooks: unknown providers and wrong tokens from it are 429 now
-        assertThat(send(post("/webhooks/zeckta/wrong", zeckta("api-client")).header("X-Forwarded-For", client)).statusCode()).isEqualTo(429);
-        assertThat(send(post("/webhooks/nobody/wrong", zeckta("api-client")).header("X-Forwarded-For", client)).statusCode()).isEqualTo(429);
+        // The same budget covers the webhooks: wrong tokens and unknown providers from this client
+        // are 429 now (a separate budget would answer them 401/404; a token may have refilled).
+        List<Integer> webhookFailures = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String path = i % 2 == 0 ? "/webhooks/zeckta/wrong" : "/webhooks/nobody/wrong";
+            webhookFailures.add(send(post(path, zeckta("api-client")).header("X-Forwarded-For", client)).statusCode());
+        }
+        assertThat(webhookFailures.stream().filter(code -> code == 429).count()).as(webhookFailures.toString()).isGreaterThanOrEqualTo(4);
     }
 
     @Test
     void aMultiReceiptPostOverTheCapIsRefused413BeforeItIsMapped() {
         StringBuilder items = new StringBuilder("[");
         for (int i = 0; i < 1_001; i++) {
-            items.append(i == 0 ? "" : ",").append("{\"messageId\": \"cap-").append(i).append("\", \"status\": \"SENT\"}");
+            // receipts Messaging Plus's mapping stores, were they not too many
+            items.append(i == 0 ? "" : ",").append("{\"messageuuid\": \"cap-").append(i).append("\", \"delivered\": true}");
         }
         String body = items.append(']').toString();
         long start = System.nanoTime();
