@@ -85,6 +85,7 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         Handler<RoutingContext> bodies = bodyHandler(maxBodyBytes);
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
         router.errorHandler(404, ctx -> answer(ctx.response(), 404, "not-found", "no such path"));
+        router.errorHandler(405, this::methodNotAllowed);
         String name = VertxPlatformHttpRouter.getRouterNameFromPort(port);
         context.getRegistry().bind(name, new VertxPlatformHttpRouter(null, vertx, router, name,
                 VertxPlatformHttpRouter.SERVER_TYPE_SERVER) {
@@ -238,6 +239,47 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
             answer(response, answer, answer == 400 ? "bad-request" : "internal-error",
                     answer == 400 ? "malformed HTTP request" : "the request could not be processed");
         }
+    }
+
+    /**
+     * 405 with the methods the path takes in {@code Allow}: Vert.x's own answer leaves the header
+     * out for HEAD, and had it empty when routes were mounted on a sub-router.
+     */
+    private void methodNotAllowed(RoutingContext ctx) {
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        String path = ctx.normalizedPath();
+        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+            java.util.Set<io.vertx.core.http.HttpMethod> taken = route.methods();
+            if (route.getPath() != null && taken != null && !taken.isEmpty() && matches(route.getPath(), path)) {
+                taken.forEach(method -> methods.add(method.name()));
+            }
+        }
+        if (methods.isEmpty()) {
+            answer(ctx.response(), 404, "not-found", "no such path");
+            return;
+        }
+        String allow = String.join(", ", methods);
+        ctx.response().putHeader("Allow", allow);
+        answer(ctx.response(), 405, "method-not-allowed", "this path takes " + allow);
+    }
+
+    /** Whether a Vert.x route path ("/webhooks/:provider/:token", "/api/x*") matches {@code path}. */
+    static boolean matches(String template, String path) {
+        if (path == null) {
+            return false;
+        }
+        String[] want = template.split("/", -1);
+        String[] have = path.split("/", -1);
+        if (want.length != have.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            boolean parameter = want[i].startsWith(":") && !have[i].isEmpty();
+            if (!parameter && !want[i].equals(have[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -144,7 +144,10 @@ class HttpProtocolTest {
                 new Case("PUT", "/webhooks/acme?token=test-acme-token", Set.of("GET", "POST")),
                 new Case("DELETE", "/api/dead-letters", Set.of("GET")),
                 new Case("PUT", "/api/messages/zeckta/x", Set.of("GET")),
-                new Case("GET", "/api/deliveries/1/retry", Set.of("POST")))) {
+                new Case("GET", "/api/deliveries/1/retry", Set.of("POST")),
+                new Case("HEAD", "/webhooks/zeckta", Set.of("POST")),
+                new Case("HEAD", "/webhooks/zeckta/test-zeckta-token", Set.of("POST")),
+                new Case("HEAD", "/api/messages", Set.of("POST")))) {
             RawHttp.Answer answer = RawHttp.exchange(port, c.method() + " " + c.path()
                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 10_000);
             String what = c.method() + " " + c.path() + ": " + answer.text();
