@@ -1,6 +1,5 @@
 package com.dlradapter.config;
 
-import com.dlradapter.api.ApiGate;
 import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.QueryApi;
@@ -103,7 +102,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.addService(mappings, true, true);
         LOG.info("Loaded {} provider mappings from {}: {}", mappings.mappings().size(), mappingDirectory,
                 mappings.mappings().keySet());
-        MappingEngine engine = new MappingEngine(mappings::mappings);
+        MappingEngine engine = new MappingEngine(mappings::mappings,
+                settings.integer("dlr.max-receipts-per-request", MappingEngine.MAX_RECEIPTS_PER_REQUEST));
         // A provider's polling route runs only when it has a status API to call (dlr.providers.<id>.base-url).
         PolledProviders polled = new PolledProviders(context, settings);
         context.addLifecycleStrategy(polled);
@@ -191,8 +191,19 @@ public class AdapterConfiguration implements CamelConfiguration {
         // platform-http-vertx runs each request on a Vert.x worker thread (blocking JDBC stays off
         // the event loop); their number bounds the requests in the pipeline at once, and so the
         // size of a group commit.
-        registry.bind("vertxOptions", new io.vertx.core.VertxOptions()
-                .setWorkerPoolSize(settings.integer("dlr.http.worker-threads", 64)));
+        io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(settings.integer("dlr.http.worker-threads", 64));
+        registry.bind("vertxOptions", vertxOptions);
+        // The public port is the adapter's own Vert.x server (timeouts, strict framing, no file
+        // uploads); the platform-http routes use its router.
+        com.dlradapter.http.PublicHttpServer publicServer = new com.dlradapter.http.PublicHttpServer(context, vertxOptions,
+                settings.text("dlr.http.host", "0.0.0.0"), settings.integer("dlr.http.port", 8080),
+                settings.longValue("dlr.max-body-bytes", 262_144),
+                settings.duration("dlr.http.header-timeout", Duration.ofSeconds(10)),
+                settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)),
+                settings.duration("dlr.http.idle-timeout", Duration.ofSeconds(30)));
+        context.addService(publicServer, true, true);
+        context.addStartupListener(publicServer);
         registry.bind("leaderLease", leaderLease);
         registry.bind("leaderOnly", new LeaderRoutePolicy(leaderLease));
         // Health checks bound in the registry are served by the management server's /observe/health.
@@ -204,16 +215,18 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("mappingRegistry", mappings);
         registry.bind("hazelcastInstance", cluster.instance());
         registry.bind("receiptKeys", receiptKeys);
-        context.addStartupListener(new com.dlradapter.security.SlowClientGuard(
-                settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)), settings.integer("dlr.http.port", 8080)));
-        WebhookGate webhookGate = WebhookSecurity.gate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory);
+        WebhookSecurity security = WebhookSecurity.fromSettings(settings);
+        com.dlradapter.http.WebhookMethods webhookMethods = new com.dlradapter.http.WebhookMethods(context);
+        context.getManagementStrategy().addEventNotifier(webhookMethods);
+        WebhookGate webhookGate = security.webhookGate(settings, mappings.mappings().keySet(), engine::knows, dataDirectory,
+                webhookMethods);
         // the tokens kept there are checked (a token file others could write is refused): now
         // whatever an earlier run under a loose umask left is made private too
         privateFolders.forEach(PrivateFolder::restrictAll);
         mappings.onReload(webhookGate::provide);
         registry.bind("webhookGate", webhookGate);
         registry.bind("adapterMetrics", metrics);
-        context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics));
+        context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics, engine::knows));
         // Concurrent requests share one transaction and one flush (group commit); each is still
         // answered only after its receipt is committed and durable.
         // A request that cannot be committed within the answer budget is answered 503 at once.
@@ -234,7 +247,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
                 database.dataSource(), engine, receiptStore, database, metrics));
         registry.bind("errorAnswers", new ErrorAnswers());
-        registry.bind("apiGate", new ApiGate(apiToken));
+        registry.bind("apiGate", security.apiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource(), polled), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
         registry.bind("pollSchedule", pollSchedule);

@@ -1,5 +1,6 @@
 package com.dlradapter.config;
 
+import com.dlradapter.api.ApiGate;
 import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.security.Cidr;
 import com.dlradapter.security.ClientAddress;
@@ -15,15 +16,33 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** Builds the webhook gate from the {@code dlr.providers.*}, {@code dlr.http.*} and {@code dlr.rate-limit.*} settings. */
+/**
+ * Builds the webhook and admin API gates from the {@code dlr.providers.*}, {@code dlr.http.*} and
+ * {@code dlr.rate-limit.*} settings. By default only failed authentications are limited, per
+ * client and shared by the webhooks and {@code /api/**}; the limits of authenticated traffic per
+ * client and per provider are off unless set.
+ */
 final class WebhookSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSecurity.class);
 
-    private WebhookSecurity() {
+    private final ClientAddress clients;
+    private final RateLimiter failedAuthentications;
+
+    private WebhookSecurity(ClientAddress clients, RateLimiter failedAuthentications) {
+        this.clients = clients;
+        this.failedAuthentications = failedAuthentications;
     }
 
-    static WebhookGate gate(Settings settings, Collection<String> providers, Predicate<String> known, Path dataDirectory) {
+    static WebhookSecurity fromSettings(Settings settings) {
+        RateLimiter failed = new RateLimiter(
+                settings.doubleValue("dlr.rate-limit.failed-auth.per-second", 1),
+                settings.doubleValue("dlr.rate-limit.failed-auth.burst", 20));
+        return new WebhookSecurity(new ClientAddress(Cidr.parseAll(settings.list("dlr.http.trusted-proxies"))), failed);
+    }
+
+    WebhookGate webhookGate(Settings settings, Collection<String> providers, Predicate<String> known, Path dataDirectory,
+                            Function<String, String> webhookMethods) {
         Map<String, ProviderAccess> access = new LinkedHashMap<>();
         for (String provider : providers) {
             ProviderAccess policy = ProviderAccess.fromSettings(provider, settings, dataDirectory);
@@ -33,18 +52,28 @@ final class WebhookSecurity {
             access.put(provider, policy);
         }
         LOG.info("Webhook access: {}", access.values());
-        ClientAddress clients = new ClientAddress(Cidr.parseAll(settings.list("dlr.http.trusted-proxies")));
         RateLimiter perClient = new RateLimiter(
-                settings.doubleValue("dlr.rate-limit.client.per-second", 50),
+                settings.doubleValue("dlr.rate-limit.client.per-second", 0),
                 settings.doubleValue("dlr.rate-limit.client.burst", 100));
         RateLimiter perProvider = new RateLimiter(
-                settings.doubleValue("dlr.rate-limit.provider.per-second", 200),
+                settings.doubleValue("dlr.rate-limit.provider.per-second", 0),
                 settings.doubleValue("dlr.rate-limit.provider.burst", 400));
+        LOG.info("Rate limits per node: failed authentications {} per client (webhooks and /api together), "
+                        + "authenticated webhook requests {} per client and {} per provider",
+                describe(failedAuthentications), describe(perClient), describe(perProvider));
         // A provider added by hot reload gets its policy (and, if needed, its token) when its
         // mapping is loaded (WebhookGate.provide), or at the latest on its first call.
         Function<String, ProviderAccess> newProviders = provider -> known.test(provider)
                 ? ProviderAccess.fromSettings(provider, settings, dataDirectory) : null;
-        return new WebhookGate(access, newProviders, clients, perClient, perProvider,
+        return new WebhookGate(access, newProviders, clients, failedAuthentications, perClient, perProvider, webhookMethods,
                 settings.longValue("dlr.max-body-bytes", 262_144));
+    }
+
+    ApiGate apiGate(String token) {
+        return new ApiGate(token, clients, failedAuthentications);
+    }
+
+    private static String describe(RateLimiter limiter) {
+        return limiter.enabled() ? limiter.perSecond() + "/s (burst " + (long) limiter.burst() + ")" : "off";
     }
 }

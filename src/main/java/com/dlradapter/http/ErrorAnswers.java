@@ -2,6 +2,7 @@ package com.dlradapter.http;
 
 import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.mapping.MalformedPayloadException;
+import com.dlradapter.mapping.TooManyReceiptsException;
 import com.dlradapter.mapping.UnknownProviderException;
 import com.dlradapter.mapping.UnsupportedPayloadFormatException;
 import com.dlradapter.store.StoreBusyException;
@@ -31,6 +32,10 @@ public class ErrorAnswers {
             status = problem.status();
             error = problem.error();
             message = problem.getMessage();
+        } else if (find(failure, TooManyReceiptsException.class) != null) {
+            status = 413;
+            error = "too-many-receipts";
+            message = find(failure, TooManyReceiptsException.class).getMessage();
         } else if (find(failure, MalformedPayloadException.class) != null) {
             status = 400;
             error = "malformed-payload";
@@ -69,6 +74,9 @@ public class ErrorAnswers {
         }
         if (problem != null && problem.retryAfterSeconds() > 0) {
             answer.setHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+        }
+        if (problem != null && problem.allow() != null) {
+            answer.setHeader("Allow", problem.allow());
         }
         if (problem != null && problem.challenge() != null) {
             answer.setHeader("WWW-Authenticate", problem.challenge());

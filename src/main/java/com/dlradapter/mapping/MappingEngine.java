@@ -32,10 +32,20 @@ public class MappingEngine {
     /** Longest JSON number (digits); longer is answered 400. */
     public static final int MAX_NUMBER_LENGTH = 64;
 
+    /** Default of dlr.max-receipts-per-request: the most receipts one webhook request may carry. */
+    public static final int MAX_RECEIPTS_PER_REQUEST = 1_000;
+
     private final Supplier<Map<String, ProviderMapping>> mappings;
+    private final int maxReceiptsPerRequest;
 
     public MappingEngine(Supplier<Map<String, ProviderMapping>> mappings) {
+        this(mappings, MAX_RECEIPTS_PER_REQUEST);
+    }
+
+    /** {@code maxReceiptsPerRequest}: a webhook payload with more items is refused (413) before any is mapped. */
+    public MappingEngine(Supplier<Map<String, ProviderMapping>> mappings, int maxReceiptsPerRequest) {
         this.mappings = mappings;
+        this.maxReceiptsPerRequest = maxReceiptsPerRequest;
     }
 
     public boolean knows(String provider) {
@@ -65,6 +75,7 @@ public class MappingEngine {
      * when the body starts with '&lt;').
      *
      * @throws UnsupportedPayloadFormatException the mapping has no shape for the body's format
+     * @throws TooManyReceiptsException          a webhook payload with more receipts than allowed
      */
     public List<DeliveryReceipt> map(String provider, String body, String contentType, ReceiptSource source,
                                      Instant receivedAt) {
@@ -86,6 +97,9 @@ public class MappingEngine {
         Object items = shape.items().read(root);
         if (!(items instanceof JsonNode array) || !array.isArray() || array.isEmpty()) {
             throw new UnmappablePayloadException(where + ": no receipts at '" + shape.items().expression() + "'");
+        }
+        if (source == ReceiptSource.WEBHOOK && array.size() > maxReceiptsPerRequest) {
+            throw new TooManyReceiptsException(array.size(), maxReceiptsPerRequest);
         }
         List<DeliveryReceipt> receipts = new ArrayList<>(array.size());
         int index = 0;

@@ -7,6 +7,9 @@ import java.util.List;
 /** An IPv4 or IPv6 network ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) or a single address. */
 public final class Cidr {
 
+    private static final java.util.regex.Pattern V4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern V6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+
     private final byte[] network;
     private final int prefix;
     private final String text;
@@ -73,7 +76,12 @@ public final class Cidr {
     }
 
     public static boolean anyContains(List<Cidr> networks, String address) {
-        return networks.stream().anyMatch(n -> n.contains(address));
+        for (Cidr network : networks) {
+            if (network.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isMapped(byte[] v6) {
@@ -98,8 +106,8 @@ public final class Cidr {
         if (zone >= 0) {
             value = value.substring(0, zone);
         }
-        boolean v4 = value.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = value.contains(":") && value.matches("[0-9A-Fa-f:.]+");
+        boolean v4 = V4.matcher(value).matches();
+        boolean v6 = value.indexOf(':') >= 0 && V6.matcher(value).matches();
         if (!v4 && !v6) {
             return null;
         }

@@ -16,6 +16,42 @@ public final class ClientAddress {
         this.trustedProxies = List.copyOf(trustedProxies);
     }
 
+    /** Whether X-Forwarded-For is read at all (only when trusted proxies are configured). */
+    public boolean readsForwardedFor() {
+        return !trustedProxies.isEmpty();
+    }
+
+    /**
+     * The key a client is rate-limited under: its address, or for IPv6 its /64 network, since one
+     * host commonly holds a whole /64 and could otherwise change address at every request.
+     */
+    public static String limitKey(String client) {
+        if (client == null || client.indexOf(':') < 0) {
+            return client;
+        }
+        byte[] bytes = Cidr.literal(client);
+        if (bytes == null || bytes.length != 16) {
+            return client;
+        }
+        if (isV4Mapped(bytes)) {
+            return (bytes[12] & 0xFF) + "." + (bytes[13] & 0xFF) + "." + (bytes[14] & 0xFF) + "." + (bytes[15] & 0xFF);
+        }
+        StringBuilder key = new StringBuilder(24);
+        for (int i = 0; i < 8; i += 2) {
+            key.append(Integer.toHexString(((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF))).append(':');
+        }
+        return key.append(":/64").toString();
+    }
+
+    private static boolean isV4Mapped(byte[] v6) {
+        for (int i = 0; i < 10; i++) {
+            if (v6[i] != 0) {
+                return false;
+            }
+        }
+        return v6[10] == (byte) 0xFF && v6[11] == (byte) 0xFF;
+    }
+
     public String resolve(String peer, String forwardedFor) {
         String address = host(peer);
         if (trustedProxies.isEmpty() || address == null || forwardedFor == null

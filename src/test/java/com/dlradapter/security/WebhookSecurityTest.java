@@ -285,6 +285,65 @@ class WebhookSecurityTest {
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     }
 
+    @Test
+    void onlyTheExactCredentialFormsAreCredentials() {
+        String token = "test-cecula-token";
+        String encoded = "test-c%65cula-token";   // the value may be percent-encoded, the name may not
+        int n = 0;
+        for (HttpResponse<String> refused : List.of(
+                post("/webhooks/cecula?TOKEN=" + token, body("cecula", "form-" + n++)),
+                post("/webhooks/cecula?Token=" + token, body("cecula", "form-" + n++)),
+                post("/webhooks/cecula?tok%65n=" + token, body("cecula", "form-" + n++)),
+                post("/webhooks/cecula?x=1;token=" + token, body("cecula", "form-" + n++)),
+                post("/webhooks/cecula?token=" + token + "&token=" + token, body("cecula", "form-" + n++)),
+                post("/webhooks/cecula?token%3D" + token, body("cecula", "form-" + n++)),
+                post("/webhooks/cecula", body("cecula", "form-" + n++), "token", token),
+                post("/webhooks/cecula", body("cecula", "form-" + n++), "Token", token),
+                post("/webhooks/cecula/wrong", body("cecula", "form-" + n++), "token", token),
+                post("/webhooks/cecula/wrong?token=" + token, body("cecula", "form-" + n++)),
+                // a form field, which platform-http copies into the headers, is no credential
+                post("/webhooks/acme", "MessageSid=sec-form-" + n++ + "&MessageStatus=sent&token=test-acme-token"),
+                post("/webhooks/acme", "MessageSid=sec-form-" + n++ + "&MessageStatus=sent&Authorization="
+                        + java.net.URLEncoder.encode(basic("test-acme-token"), StandardCharsets.UTF_8)))) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        }
+        for (HttpResponse<String> accepted : List.of(
+                post("/webhooks/cecula?token=" + token, body("cecula", "form-ok-1")),
+                post("/webhooks/cecula?a=1&token=" + encoded + "&b=2", body("cecula", "form-ok-2")),
+                post("/webhooks/cecula/" + token, body("cecula", "form-ok-3")),
+                post("/webhooks/cecula/" + encoded, body("cecula", "form-ok-4")),
+                post("/webhooks/cecula", body("cecula", "form-ok-5"), "Authorization", basic(token)))) {
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        }
+        // The path form's provider comes from the path, whatever a query parameter or header says.
+        HttpResponse<String> steered = post("/webhooks/cecula/" + token + "?provider=acme", body("cecula", "form-ok-6"), "provider", "acme");
+        assertThat(steered.statusCode()).as(steered.body()).isEqualTo(200);
+        assertThat(adapter.get("/api/messages/cecula/sec-form-ok-6").statusCode()).isEqualTo(200);
+        assertThat(adapter.get("/api/messages/cecula/sec-form-0").statusCode()).as("refused ones are not stored").isEqualTo(404);
+    }
+
+    @Test
+    void noTokenSpellingIsKeptInAStoredGetPayload() throws Exception {
+        // Unmappable GET callbacks (no status), so their raw query is kept as a dead letter.
+        String token = "test-acme-token";
+        List<String> paths = List.of(
+                "/webhooks/acme?messageId=strip-1&token=" + token + "&msisdn=447700900000",
+                "/webhooks/acme?token=test-acme-t%6Fken&messageId=strip-2&TOKEN=" + token + "&tok%65n=" + token + "&ToKeN",
+                "/webhooks/acme/" + token + "?messageId=strip-3&token=" + token + "&Token=" + token + "&T%4fKEN=" + token);
+        for (String path : paths) {
+            HttpResponse<String> answer = get(path);
+            assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+            assertThat(answer.body()).as(path).contains("dead-lettered");
+        }
+        String deadLetters = adapter.get("/api/dead-letters").body();
+        for (String id : List.of("strip-1", "strip-2", "strip-3")) {
+            assertThat(deadLetters).contains(id);
+        }
+        assertThat(deadLetters).doesNotContain(token).doesNotContainIgnoringCase("token=").doesNotContain("tok%65n")
+                .doesNotContainIgnoringCase("T%4fKEN");
+        assertThat(deadLetters).contains("messageId=strip-1&msisdn=447700900000");
+    }
+
     HttpResponse<String> get(String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path))).GET();
         for (int i = 0; i < headers.length; i += 2) {

@@ -75,6 +75,7 @@ public final class AdapterProcess implements AutoCloseable {
         env.put("DLR_HTTP_ANSWER_BUDGET", "30s");
         env.put("DLR_RATE_LIMIT_CLIENT_PER_SECOND", "0");
         env.put("DLR_RATE_LIMIT_PROVIDER_PER_SECOND", "0");
+        env.put("DLR_RATE_LIMIT_FAILED_AUTH_PER_SECOND", "0");
         return env;
     }
 

@@ -55,6 +55,7 @@ public final class RunningAdapter implements AutoCloseable {
         // Rate limits off unless a test is about them: the suite drives load from one address.
         settings.put("dlr.rate-limit.client.per-second", "0");
         settings.put("dlr.rate-limit.provider.per-second", "0");
+        settings.put("dlr.rate-limit.failed-auth.per-second", "0");
         return settings;
     }
 
