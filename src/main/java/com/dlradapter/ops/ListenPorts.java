@@ -20,7 +20,7 @@ public final class ListenPorts {
 
     /** The public port (webhooks, admin API) and the management port (health, metrics). */
     public static void requireFree(Settings settings) {
-        requireFree("dlr.http.port", settings.text("camel.server.host", "0.0.0.0"), settings.integer("dlr.http.port", 8080));
+        requireFree("dlr.http.port", settings.text("dlr.http.host", "0.0.0.0"), settings.integer("dlr.http.port", 8080));
         requireFree("dlr.management.port", settings.text("dlr.management.host", "127.0.0.1"),
                 settings.integer("dlr.management.port", 9876));
     }

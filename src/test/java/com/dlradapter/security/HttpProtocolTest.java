@@ -259,7 +259,7 @@ class HttpProtocolTest {
             settings.put("dlr.http.port", String.valueOf(taken.getLocalPort()));
             settings.put("dlr.http.host", "127.0.0.1");
             assertThatThrownBy(() -> RunningAdapter.start(settings).close())
-                    .hasStackTraceContaining("dlr.http.port " + taken.getLocalPort());
+                    .hasStackTraceContaining("dlr.http.port: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
         }
     }
 }

