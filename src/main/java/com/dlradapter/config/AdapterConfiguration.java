@@ -18,7 +18,9 @@ import com.dlradapter.routing.JdbcSinks;
 import com.dlradapter.routing.OutboundTarget;
 import com.dlradapter.routing.OutboundWebhooks;
 import com.dlradapter.routing.RetryPolicy;
+import com.dlradapter.routing.RoutingInterest;
 import com.dlradapter.routing.RoutingOutbox;
+import com.dlradapter.routing.SinkFilter;
 import com.dlradapter.routing.TargetTimeouts;
 import com.dlradapter.http.ErrorAnswers;
 import com.dlradapter.ingest.ReceiptIngest;
@@ -129,8 +131,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         List<ReceiptCommitHook> receiptHooks = new ArrayList<>();
         List<OverdueHook> overdueHooks = new ArrayList<>();
 
-        // Routing (issue 4): the outbox row commits with the receipt (or the overdue marking);
-        // routes/routing.yaml decides the sinks after the commit, workers deliver with retries.
+        // Routing (issue 4): the outbox row commits with the receipt (or the overdue marking), for
+        // the events some sink could take; routes/routing.yaml decides the sinks after the commit,
+        // a batch at a time; workers deliver with retries.
         Deliveries deliveries = new Deliveries(database.dataSource(),
                 new RetryPolicy(settings.duration("dlr.delivery.initial-delay", Duration.ofSeconds(5)),
                         settings.duration("dlr.delivery.max-delay", Duration.ofHours(5)),
@@ -140,17 +143,26 @@ public class AdapterConfiguration implements CamelConfiguration {
                 settings.integer("dlr.delivery.per-target", 10),
                 settings.duration("dlr.delivery.retention", Duration.ofDays(7)), metrics);
         EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings, metrics);
-        RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,
-                deliveryLease, settings.integer("dlr.delivery.batch-size", 50));
-        receiptHooks.add(routingOutbox);
-        overdueHooks.add(routingOutbox);
         JdbcSinks jdbcSinks = JdbcSinks.fromSettings(settings, deliveries);
         context.addService(jdbcSinks, true, true);
+        // Only the events some configured sink could take enter routing (dlr.routing.all-events: all).
+        List<SinkFilter> sinkFilters = new ArrayList<>();
+        outboundTargets.values().forEach(target -> sinkFilters.add(target.filter()));
+        sinkFilters.addAll(jdbcSinks.filters());
+        RoutingInterest routingInterest = new RoutingInterest(settings.bool("dlr.routing.all-events", false),
+                sinkFilters, emailAlerts.enabled(), emailAlerts.statuses());
+        RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,
+                deliveryLease, settings.integer("dlr.delivery.batch-size", 50), routingInterest);
+        receiptHooks.add(routingOutbox);
+        overdueHooks.add(routingOutbox);
         metrics.outboundBacklog(new OutboundBacklog(deliveries::pendingByTarget, emailAlerts::waiting,
                         settings.duration("dlr.metrics.backlog-refresh", Duration.ofSeconds(5))),
                 outboundTargets.keySet(), jdbcSinks.names());
-        LOG.info("Routing to {} outbound webhook target(s) {}, email alerts {}", outboundTargets.size(),
-                outboundTargets.keySet(), emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)");
+        LOG.info("Routing to {} outbound webhook target(s) {}, {} JDBC sink(s) {}, email alerts {}; {}",
+                outboundTargets.size(), outboundTargets.keySet(), jdbcSinks.names().size(), jdbcSinks.names(),
+                emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)",
+                routingInterest.allEvents() ? "every event is routed (dlr.routing.all-events)"
+                        : routingInterest.any() ? "only events a sink wants are routed" : "no event is routed");
 
         // Polling: the schedule tracks non-final messages in the receipt's own transaction.
         List<Duration> backoff = settings.list("dlr.polling.backoff").stream().map(Settings::parseDuration).toList();

@@ -107,25 +107,40 @@ public class Deliveries {
         return "msg_" + UUID.nameUUIDFromBytes((sink + "|" + target + "|" + sourceId).getBytes()).toString().replace("-", "");
     }
 
+    /** One delivery the routing route chose: to which sink target, for which event. */
+    public record Queued(String sink, String target, String sourceId, String eventType, String payload) {
+    }
+
     /** Queues a delivery in the caller's transaction; routing the same event twice queues it once. */
     void queue(Connection connection, String sink, String target, String sourceId, String eventType, String payload,
                Instant now) throws SQLException {
+        queue(connection, List.of(new Queued(sink, target, sourceId, eventType, payload)), now);
+    }
+
+    /** Queues deliveries in the caller's transaction, as one JDBC batch; each event and target once. */
+    void queue(Connection connection, List<Queued> queued, Instant now) throws SQLException {
+        if (queued.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO delivery (id, sink, target, source_id, event_type, payload, status, attempts,
                                       next_attempt_at, give_up_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, deliveryId(sink, target, sourceId));
-            insert.setString(2, sink);
-            insert.setString(3, target);
-            insert.setString(4, sourceId);
-            insert.setString(5, eventType);
-            insert.setString(6, payload);
-            insert.setObject(7, utc(now));
-            insert.setObject(8, utc(now.plus(retry.maxAge())));
-            insert.setObject(9, utc(now));
-            insert.setObject(10, utc(now));
-            insert.executeUpdate();
+            for (Queued delivery : queued) {
+                insert.setString(1, deliveryId(delivery.sink(), delivery.target(), delivery.sourceId()));
+                insert.setString(2, delivery.sink());
+                insert.setString(3, delivery.target());
+                insert.setString(4, delivery.sourceId());
+                insert.setString(5, delivery.eventType());
+                insert.setString(6, delivery.payload());
+                insert.setObject(7, utc(now));
+                insert.setObject(8, utc(now.plus(retry.maxAge())));
+                insert.setObject(9, utc(now));
+                insert.setObject(10, utc(now));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

@@ -107,6 +107,11 @@ public class JdbcSinks extends ServiceSupport {
         return sinks.keySet();
     }
 
+    /** Each sink's filters, for {@link RoutingInterest}. */
+    public List<SinkFilter> filters() {
+        return sinks.values().stream().map(Sink::filter).toList();
+    }
+
     /** Routing step: chooses every sink whose filters match the receipt in the body. */
     @SuppressWarnings("unchecked")
     public void route(Exchange exchange) {

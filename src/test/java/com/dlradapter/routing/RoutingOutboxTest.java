@@ -19,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -134,6 +139,74 @@ class RoutingOutboxTest {
         // retention zero: the delivered one goes, the pending one stays
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> deliveries.purge() == 1);
         assertThat(deliveries.list(null, 10, 0)).extracting(Delivery::status).containsExactly("pending");
+    }
+
+    /**
+     * The drain's cost: a batch of events is claimed in one transaction and, once route-event has
+     * decided each, all their deliveries and alerts are written and their outbox rows removed in one
+     * more, whatever the batch's size (not one transaction per event).
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBatchOfEventsIsRoutedInOneTransaction(Kind kind) throws Exception {
+        open(kind);
+        ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
+        for (int i = 0; i < 25; i++) {
+            store.store(receipt("batch-" + i, CanonicalStatus.FAILED), "{}");
+        }
+        AtomicInteger commits = new AtomicInteger();
+        RoutingOutbox drain = new RoutingOutbox(countingCommits(database.dataSource(), commits), deliveries,
+                new EmailAlerts(database.dataSource(), new Settings(camel), new AdapterMetrics(new SimpleMeterRegistry())),
+                Duration.ofMinutes(1), 10);
+
+        Exchange batch = new DefaultExchange(camel);
+        drain.claim(batch);
+        assertThat(batch.getProperty(RoutingOutbox.FULL, Boolean.class)).isTrue();
+        @SuppressWarnings("unchecked")
+        List<RoutedEvent> events = batch.getMessage().getBody(List.class);
+        assertThat(events).hasSize(10);
+        for (RoutedEvent event : events) {
+            Exchange one = batch.copy();   // as the route's split does: the batch property is shared
+            one.getMessage().setBody(event);
+            drain.describe(one);
+            one.setProperty(RoutingOutbox.DECISIONS, new ArrayList<>(List.of(
+                    new RouteDecision(RouteDecision.WEBHOOK, "erp"), new RouteDecision(RouteDecision.EMAIL, "email"))));
+            drain.complete(one);
+        }
+        assertThat(count("SELECT COUNT(*) FROM delivery")).as("nothing written before the batch commits").isZero();
+        drain.commit(batch);
+
+        assertThat(commits.get()).as("the leases, then the whole batch").isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM delivery")).isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM email_alert")).isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).isEqualTo(15);
+    }
+
+    /** The data source, counting the commits made on its connections. */
+    static DataSource countingCommits(DataSource dataSource, AtomicInteger commits) {
+        return (DataSource) Proxy.newProxyInstance(RoutingOutboxTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, dataSource, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return Proxy.newProxyInstance(RoutingOutboxTest.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit")) {
+                                    commits.incrementAndGet();
+                                }
+                                return invoke(m, connection, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @ParameterizedTest
