@@ -122,9 +122,10 @@ class RoutingOutboxTest {
         assertThat(count("SELECT COUNT(*) FROM delivery")).isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM email_alert WHERE recipient = '*********1111'")).isEqualTo(1);
 
-        List<Delivery> due = deliveries.claimDue();
+        List<Delivery> due = new ArrayList<>(deliveries.claim("webhook", "erp", 10));
+        due.addAll(deliveries.claim("jdbc", "staging", 10));
         assertThat(due).hasSize(2);
-        assertThat(deliveries.claimDue()).as("leased").isEmpty();
+        assertThat(deliveries.claim("webhook", "erp", 10)).as("leased").isEmpty();
         Delivery webhook = due.stream().filter(d -> d.sink().equals("webhook")).findFirst().orElseThrow();
         assertThat(webhook.id()).isEqualTo(Deliveries.deliveryId("webhook", "erp", event.sourceId()));
         deliveries.attemptFailed(webhook, 503, "HTTP 503");
@@ -246,10 +247,23 @@ class RoutingOutboxTest {
             }
             deliveries.queue(connection, "webhook", "quiet", "event-9", "sms.receipt.sent", "{}", now);
         }
-        List<Delivery> claimed = deliveries.claimDue();
-        assertThat(claimed).extracting(Delivery::target).containsExactlyInAnyOrder("backlogged", "backlogged", "quiet");
-        assertThat(claimed).extracting(Delivery::sourceId).contains("event-0", "event-1");
-        assertThat(deliveries.claimDue()).extracting(Delivery::sourceId).containsExactly("event-2", "event-3");
+        // Each target is drained on its own: the quiet one's delivery is claimed whatever the other's backlog.
+        assertThat(deliveries.claim("webhook", "quiet", deliveries.roundSize(false)))
+                .extracting(Delivery::sourceId).containsExactly("event-9");
+        // A round takes the oldest due first; a failing target's round is only per-target deliveries.
+        assertThat(deliveries.claim("webhook", "backlogged", deliveries.roundSize(true)))
+                .extracting(Delivery::sourceId).containsExactly("event-0", "event-1");
+        assertThat(deliveries.claim("webhook", "backlogged", deliveries.roundSize(false)))
+                .extracting(Delivery::sourceId).containsExactly("event-2", "event-3", "event-4");
+        // A target is drained by one worker at a time; the others are offered meanwhile.
+        DeliveryRounds rounds = new DeliveryRounds(deliveries,
+                List.of(new SinkTarget("webhook", "backlogged"), new SinkTarget("webhook", "quiet")));
+        assertThat(rounds.idle()).hasSize(2);
+        assertThat(rounds.idle()).isEmpty();
+        Exchange drain = new DefaultExchange(camel);
+        drain.setProperty(DeliveryRounds.TARGET, new SinkTarget("webhook", "quiet"));
+        rounds.drained(drain);
+        assertThat(rounds.idle()).containsExactly(new SinkTarget("webhook", "quiet"));
     }
 
     void route(RoutedEvent event, List<RouteDecision> decisions) throws SQLException {
