@@ -2,6 +2,7 @@ package com.dlradapter.routing;
 
 import com.dlradapter.config.Settings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Outbound webhook targets ({@code dlr.outbound.targets} and {@code dlr.outbound.<name>.*}): which
@@ -29,6 +31,8 @@ public class OutboundWebhooks {
 
     private final Map<String, OutboundTarget> targets;
     private final Map<String, String> endpoints = new LinkedHashMap<>();
+    /** Each target's endpoint, resolved once: toD then sends to it without parsing its URI per request. */
+    private final Map<String, Endpoint> resolved = new ConcurrentHashMap<>();
 
     /**
      * @param perTarget requests to one target at once: the size of its own pool of keep-alive
@@ -117,7 +121,8 @@ public class OutboundWebhooks {
         message.setHeader("webhook-id", delivery.id());
         message.setHeader("webhook-timestamp", String.valueOf(timestamp));
         message.setHeader("webhook-signature", target.signer().sign(delivery.id(), timestamp, body));
-        exchange.setProperty(ENDPOINT, endpoints.get(target.name()));
+        exchange.setProperty(ENDPOINT, resolved.computeIfAbsent(target.name(),
+                name -> exchange.getContext().getEndpoint(endpoints.get(name))));
     }
 
     /** Worker step after the HTTP call: 2xx delivered, 410 disables the target, anything else retries. */
