@@ -43,10 +43,6 @@ public class DeliveryRounds {
         this.targets = List.copyOf(targets);
     }
 
-    public List<SinkTarget> targets() {
-        return targets;
-    }
-
     /**
      * Step of the deliveries route: the targets no drain is running for, each now marked as
      * draining. A drain claims a round at least once a lease (a round ends within its lease), so
@@ -113,7 +109,9 @@ public class DeliveryRounds {
         boolean succeeded = outcomes.stream().anyMatch(o -> o.result() == Outcome.Result.DELIVERED);
         boolean failed = outcomes.stream().anyMatch(Outcome::failedAttempt);
         if (succeeded) {
-            failing.remove(target);
+            if (failing.remove(target)) {
+                LOG.info("Deliveries to {} succeed again: drained at full speed", target);
+            }
         } else if (failed && failing.add(target)) {
             LOG.info("Deliveries to {} fail: it gets at most {} attempts per poll interval until one succeeds",
                     target, deliveries.roundSize(true));

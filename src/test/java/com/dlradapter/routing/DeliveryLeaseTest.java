@@ -180,6 +180,25 @@ class DeliveryLeaseTest {
         await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !rounds.idle().isEmpty());
     }
 
+    /** Deliveries of a target no longer configured fail, unsent, instead of waiting for ever; the others stay. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void theDeliveriesOfATargetNoLongerConfiguredFailUnsent(Kind kind) throws Exception {
+        open(kind, Duration.ofMinutes(1));
+        String kept = queue("kept-1");
+        String orphan;
+        try (Connection connection = database.dataSource().getConnection()) {
+            nodeA.queue(connection, "webhook", "removed", "orphan-1", "sms.receipt.delivered", "{}", Instant.now().minusSeconds(1));
+            orphan = Deliveries.deliveryId("webhook", "removed", "orphan-1");
+        }
+        DeliveryRounds rounds = new DeliveryRounds(nodeA, List.of(new SinkTarget("webhook", "erp")));
+        assertThat(rounds.failUnconfigured()).isEqualTo(1);
+        assertThat(row(orphan).status()).isEqualTo(Deliveries.FAILED);
+        assertThat(row(orphan).attempts()).isZero();
+        assertThat(row(orphan).lastError()).isEqualTo("target removed is no longer configured");
+        assertThat(row(kept).status()).isEqualTo(Deliveries.PENDING);
+    }
+
     @Test
     void aTimeoutNotShorterThanTheLeaseStopsTheStart() {
         for (Map.Entry<String, String> target : Map.of(
