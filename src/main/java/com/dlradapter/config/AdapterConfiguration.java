@@ -12,12 +12,17 @@ import com.dlradapter.cluster.LeaderRoutePolicy;
 import com.dlradapter.health.ClusterHealthCheck;
 import com.dlradapter.health.DatabaseHealthCheck;
 import com.dlradapter.routing.Deliveries;
+import com.dlradapter.routing.DeliveryRounds;
 import com.dlradapter.routing.EmailAlerts;
 import com.dlradapter.routing.JdbcSinks;
 import com.dlradapter.routing.OutboundTarget;
 import com.dlradapter.routing.OutboundWebhooks;
 import com.dlradapter.routing.RetryPolicy;
+import com.dlradapter.routing.RouteDecision;
+import com.dlradapter.routing.RoutingInterest;
 import com.dlradapter.routing.RoutingOutbox;
+import com.dlradapter.routing.SinkFilter;
+import com.dlradapter.routing.SinkTarget;
 import com.dlradapter.routing.TargetTimeouts;
 import com.dlradapter.http.ErrorAnswers;
 import com.dlradapter.ingest.ReceiptIngest;
@@ -147,28 +152,47 @@ public class AdapterConfiguration implements CamelConfiguration {
         List<ReceiptCommitHook> receiptHooks = new ArrayList<>();
         List<OverdueHook> overdueHooks = new ArrayList<>();
 
-        // Routing (issue 4): the outbox row commits with the receipt (or the overdue marking);
-        // routes/routing.yaml decides the sinks after the commit, workers deliver with retries.
+        // Routing (issue 4): the outbox row commits with the receipt (or the overdue marking), for
+        // the events some sink could take; routes/routing.yaml decides the sinks after the commit,
+        // a batch at a time; each sink target's deliveries are drained on their own, in rounds.
+        int deliveryBatch = settings.integer("dlr.delivery.batch-size", 100);
+        int perTarget = settings.integer("dlr.delivery.per-target", 10);
+        if (deliveryBatch < 1 || perTarget < 1) {
+            throw new IllegalArgumentException("settings dlr.delivery.batch-size and dlr.delivery.per-target must be at least 1");
+        }
         Deliveries deliveries = new Deliveries(database.dataSource(),
                 new RetryPolicy(settings.duration("dlr.delivery.initial-delay", Duration.ofSeconds(5)),
                         settings.duration("dlr.delivery.max-delay", Duration.ofHours(5)),
                         settings.duration("dlr.delivery.max-age", Duration.ofDays(3))),
-                deliveryLease,
-                settings.integer("dlr.delivery.batch-size", 50),
-                settings.integer("dlr.delivery.per-target", 10),
+                deliveryLease, deliveryBatch, perTarget,
                 settings.duration("dlr.delivery.retention", Duration.ofDays(7)), metrics);
         EmailAlerts emailAlerts = new EmailAlerts(database.dataSource(), settings, metrics);
+        JdbcSinks jdbcSinks = JdbcSinks.fromSettings(settings);
+        context.addService(jdbcSinks, true, true);
+        // Only the events some configured sink could take enter routing (dlr.routing.all-events: all).
+        List<SinkFilter> sinkFilters = new ArrayList<>();
+        List<SinkTarget> sinkTargets = new ArrayList<>();
+        outboundTargets.values().forEach(target -> {
+            sinkFilters.add(target.filter());
+            sinkTargets.add(new SinkTarget(RouteDecision.WEBHOOK, target.name()));
+        });
+        sinkFilters.addAll(jdbcSinks.filters());
+        jdbcSinks.names().forEach(name -> sinkTargets.add(new SinkTarget(RouteDecision.JDBC, name)));
+        RoutingInterest routingInterest = new RoutingInterest(settings.bool("dlr.routing.all-events", false),
+                sinkFilters, emailAlerts.enabled(), emailAlerts.statuses());
         RoutingOutbox routingOutbox = new RoutingOutbox(database.dataSource(), deliveries, emailAlerts,
-                deliveryLease, settings.integer("dlr.delivery.batch-size", 50));
+                deliveryLease, deliveryBatch, routingInterest);
         receiptHooks.add(routingOutbox);
         overdueHooks.add(routingOutbox);
-        JdbcSinks jdbcSinks = JdbcSinks.fromSettings(settings, deliveries);
-        context.addService(jdbcSinks, true, true);
+        DeliveryRounds deliveryRounds = new DeliveryRounds(deliveries, sinkTargets);
         metrics.outboundBacklog(new OutboundBacklog(deliveries::pendingByTarget, emailAlerts::waiting,
                         settings.duration("dlr.metrics.backlog-refresh", Duration.ofSeconds(5))),
                 outboundTargets.keySet(), jdbcSinks.names());
-        LOG.info("Routing to {} outbound webhook target(s) {}, email alerts {}", outboundTargets.size(),
-                outboundTargets.keySet(), emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)");
+        LOG.info("Routing to {} outbound webhook target(s) {}, {} JDBC sink(s) {}, email alerts {}; {}",
+                outboundTargets.size(), outboundTargets.keySet(), jdbcSinks.names().size(), jdbcSinks.names(),
+                emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)",
+                routingInterest.allEvents() ? "every event is routed (dlr.routing.all-events)"
+                        : routingInterest.any() ? "only events a sink wants are routed" : "no event is routed");
 
         // Polling: the schedule tracks non-final messages in the receipt's own transaction.
         List<Duration> backoff = settings.list("dlr.polling.backoff").stream().map(Settings::parseDuration).toList();
@@ -267,7 +291,16 @@ public class AdapterConfiguration implements CamelConfiguration {
         mappings.onReload(bindPollHttp);
         registry.bind("routingOutbox", routingOutbox);
         registry.bind("deliveries", deliveries);
-        registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, deliveries));
+        registry.bind("deliveryRounds", deliveryRounds);
+        // Threads from Camel's ExecutorServiceManager (stopped with the context): one per sink
+        // target for its drain, and per-target lanes for each outbound target's requests in flight,
+        // so a slow target only ever holds its own.
+        var executors = context.getExecutorServiceManager();
+        registry.bind("deliveryDrains", executors.newFixedThreadPool(deliveryRounds, "DeliveryDrain",
+                Math.max(1, sinkTargets.size())));
+        registry.bind("deliveryLanes", executors.newFixedThreadPool(deliveryRounds, "DeliveryLane",
+                Math.max(1, outboundTargets.size() * perTarget)));
+        registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, perTarget));
         outboundTargets.values().forEach(target ->
                 registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(), new TargetTimeouts(target.timeout())));
         registry.bind("jdbcSinks", jdbcSinks);

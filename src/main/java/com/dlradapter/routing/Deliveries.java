@@ -3,7 +3,6 @@ package com.dlradapter.routing;
 import com.dlradapter.http.HttpProblem;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.observe.OutboundBacklog;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +22,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The delivery table: queued deliveries to webhook and JDBC sink targets with their retry state.
- * Due rows are claimed with a lease (several adapter instances never send the same row at the
- * same time; a crashed instance's lease simply runs out), and each outcome is recorded at once,
- * but only while the row still carries this instance's lease: an attempt that outlived it (and may
- * have been claimed and sent again by another node) leaves no stale outcome behind.
+ * Due rows of a target are claimed a round at a time with a lease (several adapter instances never
+ * send the same row at the same time; a crashed instance's lease simply runs out), and a round's
+ * outcomes are recorded together in one transaction, each only while its row still carries this
+ * instance's lease: an attempt that outlived it (and may have been claimed and sent again by
+ * another node) leaves no stale outcome behind.
  */
 public class Deliveries {
 
@@ -48,8 +49,8 @@ public class Deliveries {
     private final AdapterMetrics metrics;
 
     /**
-     * @param perTarget at most this many deliveries of one target per round, so a backlogged or
-     *                  slow target cannot crowd the others out
+     * @param batchSize deliveries of one target claimed (and recorded) together
+     * @param perTarget deliveries of one target attempted at once, and all a round of a failing target claims
      */
     public Deliveries(DataSource dataSource, RetryPolicy retry, Duration lease, int batchSize, int perTarget,
                       Duration retention, AdapterMetrics metrics) {
@@ -107,25 +108,40 @@ public class Deliveries {
         return "msg_" + UUID.nameUUIDFromBytes((sink + "|" + target + "|" + sourceId).getBytes()).toString().replace("-", "");
     }
 
+    /** One delivery the routing route chose: to which sink target, for which event. */
+    public record Queued(String sink, String target, String sourceId, String eventType, String payload) {
+    }
+
     /** Queues a delivery in the caller's transaction; routing the same event twice queues it once. */
     void queue(Connection connection, String sink, String target, String sourceId, String eventType, String payload,
                Instant now) throws SQLException {
+        queue(connection, List.of(new Queued(sink, target, sourceId, eventType, payload)), now);
+    }
+
+    /** Queues deliveries in the caller's transaction, as one JDBC batch; each event and target once. */
+    void queue(Connection connection, List<Queued> queued, Instant now) throws SQLException {
+        if (queued.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO delivery (id, sink, target, source_id, event_type, payload, status, attempts,
                                       next_attempt_at, give_up_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, deliveryId(sink, target, sourceId));
-            insert.setString(2, sink);
-            insert.setString(3, target);
-            insert.setString(4, sourceId);
-            insert.setString(5, eventType);
-            insert.setString(6, payload);
-            insert.setObject(7, utc(now));
-            insert.setObject(8, utc(now.plus(retry.maxAge())));
-            insert.setObject(9, utc(now));
-            insert.setObject(10, utc(now));
-            insert.executeUpdate();
+            for (Queued delivery : queued) {
+                insert.setString(1, deliveryId(delivery.sink(), delivery.target(), delivery.sourceId()));
+                insert.setString(2, delivery.sink());
+                insert.setString(3, delivery.target());
+                insert.setString(4, delivery.sourceId());
+                insert.setString(5, delivery.eventType());
+                insert.setString(6, delivery.payload());
+                insert.setObject(7, utc(now));
+                insert.setObject(8, utc(now.plus(retry.maxAge())));
+                insert.setObject(9, utc(now));
+                insert.setObject(10, utc(now));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 
@@ -143,32 +159,69 @@ public class Deliveries {
         return pending;
     }
 
-    /** Claims up to a batch of due pending deliveries for this instance (body of the worker route). */
-    public List<Delivery> claimDue() throws SQLException {
+    /** The sink targets that have pending deliveries. */
+    public List<SinkTarget> pendingTargets() throws SQLException {
+        List<SinkTarget> targets = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT DISTINCT sink, target FROM delivery WHERE status = 'pending'");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                targets.add(new SinkTarget(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return targets;
+    }
+
+    /** How many deliveries of one target a round claims: a full batch, or per-target while the target fails. */
+    public int roundSize(boolean failing) {
+        return failing ? Math.min(perTarget, batchSize) : batchSize;
+    }
+
+    /** How long a claimed delivery stays reserved. */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** How many deliveries of one target are attempted at once. */
+    public int perTarget() {
+        return perTarget;
+    }
+
+    /**
+     * Claims up to {@code max} due pending deliveries of one sink target for this instance, oldest
+     * due first: one query, and the leases in one transaction. Each lease is a compare-and-set, so a
+     * row another instance claimed meanwhile is skipped.
+     */
+    public List<Delivery> claim(String sink, String target, int max) throws SQLException {
         Instant now = Instant.now();
         List<Delivery> claimed = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             List<Delivery> due = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT * FROM (
-                        SELECT d.*, ROW_NUMBER() OVER (PARTITION BY sink, target ORDER BY next_attempt_at, id) AS target_rank
-                        FROM delivery d WHERE status = 'pending' AND next_attempt_at <= ?
-                          AND (lease_until IS NULL OR lease_until < ?)) due
-                    WHERE target_rank <= ? ORDER BY next_attempt_at, id LIMIT ?""")) {
-                select.setObject(1, utc(now));
-                select.setObject(2, utc(now));
-                select.setInt(3, perTarget);
-                select.setInt(4, batchSize);
+                    SELECT * FROM delivery WHERE status = 'pending' AND sink = ? AND target = ? AND next_attempt_at <= ?
+                      AND (lease_until IS NULL OR lease_until < ?)
+                    ORDER BY status, sink, target, next_attempt_at LIMIT ?""")) {
+                // One ordered range of delivery_round_ix (status, sink, target, next_attempt_at) that
+                // stops after the limit: H2 reads the index in order only when ORDER BY names its columns.
+                select.setString(1, sink);
+                select.setString(2, target);
+                select.setObject(3, utc(now));
+                select.setObject(4, utc(now));
+                select.setInt(5, max);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         due.add(read(rs));
                     }
                 }
             }
-            // Compare-and-set on the lease: a row another instance claimed meanwhile is skipped.
+            if (due.isEmpty()) {
+                return claimed;
+            }
             // Whole milliseconds, so the lease reads back equal on H2 and PostgreSQL alike: it is
             // the claim that recording the outcome checks.
             Instant until = now.plus(lease).truncatedTo(ChronoUnit.MILLIS);
+            connection.setAutoCommit(false);
             try (PreparedStatement lock = connection.prepareStatement("""
                     UPDATE delivery SET lease_until = ? WHERE id = ? AND status = 'pending'
                       AND (lease_until IS NULL OR lease_until < ?)""")) {
@@ -176,10 +229,18 @@ public class Deliveries {
                     lock.setObject(1, utc(until));
                     lock.setString(2, delivery.id());
                     lock.setObject(3, utc(now));
-                    if (lock.executeUpdate() == 1) {
-                        claimed.add(delivery.claimedUntil(until));
+                    lock.addBatch();
+                }
+                int[] updated = lock.executeBatch();
+                connection.commit();
+                for (int i = 0; i < updated.length; i++) {
+                    if (updated[i] != 0) {
+                        claimed.add(due.get(i).claimedUntil(until));
                     }
                 }
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
         }
         return claimed;
@@ -187,31 +248,12 @@ public class Deliveries {
 
     /** The target took it (2xx, or the JDBC sink committed the row). */
     public void delivered(Delivery delivery, Integer code) throws SQLException {
-        if (update(delivery, DELIVERED, delivery.attempts() + 1, Instant.now(), code, null, true)) {
-            metrics.deliveryAttempted(delivery.sink(), delivery.target(), "delivered");
-            LOG.debug("Delivered {} to {} {}", delivery.id(), delivery.sink(), delivery.target());
-        }
+        record(List.of(Outcome.delivered(delivery, code)), Set.of());
     }
 
     /** A failed attempt: retried after the backoff, or failed for good once past its give-up time. */
     public void attemptFailed(Delivery delivery, Integer code, String error) throws SQLException {
-        int attempts = delivery.attempts() + 1;
-        Instant now = Instant.now();
-        Optional<Instant> retryAt = retry.nextAttempt(attempts, now, delivery.giveUpAt());
-        boolean last = retryAt.isEmpty();
-        Instant next = retryAt.orElse(now);
-        if (!update(delivery, last ? FAILED : PENDING, attempts, next, code, error, false)) {
-            return;
-        }
-        metrics.deliveryAttempted(delivery.sink(), delivery.target(), last ? "failed" : "retrying");
-        if (last) {
-            metrics.deliveryFailed(delivery.sink(), delivery.target(), "gave-up");
-            LOG.warn("Delivery {} to {} {} failed after {} attempts: {}", delivery.id(), delivery.sink(),
-                    delivery.target(), attempts, error);
-        } else {
-            LOG.info("Delivery {} to {} {} failed (attempt {}), next attempt at {}: {}", delivery.id(), delivery.sink(),
-                    delivery.target(), attempts, next, error);
-        }
+        record(List.of(Outcome.attemptFailed(delivery, code, error)), Set.of());
     }
 
     /**
@@ -219,20 +261,157 @@ public class Deliveries {
      * attempt, {@code code} null): the delivery fails at once, without further attempts.
      */
     public void failNow(Delivery delivery, Integer code, String error) throws SQLException {
-        if (update(delivery, FAILED, delivery.attempts() + (code == null ? 0 : 1), Instant.now(), code, error, false)) {
-            if (code != null) {
-                metrics.deliveryAttempted(delivery.sink(), delivery.target(), "failed");
+        record(List.of(Outcome.failNow(delivery, code, error)), Set.of());
+    }
+
+    /**
+     * Records the outcomes of a round, and disables the targets that answered 410, in one
+     * transaction. Each outcome counts only while its row still carries the claim the attempt was
+     * made under; one that does not (the lease ran out and the row was claimed again, or it was
+     * retried by hand) is dropped with a warning.
+     */
+    public void record(List<Outcome> outcomes, Set<String> disable) throws SQLException {
+        if (outcomes.isEmpty() && disable.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        List<Outcome> updates = new ArrayList<>();
+        List<Outcome> releases = new ArrayList<>();
+        List<Instant> next = new ArrayList<>();
+        List<Boolean> last = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            if (outcome.result() == Outcome.Result.RELEASE) {
+                releases.add(outcome);
+                continue;
             }
-            metrics.deliveryFailed(delivery.sink(), delivery.target(), code == null ? "not-sent" : "gone");
-            LOG.warn("Delivery {} to {} {} failed: {}", delivery.id(), delivery.sink(), delivery.target(), error);
+            updates.add(outcome);
+            if (outcome.result() == Outcome.Result.RETRY) {
+                Optional<Instant> retryAt = retry.nextAttempt(outcome.delivery().attempts() + 1, now,
+                        outcome.delivery().giveUpAt());
+                next.add(retryAt.orElse(now));
+                last.add(retryAt.isEmpty());
+            } else {
+                next.add(now);
+                last.add(outcome.result() == Outcome.Result.FAIL);
+            }
+        }
+        int[] updated;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                updated = update(connection, updates, next, last, now);
+                release(connection, releases);
+                if (!disable.isEmpty()) {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO outbound_target_disabled (target, disabled_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                        for (String target : disable) {
+                            insert.setString(1, target);
+                            insert.setObject(2, utc(now));
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+        disable.forEach(target -> LOG.warn(
+                "Outbound target {} answered 410 Gone and is disabled until a delivery is retried by hand", target));
+        for (int i = 0; i < updates.size(); i++) {
+            Outcome outcome = updates.get(i);
+            if (updated[i] == 0) {
+                Delivery delivery = outcome.delivery();
+                LOG.warn("Delivery {} to {} {}: the outcome of an attempt ({}{}) is not recorded: its lease ran out and "
+                                + "the delivery was claimed again or retried meanwhile (keep the target's timeout below "
+                                + "dlr.delivery.lease)", delivery.id(), delivery.sink(), delivery.target(),
+                        outcome.result(), outcome.code() == null ? "" : ", " + outcome.code());
+            } else {
+                recorded(outcome, next.get(i), last.get(i));
+            }
         }
     }
 
-    /** Worker-route error step: records the exception of the attempt on the delivery in the exchange. */
-    public void exceptionCaught(Exchange exchange) throws SQLException {
-        Delivery delivery = exchange.getProperty(OutboundWebhooks.DELIVERY, Delivery.class);
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        attemptFailed(delivery, null, e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage());
+    /** Metrics and log of an outcome that was recorded. */
+    private void recorded(Outcome outcome, Instant next, boolean last) {
+        Delivery delivery = outcome.delivery();
+        int attempts = delivery.attempts() + 1;
+        switch (outcome.result()) {
+            case DELIVERED -> {
+                metrics.deliveryAttempted(delivery.sink(), delivery.target(), "delivered");
+                LOG.debug("Delivered {} to {} {}", delivery.id(), delivery.sink(), delivery.target());
+            }
+            case RETRY -> {
+                metrics.deliveryAttempted(delivery.sink(), delivery.target(), last ? "failed" : "retrying");
+                if (last) {
+                    metrics.deliveryFailed(delivery.sink(), delivery.target(), "gave-up");
+                    LOG.warn("Delivery {} to {} {} failed after {} attempts: {}", delivery.id(), delivery.sink(),
+                            delivery.target(), attempts, outcome.error());
+                } else {
+                    LOG.info("Delivery {} to {} {} failed (attempt {}), next attempt at {}: {}", delivery.id(),
+                            delivery.sink(), delivery.target(), attempts, next, outcome.error());
+                }
+            }
+            case FAIL -> {
+                if (outcome.code() != null) {
+                    metrics.deliveryAttempted(delivery.sink(), delivery.target(), "failed");
+                }
+                metrics.deliveryFailed(delivery.sink(), delivery.target(), outcome.code() == null ? "not-sent" : "gone");
+                LOG.warn("Delivery {} to {} {} failed: {}", delivery.id(), delivery.sink(), delivery.target(), outcome.error());
+            }
+            default -> throw new IllegalStateException("not an update: " + outcome.result());
+        }
+    }
+
+    private static int[] update(Connection connection, List<Outcome> updates, List<Instant> next, List<Boolean> last,
+                                Instant now) throws SQLException {
+        if (updates.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_code = ?, last_error = ?,
+                    lease_until = NULL, updated_at = ?, delivered_at = ? WHERE id = ? AND lease_until = ?""")) {
+            for (int i = 0; i < updates.size(); i++) {
+                Outcome outcome = updates.get(i);
+                Delivery delivery = outcome.delivery();
+                boolean delivered = outcome.result() == Outcome.Result.DELIVERED;
+                boolean attempted = delivered || outcome.result() == Outcome.Result.RETRY || outcome.code() != null;
+                update.setString(1, delivered ? DELIVERED : last.get(i) ? FAILED : PENDING);
+                update.setInt(2, delivery.attempts() + (attempted ? 1 : 0));
+                update.setObject(3, utc(next.get(i)));
+                if (outcome.code() == null) {
+                    update.setNull(4, Types.INTEGER);
+                } else {
+                    update.setInt(4, outcome.code());
+                }
+                String error = outcome.error();
+                update.setString(5, error == null ? null : error.substring(0, Math.min(error.length(), 1000)));
+                update.setObject(6, utc(now));
+                update.setObject(7, delivered ? utc(now) : null);
+                update.setString(8, delivery.id());
+                update.setObject(9, delivery.leaseUntil() == null ? null : utc(delivery.leaseUntil()));
+                update.addBatch();
+            }
+            return update.executeBatch();
+        }
+    }
+
+    /** Gives back the claims of deliveries a round did not attempt, so the next round takes them at once. */
+    private static void release(Connection connection, List<Outcome> releases) throws SQLException {
+        if (releases.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE delivery SET lease_until = NULL WHERE id = ? AND lease_until = ?")) {
+            for (Outcome outcome : releases) {
+                update.setString(1, outcome.delivery().id());
+                update.setObject(2, utc(outcome.delivery().leaseUntil()));
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
     }
 
     /** Makes a failed (or pending) delivery due now, for one more attempt; returns the updated row. */
@@ -308,17 +487,6 @@ public class Deliveries {
         }
     }
 
-    public void disable(String target) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO outbound_target_disabled (target, disabled_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            insert.setString(1, target);
-            insert.setObject(2, utc(Instant.now()));
-            insert.executeUpdate();
-        }
-        LOG.warn("Outbound target {} answered 410 Gone and is disabled until a delivery is retried by hand", target);
-    }
-
     private Optional<Delivery> find(Connection connection, String id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT * FROM delivery WHERE id = ?")) {
             select.setString(1, id);
@@ -326,40 +494,6 @@ public class Deliveries {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
         }
-    }
-
-    /**
-     * Records an attempt's outcome if the row still carries the claim the attempt was made under;
-     * false (and a warning) when the lease ran out and the row was claimed again or retried by hand.
-     */
-    private boolean update(Delivery delivery, String status, int attempts, Instant next, Integer code, String error,
-                           boolean delivered) throws SQLException {
-        Instant now = Instant.now();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("""
-                     UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, last_code = ?, last_error = ?,
-                         lease_until = NULL, updated_at = ?, delivered_at = ? WHERE id = ? AND lease_until = ?""")) {
-            update.setString(1, status);
-            update.setInt(2, attempts);
-            update.setObject(3, utc(next));
-            if (code == null) {
-                update.setNull(4, Types.INTEGER);
-            } else {
-                update.setInt(4, code);
-            }
-            update.setString(5, error == null ? null : error.substring(0, Math.min(error.length(), 1000)));
-            update.setObject(6, utc(now));
-            update.setObject(7, delivered ? utc(now) : null);
-            update.setString(8, delivery.id());
-            update.setObject(9, delivery.leaseUntil() == null ? null : utc(delivery.leaseUntil()));
-            if (update.executeUpdate() == 1) {
-                return true;
-            }
-        }
-        LOG.warn("Delivery {} to {} {}: the outcome of an attempt ({}{}) is not recorded: its lease ran out and the "
-                        + "delivery was claimed again or retried meanwhile (keep the target's timeout below dlr.delivery.lease)",
-                delivery.id(), delivery.sink(), delivery.target(), status, code == null ? "" : ", " + code);
-        return false;
     }
 
     private static Delivery read(ResultSet rs) throws SQLException {

@@ -1,5 +1,6 @@
 package com.dlradapter.routing;
 
+import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.config.Settings;
 import com.dlradapter.mapping.PhoneNumbers;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static com.dlradapter.routing.Deliveries.instant;
 import static com.dlradapter.routing.Deliveries.utc;
@@ -34,6 +36,8 @@ public class EmailAlerts {
     private static final Logger LOG = LoggerFactory.getLogger(EmailAlerts.class);
     public static final String ALERTS = "dlrEmailAlerts";
     public static final String ENDPOINT = "dlrMailEndpoint";
+    /** The final failures, when {@code dlr.email.statuses} is not set. */
+    static final List<String> DEFAULT_STATUSES = List.of("UNDELIVERED", "EXPIRED", "REJECTED", "FAILED");
 
     /** One line of a digest. */
     public record Alert(long seq, String provider, String messageId, String recipient, String status, String reason,
@@ -51,6 +55,7 @@ public class EmailAlerts {
     private final Duration window;
     private final int max;
     private final Duration retryDelay;
+    private final Set<CanonicalStatus> statuses;
     private final AdapterMetrics metrics;
 
     public EmailAlerts(DataSource dataSource, Settings settings, AdapterMetrics metrics) {
@@ -66,6 +71,13 @@ public class EmailAlerts {
         this.window = settings.duration("dlr.email.digest-window", Duration.ofMinutes(5));
         this.max = settings.integer("dlr.email.digest-max", 100);
         this.retryDelay = settings.duration("dlr.email.retry-delay", Duration.ofMinutes(1));
+        // routes/routing.yaml matches the status on this text as written (Simple's `in`): no spaces, capitals
+        settings.optional("dlr.email.statuses").filter(raw -> !raw.matches("[A-Z]+(,[A-Z]+)*")).ifPresent(raw -> {
+            throw new IllegalArgumentException("setting dlr.email.statuses must be canonical statuses in capitals, "
+                    + "comma-separated without spaces (e.g. UNDELIVERED,FAILED), not '" + raw + "'");
+        });
+        List<String> statuses = settings.list("dlr.email.statuses");
+        this.statuses = SinkFilter.of("dlr.email", statuses.isEmpty() ? DEFAULT_STATUSES : statuses, List.of()).statuses();
         if (host != null && to == null) {
             throw new IllegalArgumentException("setting dlr.email.to is required when dlr.email.smtp-host is set");
         }
@@ -78,6 +90,14 @@ public class EmailAlerts {
         return host != null;
     }
 
+    /**
+     * {@code dlr.email.statuses}: the receipts routes/routing.yaml sends to the alert (its filter
+     * reads the same setting), so only those enter routing for the alert's sake.
+     */
+    public Set<CanonicalStatus> statuses() {
+        return statuses;
+    }
+
     /** Routing step: the event in the body goes to the email alert (when email alerts are on). */
     @SuppressWarnings("unchecked")
     public void route(Exchange exchange) {
@@ -86,38 +106,45 @@ public class EmailAlerts {
         }
     }
 
-    void queue(Connection connection, RoutedEvent event, Instant now) throws SQLException {
-        String recipient;
-        String status;
-        String reason;
-        Instant time;
-        if (event.receipt() != null) {
-            DeliveryReceipt receipt = event.receipt();
-            recipient = receipt.recipient();
-            status = receipt.status().name();
-            reason = receipt.reason() == null ? receipt.providerStatus()
-                    : join(receipt.reason().code(), receipt.reason().description());
-            time = receipt.occurredAt() != null ? receipt.occurredAt() : receipt.receivedAt();
-        } else {
-            MessageOverdue overdue = event.overdue();
-            recipient = overdue.recipient();
-            status = "OVERDUE";
-            reason = "no final status since " + overdue.firstSeenAt()
-                    + (overdue.lastStatus() == null ? "" : " (last status " + overdue.lastStatus() + ")");
-            time = overdue.overdueAt();
+    /** Queues the alerts of routed events in the caller's transaction, as one JDBC batch; each event once. */
+    void queue(Connection connection, List<RoutedEvent> events, Instant now) throws SQLException {
+        if (events.isEmpty()) {
+            return;
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO email_alert (source_id, provider, message_id, recipient, status, reason, occurred_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, event.sourceId());
-            insert.setString(2, event.provider());
-            insert.setString(3, event.receipt() != null ? event.receipt().messageId() : event.overdue().messageId());
-            insert.setString(4, PhoneNumbers.mask(recipient));
-            insert.setString(5, status);
-            insert.setString(6, reason == null ? null : reason.substring(0, Math.min(reason.length(), 1000)));
-            insert.setObject(7, utc(time == null ? now : time));
-            insert.setObject(8, utc(now));
-            insert.executeUpdate();
+            for (RoutedEvent event : events) {
+                String recipient;
+                String status;
+                String reason;
+                Instant time;
+                if (event.receipt() != null) {
+                    DeliveryReceipt receipt = event.receipt();
+                    recipient = receipt.recipient();
+                    status = receipt.status().name();
+                    reason = receipt.reason() == null ? receipt.providerStatus()
+                            : join(receipt.reason().code(), receipt.reason().description());
+                    time = receipt.occurredAt() != null ? receipt.occurredAt() : receipt.receivedAt();
+                } else {
+                    MessageOverdue overdue = event.overdue();
+                    recipient = overdue.recipient();
+                    status = "OVERDUE";
+                    reason = "no final status since " + overdue.firstSeenAt()
+                            + (overdue.lastStatus() == null ? "" : " (last status " + overdue.lastStatus() + ")");
+                    time = overdue.overdueAt();
+                }
+                insert.setString(1, event.sourceId());
+                insert.setString(2, event.provider());
+                insert.setString(3, event.receipt() != null ? event.receipt().messageId() : event.overdue().messageId());
+                insert.setString(4, PhoneNumbers.mask(recipient));
+                insert.setString(5, status);
+                insert.setString(6, reason == null ? null : reason.substring(0, Math.min(reason.length(), 1000)));
+                insert.setObject(7, utc(time == null ? now : time));
+                insert.setObject(8, utc(now));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Extra JDBC sinks ({@code dlr.jdbc-sinks} and {@code dlr.jdbc-sinks.<name>.*}): each its own
- * HikariCP pool and one INSERT or MERGE statement whose named parameters {@code :#field} are
+ * HikariCP pool and one INSERT or MERGE statement, written a round of deliveries at a time whose named parameters {@code :#field} are
  * canonical message fields (nested ones with dots: {@code :#reason.code}, {@code :#cost.amount};
  * plus {@code :#type}, the event type). Timestamps bind as TIMESTAMP WITH TIME ZONE.
  */
@@ -41,18 +41,16 @@ public class JdbcSinks extends ServiceSupport {
             "network.country", "occurredAt", "receivedAt", "source");
 
     private final Map<String, Sink> sinks;
-    private final Deliveries deliveries;
 
     record Sink(String name, HikariDataSource pool, String sql, List<String> parameters, SinkFilter filter,
                 Duration timeout) {
     }
 
-    private JdbcSinks(Map<String, Sink> sinks, Deliveries deliveries) {
+    private JdbcSinks(Map<String, Sink> sinks) {
         this.sinks = sinks;
-        this.deliveries = deliveries;
     }
 
-    public static JdbcSinks fromSettings(Settings settings, Deliveries deliveries) {
+    public static JdbcSinks fromSettings(Settings settings) {
         Map<String, Sink> sinks = new LinkedHashMap<>();
         for (String name : settings.list("dlr.jdbc-sinks")) {
             String prefix = "dlr.jdbc-sinks." + name;
@@ -87,7 +85,7 @@ public class JdbcSinks extends ServiceSupport {
                     SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers")),
                     timeout));
         }
-        return new JdbcSinks(sinks, deliveries);
+        return new JdbcSinks(sinks);
     }
 
     /** A sink's bound of one write: the wait for a connection, and again the statement. */
@@ -107,6 +105,11 @@ public class JdbcSinks extends ServiceSupport {
         return sinks.keySet();
     }
 
+    /** Each sink's filters, for {@link RoutingInterest}. */
+    public List<SinkFilter> filters() {
+        return sinks.values().stream().map(Sink::filter).toList();
+    }
+
     /** Routing step: chooses every sink whose filters match the receipt in the body. */
     @SuppressWarnings("unchecked")
     public void route(Exchange exchange) {
@@ -119,29 +122,77 @@ public class JdbcSinks extends ServiceSupport {
         }
     }
 
-    /** Worker step: runs the sink's statement for the delivery in the body; a failure is retried by the caller. */
-    public void write(Exchange exchange) throws SQLException {
-        Delivery delivery = exchange.getMessage().getBody(Delivery.class);
-        exchange.setProperty(OutboundWebhooks.DELIVERY, delivery);
-        Sink sink = sinks.get(delivery.target());
+    /**
+     * Worker step: writes the round in the body into its sink, all its rows in one transaction as one
+     * JDBC batch. When that fails the rows are written one at a time, each in its own transaction, so
+     * only a row the sink refuses fails (and is retried on its own schedule). When no connection can
+     * be had, every delivery of the round failed this attempt.
+     */
+    public void write(Exchange exchange) {
+        DeliveryRound round = exchange.getMessage().getBody(DeliveryRound.class);
+        List<Delivery> deliveries = round.deliveries();
+        Sink sink = sinks.get(round.target().name());
         if (sink == null) {
-            deliveries.failNow(delivery, null, "JDBC sink " + delivery.target() + " is no longer configured");
+            round.failAll("JDBC sink " + round.target().name() + " is no longer configured");
             return;
         }
-        Map<String, JsonNode> fields = fields(delivery);
-        try (Connection connection = sink.pool().getConnection();
-             PreparedStatement statement = connection.prepareStatement(sink.sql())) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        try (Connection connection = sink.pool().getConnection()) {
+            try {
+                writeAll(sink, connection, deliveries);
+                deliveries.forEach(delivery -> round.add(Outcome.delivered(delivery, null)));
+                return;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection);
+            }
+            for (Delivery delivery : deliveries) {
+                // Given back: the sink refused every row so far (it looks down), or an attempt begun
+                // now could outlast the delivery's lease.
+                if (round.stalled() || Instant.now().plus(sink.timeout()).isAfter(delivery.leaseUntil())) {
+                    round.add(Outcome.release(delivery));
+                    continue;
+                }
+                try {
+                    writeAll(sink, connection, List.of(delivery));
+                    round.add(Outcome.delivered(delivery, null));
+                } catch (SQLException | RuntimeException e) {
+                    rollback(connection);
+                    round.add(Outcome.attemptFailed(delivery, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                }
+            }
+        } catch (SQLException e) {
+            // no connection: the sink is away, every delivery of the round failed this attempt
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            deliveries.forEach(delivery -> round.add(Outcome.attemptFailed(delivery, null, error)));
+        }
+    }
+
+    /** The rows in one transaction, one JDBC batch, the statement bounded by the sink's timeout. */
+    private static void writeAll(Sink sink, Connection connection, List<Delivery> deliveries) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement statement = connection.prepareStatement(sink.sql())) {
             // The statement is bounded too, so a write ends well within the delivery's lease.
             statement.setQueryTimeout((int) Math.max(1, sink.timeout().toSeconds()));
-            for (int i = 0; i < sink.parameters().size(); i++) {
-                bind(statement, i + 1, sink.parameters().get(i), fields.get(sink.parameters().get(i)));
+            for (Delivery delivery : deliveries) {
+                Map<String, JsonNode> fields = fields(delivery);
+                for (int i = 0; i < sink.parameters().size(); i++) {
+                    bind(statement, i + 1, sink.parameters().get(i), fields.get(sink.parameters().get(i)));
+                }
+                statement.addBatch();
             }
-            statement.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
+            statement.executeBatch();
         }
-        deliveries.delivered(delivery, null);
+        connection.commit();
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the connection is broken; the pool replaces it, the rows were not committed
+        }
     }
 
     private static Map<String, JsonNode> fields(Delivery delivery) {

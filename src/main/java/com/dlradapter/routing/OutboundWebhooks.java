@@ -2,11 +2,11 @@ package com.dlradapter.routing;
 
 import com.dlradapter.config.Settings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import java.net.URI;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Outbound webhook targets ({@code dlr.outbound.targets} and {@code dlr.outbound.<name>.*}): which
@@ -29,11 +30,22 @@ public class OutboundWebhooks {
     private static final Set<String> FORMATS = Set.of("json", "form", "xml");
 
     private final Map<String, OutboundTarget> targets;
-    private final Deliveries deliveries;
+    private final Map<String, String> endpoints = new LinkedHashMap<>();
+    /** Each target's endpoint, resolved once: toD then sends to it without parsing its URI per request. */
+    private final Map<String, Endpoint> resolved = new ConcurrentHashMap<>();
 
-    public OutboundWebhooks(Map<String, OutboundTarget> targets, Deliveries deliveries) {
+    /**
+     * @param perTarget requests to one target at once: the size of its own pool of keep-alive
+     *                  connections, so its lanes never wait for one
+     */
+    public OutboundWebhooks(Map<String, OutboundTarget> targets, int perTarget) {
         this.targets = Map.copyOf(targets);
-        this.deliveries = deliveries;
+        for (OutboundTarget target : targets.values()) {
+            endpoints.put(target.name(), target.url() + (target.url().getRawQuery() == null ? "?" : "&")
+                    + "httpMethod=POST&throwExceptionOnFailure=false&followRedirects=false"
+                    + "&connectionsPerRoute=" + perTarget + "&maxTotalConnections=" + perTarget
+                    + "&httpClientConfigurer=#" + CONFIGURER_PREFIX + target.name());
+        }
     }
 
     public static Map<String, OutboundTarget> fromSettings(Settings settings) {
@@ -76,19 +88,27 @@ public class OutboundWebhooks {
 
     /**
      * Worker step: turns the delivery in the body into the signed request. Sets {@link #ENDPOINT};
-     * leaves it unset when the delivery must not be sent (target removed from the configuration or
-     * disabled by a 410), after recording that.
+     * leaves it unset when the delivery is not to be sent, after noting that in its round: the
+     * target was removed from the configuration or answered 410 during this round (fails unsent),
+     * or the round's first attempts all failed, or an attempt begun now could outlast the
+     * delivery's lease (given back for the next round).
      */
-    public void prepare(Exchange exchange) throws SQLException {
+    public void prepare(Exchange exchange) {
         Delivery delivery = exchange.getMessage().getBody(Delivery.class);
         exchange.setProperty(DELIVERY, delivery);
+        exchange.removeProperty(ENDPOINT);
+        DeliveryRound round = exchange.getProperty(DeliveryRounds.ROUND, DeliveryRound.class);
         OutboundTarget target = targets.get(delivery.target());
         if (target == null) {
-            deliveries.failNow(delivery, null, "target " + delivery.target() + " is no longer configured");
+            round.add(Outcome.failNow(delivery, null, "target " + delivery.target() + " is no longer configured"));
             return;
         }
-        if (deliveries.isDisabled(target.name())) {
-            deliveries.failNow(delivery, null, "target " + target.name() + " answered 410 Gone and is disabled");
+        if (round.gone()) {
+            round.add(Outcome.failNow(delivery, null, "target " + target.name() + " answered 410 Gone and is disabled"));
+            return;
+        }
+        if (round.stalled() || Instant.now().plus(target.timeout()).isAfter(delivery.leaseUntil())) {
+            round.add(Outcome.release(delivery));
             return;
         }
         ObjectNode envelope = EnvelopeFormat.envelope(delivery.eventType(), delivery.createdAt().toString(), delivery.payload());
@@ -101,26 +121,24 @@ public class OutboundWebhooks {
         message.setHeader("webhook-id", delivery.id());
         message.setHeader("webhook-timestamp", String.valueOf(timestamp));
         message.setHeader("webhook-signature", target.signer().sign(delivery.id(), timestamp, body));
-        String url = target.url().toString();
-        exchange.setProperty(ENDPOINT, url + (target.url().getRawQuery() == null ? "?" : "&")
-                + "httpMethod=POST&throwExceptionOnFailure=false&followRedirects=false"
-                + "&httpClientConfigurer=#" + CONFIGURER_PREFIX + target.name());
+        exchange.setProperty(ENDPOINT, resolved.computeIfAbsent(target.name(),
+                name -> exchange.getContext().getEndpoint(endpoints.get(name))));
     }
 
     /** Worker step after the HTTP call: 2xx delivered, 410 disables the target, anything else retries. */
-    public void answered(Exchange exchange) throws SQLException {
+    public void answered(Exchange exchange) {
         Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
+        DeliveryRound round = exchange.getProperty(DeliveryRounds.ROUND, DeliveryRound.class);
         Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         exchange.getMessage().removeHeaders("*");
         if (code != null && code >= 200 && code < 300) {
-            deliveries.delivered(delivery, code);
+            round.add(Outcome.delivered(delivery, code));
         } else if (code != null && code == 410) {
-            deliveries.disable(delivery.target());
-            deliveries.failNow(delivery, code, "410 Gone: target disabled");
+            round.gone(delivery, code);
         } else {
             String answer = exchange.getMessage().getBody(String.class);
-            deliveries.attemptFailed(delivery, code, "HTTP " + code
-                    + (answer == null || answer.isBlank() ? "" : ": " + answer.substring(0, Math.min(200, answer.length()))));
+            round.add(Outcome.attemptFailed(delivery, code, "HTTP " + code
+                    + (answer == null || answer.isBlank() ? "" : ": " + answer.substring(0, Math.min(200, answer.length())))));
         }
     }
 }

@@ -20,16 +20,21 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static com.dlradapter.routing.Deliveries.utc;
 
 /**
  * The transactional outbox between the store and the sinks. A row is written in the very
  * transaction that stores a (non-duplicate) receipt or marks a message overdue, so nothing is
- * routed that was not committed and nothing committed is lost. The routing route drains it: it
- * claims rows ({@link #claim()}), lets {@code routes/routing.yaml} decide the sinks, and
- * {@link #complete(Exchange)} writes the chosen deliveries and deletes the row in one transaction.
+ * routed that was not committed and nothing committed is lost; and only for an event some sink
+ * could take ({@link RoutingInterest}), so with nothing configured the receipt path writes no
+ * routing work. The routing route drains it a batch at a time: it claims rows
+ * ({@link #claim(Exchange)}), lets {@code routes/routing.yaml} decide each event's sinks
+ * ({@link #complete(Exchange)} notes the decisions), and {@link #commit(Exchange)} writes the
+ * whole batch's deliveries and deletes its rows in one transaction.
  */
 public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
 
@@ -44,42 +49,72 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
     private final EmailAlerts emailAlerts;
     private final Duration lease;
     private final int batchSize;
+    private final RoutingInterest interest;
 
+    /** An outbox every event enters. */
     public RoutingOutbox(DataSource dataSource, Deliveries deliveries, EmailAlerts emailAlerts, Duration lease,
                          int batchSize) {
+        this(dataSource, deliveries, emailAlerts, lease, batchSize, RoutingInterest.ALL);
+    }
+
+    /** An outbox only the events {@code interest} wants enter. */
+    public RoutingOutbox(DataSource dataSource, Deliveries deliveries, EmailAlerts emailAlerts, Duration lease,
+                         int batchSize, RoutingInterest interest) {
         this.dataSource = dataSource;
         this.deliveries = deliveries;
         this.emailAlerts = emailAlerts;
         this.lease = lease;
         this.batchSize = batchSize;
+        this.interest = interest;
+    }
+
+    public RoutingInterest interest() {
+        return interest;
     }
 
     @Override
     public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
         DeliveryReceipt receipt = outcome.receipt();
-        insert(connection, RoutedEvent.RECEIPT, receipt.id(), outcome.canonical());
+        if (interest.wants(receipt)) {
+            insert(connection, RoutedEvent.RECEIPT, receipt.id(), outcome.canonical());
+        }
     }
 
-    /** A group commit's receipts: their outbox rows as one JDBC batch. */
+    /** A group commit's receipts: the outbox rows of those some sink wants, as one JDBC batch. */
     @Override
     public void beforeCommit(Connection connection, List<StoreOutcome> outcomes) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        PreparedStatement insert = null;
+        try {
             Object createdAt = utc(Instant.now());
             for (StoreOutcome outcome : outcomes) {
+                if (!interest.wants(outcome.receipt())) {
+                    continue;
+                }
+                if (insert == null) {
+                    insert = connection.prepareStatement(INSERT);
+                }
                 insert.setString(1, RoutedEvent.RECEIPT);
                 insert.setString(2, outcome.receipt().id());
                 insert.setString(3, outcome.canonical());
                 insert.setObject(4, createdAt);
                 insert.addBatch();
             }
-            insert.executeBatch();
+            if (insert != null) {
+                insert.executeBatch();
+            }
+        } finally {
+            if (insert != null) {
+                insert.close();
+            }
         }
     }
 
     @Override
     public void beforeCommit(Connection connection, MessageOverdue overdue) throws SQLException {
-        insert(connection, RoutedEvent.OVERDUE, "overdue|" + overdue.provider() + "|" + overdue.messageId(),
-                CanonicalJson.write(overdue));
+        if (interest.wantsOverdue()) {
+            insert(connection, RoutedEvent.OVERDUE, "overdue|" + overdue.provider() + "|" + overdue.messageId(),
+                    CanonicalJson.write(overdue));
+        }
     }
 
     private static void insert(Connection connection, String event, String sourceId, String payload) throws SQLException {
@@ -92,20 +127,28 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
         }
     }
 
-    /** Claims up to a batch of outbox rows (a lease, so a crashed worker's rows come back). */
     /** Exchange property set by {@link #claim(Exchange)}: the batch was full, claim again. */
     public static final String FULL = "dlrOutboxFull";
+    /** Exchange property set by {@link #claim(Exchange)}: the batch's events and their decisions so far. */
+    public static final String BATCH = "dlrRoutingBatch";
+
+    /** One routed event and the sinks the route chose for it. */
+    public record Routed(RoutedEvent event, List<RouteDecision> decisions) {
+    }
 
     /**
      * Routing step: claims the next batch into the body, and says in {@link #FULL} whether it was
      * full (more may be waiting), so the route drains batch after batch within one turn.
      */
     public void claim(Exchange exchange) throws SQLException {
+        exchange.setProperty(FULL, false);
+        exchange.setProperty(BATCH, new ConcurrentLinkedQueue<Routed>());
         List<RoutedEvent> claimed = claim();
         exchange.getMessage().setBody(claimed);
         exchange.setProperty(FULL, claimed.size() >= batchSize);
     }
 
+    /** Claims up to a batch of outbox rows (a lease, so a crashed worker's rows come back). */
     public List<RoutedEvent> claim() throws SQLException {
         Instant now = Instant.now();
         List<RoutedEvent> claimed = new ArrayList<>();
@@ -170,26 +213,63 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
         exchange.setProperty("dlrFinal", event.receipt() != null && event.receipt().final_());
     }
 
-    /** Writes the deliveries the route chose and removes the outbox row, in one transaction. */
+    /**
+     * Last step of route-event: the decisions for the event in the body. Within a claimed batch
+     * they are kept for {@link #commit(Exchange)}; an event routed on its own is written at once.
+     */
     @SuppressWarnings("unchecked")
     public void complete(Exchange exchange) throws SQLException {
         RoutedEvent event = exchange.getMessage().getBody(RoutedEvent.class);
         List<RouteDecision> decisions = exchange.getProperty(DECISIONS, List.class);
+        Routed routed = new Routed(event, decisions == null ? List.of() : List.copyOf(decisions));
+        Collection<Routed> batch = exchange.getProperty(BATCH, Collection.class);
+        if (batch != null) {
+            batch.add(routed);
+        } else {
+            write(List.of(routed));
+        }
+    }
+
+    /**
+     * Routing step after a batch went through route-event: writes the deliveries and alerts chosen
+     * for its events and removes their outbox rows, all in one transaction. An event route-event
+     * failed on is not in it: it keeps its row and is routed again once its lease runs out.
+     */
+    @SuppressWarnings("unchecked")
+    public void commit(Exchange exchange) throws SQLException {
+        Collection<Routed> batch = exchange.getProperty(BATCH, Collection.class);
+        if (batch != null && !batch.isEmpty()) {
+            write(List.copyOf(batch));
+            batch.clear();
+        }
+    }
+
+    private void write(List<Routed> batch) throws SQLException {
         Instant now = Instant.now();
+        List<Deliveries.Queued> queued = new ArrayList<>();
+        List<RoutedEvent> alerts = new ArrayList<>();
+        for (Routed routed : batch) {
+            RoutedEvent event = routed.event();
+            for (RouteDecision decision : routed.decisions()) {
+                switch (decision.sink()) {
+                    case RouteDecision.EMAIL -> alerts.add(event);
+                    case RouteDecision.WEBHOOK, RouteDecision.JDBC -> queued.add(new Deliveries.Queued(decision.sink(),
+                            decision.target(), event.sourceId(), eventType(event), event.payload()));
+                    default -> throw new IllegalStateException("unknown sink " + decision.sink());
+                }
+            }
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (RouteDecision decision : decisions == null ? List.<RouteDecision>of() : decisions) {
-                    switch (decision.sink()) {
-                        case RouteDecision.EMAIL -> emailAlerts.queue(connection, event, now);
-                        case RouteDecision.WEBHOOK, RouteDecision.JDBC -> deliveries.queue(connection, decision.sink(),
-                                decision.target(), event.sourceId(), eventType(event), event.payload(), now);
-                        default -> throw new IllegalStateException("unknown sink " + decision.sink());
-                    }
-                }
+                deliveries.queue(connection, queued, now);
+                emailAlerts.queue(connection, alerts, now);
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM routing_outbox WHERE seq = ?")) {
-                    delete.setLong(1, event.seq());
-                    delete.executeUpdate();
+                    for (Routed routed : batch) {
+                        delete.setLong(1, routed.event().seq());
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -197,7 +277,10 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
                 throw e;
             }
         }
-        LOG.debug("Routed {} {} to {}", event.event(), event.sourceId(), decisions);
+        if (LOG.isDebugEnabled()) {
+            batch.forEach(routed -> LOG.debug("Routed {} {} to {}", routed.event().event(), routed.event().sourceId(),
+                    routed.decisions()));
+        }
     }
 
     /** {@code sms.receipt.delivered}, {@code sms.receipt.undelivered}, ..., or {@code sms.message.overdue}. */

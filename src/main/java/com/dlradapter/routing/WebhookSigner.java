@@ -16,37 +16,49 @@ import java.util.List;
 public final class WebhookSigner {
 
     private static final String PREFIX = "whsec_";
-    private final List<byte[]> keys;
+    /** One keyed MAC per secret, cloned for each signature (cheaper than a provider look-up and init each time). */
+    private final List<Mac> keys;
 
     public WebhookSigner(String setting, List<String> secrets) {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("setting " + setting + " is required: a whsec_ base64 secret");
         }
-        List<byte[]> parsed = new ArrayList<>();
+        List<Mac> parsed = new ArrayList<>();
         for (String secret : secrets) {
             if (!secret.startsWith(PREFIX)) {
                 throw new IllegalArgumentException("setting " + setting + ": each secret must start with whsec_");
             }
+            byte[] key;
             try {
-                parsed.add(Base64.getDecoder().decode(secret.substring(PREFIX.length())));
+                key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("setting " + setting + ": a secret is not valid base64 after whsec_");
             }
+            parsed.add(mac(setting, key));
         }
         this.keys = List.copyOf(parsed);
+    }
+
+    private static Mac mac(String setting, byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting " + setting + ": a secret cannot key HmacSHA256: " + e.getMessage(), e);
+        }
     }
 
     /** The {@code webhook-signature} header value. */
     public String sign(String id, long timestamp, String body) {
         byte[] content = (id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8);
         List<String> signatures = new ArrayList<>();
-        for (byte[] key : keys) {
+        for (Mac keyed : keys) {
             try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                Mac mac = (Mac) keyed.clone();
                 signatures.add("v1," + Base64.getEncoder().encodeToString(mac.doFinal(content)));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is not available", e);
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
             }
         }
         return String.join(" ", signatures);

@@ -70,13 +70,13 @@ class DeliveryLeaseTest {
     void aLateOutcomeDoesNotOverwriteTheClaimThatTookOver(Kind kind) throws Exception {
         open(kind, LEASE);
         String id = queue("late-1");
-        List<Delivery> first = nodeA.claimDue();
+        List<Delivery> first = nodeA.claim("webhook", "erp", 10);
         assertThat(first).extracting(Delivery::id).containsExactly(id);
-        assertThat(nodeB.claimDue()).as("held by A").isEmpty();
+        assertThat(nodeB.claim("webhook", "erp", 10)).as("held by A").isEmpty();
 
         // A's attempt outlives its lease (a slow target): B claims the delivery and tries again.
         List<Delivery> second = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(nodeB::claimDue, claimed -> !claimed.isEmpty());
+                .until(() -> nodeB.claim("webhook", "erp", 10), claimed -> !claimed.isEmpty());
         Delivery claimedByB = second.get(0);
 
         nodeA.delivered(first.get(0), 200);   // A's late answer
@@ -101,13 +101,13 @@ class DeliveryLeaseTest {
     void anAttemptPastItsLeaseThatNobodyClaimedAgainIsStillRecorded(Kind kind) throws Exception {
         open(kind, LEASE);
         String id = queue("slow-1");
-        Delivery claimed = nodeA.claimDue().get(0);
+        Delivery claimed = nodeA.claim("webhook", "erp", 10).get(0);
         java.time.Instant expired = java.time.Instant.now().plus(LEASE).plusMillis(100);
         await().atMost(LEASE.plusSeconds(5)).until(() -> java.time.Instant.now().isAfter(expired));
         nodeA.delivered(claimed, 204);
         assertThat(row(id).status()).isEqualTo(Deliveries.DELIVERED);
         assertThat(row(id).lastCode()).isEqualTo(204);
-        assertThat(nodeB.claimDue()).isEmpty();
+        assertThat(nodeB.claim("webhook", "erp", 10)).isEmpty();
     }
 
     @ParameterizedTest
@@ -115,14 +115,88 @@ class DeliveryLeaseTest {
     void aHandRetryDuringAnAttemptSupersedesIt(Kind kind) throws Exception {
         open(kind, Duration.ofMinutes(1));
         String id = queue("retried-1");
-        Delivery claimed = nodeA.claimDue().get(0);
+        Delivery claimed = nodeA.claim("webhook", "erp", 10).get(0);
         nodeA.retryNow(id);
         nodeA.attemptFailed(claimed, 500, "HTTP 500");
         assertThat(row(id).attempts()).as("the superseded attempt is not counted").isZero();
-        Delivery again = nodeB.claimDue().get(0);
+        Delivery again = nodeB.claim("webhook", "erp", 10).get(0);
         nodeB.delivered(again, 200);
         assertThat(row(id).status()).isEqualTo(Deliveries.DELIVERED);
         assertThat(row(id).attempts()).isEqualTo(1);
+    }
+
+    /**
+     * A round never begins an attempt that could outlast the delivery's lease (another node could
+     * claim and send it meanwhile), and stops sending once its first per-target attempts all
+     * failed: those deliveries are given back unattempted, claimable at once.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRoundGivesBackWhatItCannotSendWithinTheLeaseOrToATargetThatIsDown(Kind kind) throws Exception {
+        open(kind, Duration.ofSeconds(3));
+        for (int i = 0; i < 4; i++) {
+            queue("round-" + i);
+        }
+        OutboundTarget erp = new OutboundTarget("erp", java.net.URI.create("http://127.0.0.1:9/erp"),
+                new WebhookSigner("secret", List.of(OutboundWebhookTest.SECRET)), SinkFilter.of("erp", List.of(), List.of()),
+                "json", Duration.ofSeconds(5));
+        OutboundWebhooks webhooks = new OutboundWebhooks(Map.of("erp", erp), 2);
+        List<Delivery> claimed = nodeA.claim("webhook", "erp", 10);
+        assertThat(claimed).hasSize(4);
+        DeliveryRound round = new DeliveryRound(new SinkTarget("webhook", "erp"), claimed, 10, 2);
+        org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+
+        // a 5 s timeout does not fit in what is left of a 3 s lease: not sent, given back
+        org.apache.camel.Exchange attempt = new org.apache.camel.support.DefaultExchange(camel);
+        attempt.setProperty(DeliveryRounds.ROUND, round);
+        attempt.getMessage().setBody(claimed.get(0));
+        webhooks.prepare(attempt);
+        assertThat(attempt.getProperty(OutboundWebhooks.ENDPOINT)).isNull();
+
+        // two attempts (per-target) failed and none succeeded: the rest of the round is not sent
+        round.add(Outcome.attemptFailed(claimed.get(1), 503, "HTTP 503"));
+        round.add(Outcome.attemptFailed(claimed.get(2), 503, "HTTP 503"));
+        OutboundWebhooks roomy = new OutboundWebhooks(Map.of("erp", new OutboundTarget("erp", erp.url(), erp.signer(),
+                erp.filter(), "json", Duration.ofMillis(100))), 2);
+        attempt.getMessage().setBody(claimed.get(3));
+        roomy.prepare(attempt);
+        assertThat(attempt.getProperty(OutboundWebhooks.ENDPOINT)).isNull();
+
+        nodeA.record(round.outcomes(), round.disable());
+        assertThat(nodeB.claim("webhook", "erp", 10)).as("given back, claimable at once")
+                .extracting(Delivery::id).containsExactlyInAnyOrder(claimed.get(0).id(), claimed.get(3).id());
+        assertThat(row(claimed.get(0).id()).attempts()).isZero();
+        assertThat(row(claimed.get(1).id()).attempts()).isEqualTo(1);
+    }
+
+    /** A drain that ended without saying so (its route stopped mid-drain) does not leave its target undrained for ever. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aTargetWhoseDrainWentSilentForALeaseIsDrainedAgain(Kind kind) {
+        open(kind, LEASE);
+        DeliveryRounds rounds = new DeliveryRounds(nodeA, List.of(new SinkTarget("webhook", "erp")));
+        assertThat(rounds.idle()).containsExactly(new SinkTarget("webhook", "erp"));
+        assertThat(rounds.idle()).as("being drained").isEmpty();
+        await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !rounds.idle().isEmpty());
+    }
+
+    /** Deliveries of a target no longer configured fail, unsent, instead of waiting for ever; the others stay. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void theDeliveriesOfATargetNoLongerConfiguredFailUnsent(Kind kind) throws Exception {
+        open(kind, Duration.ofMinutes(1));
+        String kept = queue("kept-1");
+        String orphan;
+        try (Connection connection = database.dataSource().getConnection()) {
+            nodeA.queue(connection, "webhook", "removed", "orphan-1", "sms.receipt.delivered", "{}", Instant.now().minusSeconds(1));
+            orphan = Deliveries.deliveryId("webhook", "removed", "orphan-1");
+        }
+        DeliveryRounds rounds = new DeliveryRounds(nodeA, List.of(new SinkTarget("webhook", "erp")));
+        assertThat(rounds.failUnconfigured()).isEqualTo(1);
+        assertThat(row(orphan).status()).isEqualTo(Deliveries.FAILED);
+        assertThat(row(orphan).attempts()).isZero();
+        assertThat(row(orphan).lastError()).isEqualTo("target removed is no longer configured");
+        assertThat(row(kept).status()).isEqualTo(Deliveries.PENDING);
     }
 
     @Test

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,9 +122,10 @@ class RoutingOutboxTest {
         assertThat(count("SELECT COUNT(*) FROM delivery")).isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM email_alert WHERE recipient = '*********1111'")).isEqualTo(1);
 
-        List<Delivery> due = deliveries.claimDue();
+        List<Delivery> due = new ArrayList<>(deliveries.claim("webhook", "erp", 10));
+        due.addAll(deliveries.claim("jdbc", "staging", 10));
         assertThat(due).hasSize(2);
-        assertThat(deliveries.claimDue()).as("leased").isEmpty();
+        assertThat(deliveries.claim("webhook", "erp", 10)).as("leased").isEmpty();
         Delivery webhook = due.stream().filter(d -> d.sink().equals("webhook")).findFirst().orElseThrow();
         assertThat(webhook.id()).isEqualTo(Deliveries.deliveryId("webhook", "erp", event.sourceId()));
         deliveries.attemptFailed(webhook, 503, "HTTP 503");
@@ -134,6 +140,74 @@ class RoutingOutboxTest {
         // retention zero: the delivered one goes, the pending one stays
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> deliveries.purge() == 1);
         assertThat(deliveries.list(null, 10, 0)).extracting(Delivery::status).containsExactly("pending");
+    }
+
+    /**
+     * The drain's cost: a batch of events is claimed in one transaction and, once route-event has
+     * decided each, all their deliveries and alerts are written and their outbox rows removed in one
+     * more, whatever the batch's size (not one transaction per event).
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBatchOfEventsIsRoutedInOneTransaction(Kind kind) throws Exception {
+        open(kind);
+        ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
+        for (int i = 0; i < 25; i++) {
+            store.store(receipt("batch-" + i, CanonicalStatus.FAILED), "{}");
+        }
+        AtomicInteger commits = new AtomicInteger();
+        RoutingOutbox drain = new RoutingOutbox(countingCommits(database.dataSource(), commits), deliveries,
+                new EmailAlerts(database.dataSource(), new Settings(camel), new AdapterMetrics(new SimpleMeterRegistry())),
+                Duration.ofMinutes(1), 10);
+
+        Exchange batch = new DefaultExchange(camel);
+        drain.claim(batch);
+        assertThat(batch.getProperty(RoutingOutbox.FULL, Boolean.class)).isTrue();
+        @SuppressWarnings("unchecked")
+        List<RoutedEvent> events = batch.getMessage().getBody(List.class);
+        assertThat(events).hasSize(10);
+        for (RoutedEvent event : events) {
+            Exchange one = batch.copy();   // as the route's split does: the batch property is shared
+            one.getMessage().setBody(event);
+            drain.describe(one);
+            one.setProperty(RoutingOutbox.DECISIONS, new ArrayList<>(List.of(
+                    new RouteDecision(RouteDecision.WEBHOOK, "erp"), new RouteDecision(RouteDecision.EMAIL, "email"))));
+            drain.complete(one);
+        }
+        assertThat(count("SELECT COUNT(*) FROM delivery")).as("nothing written before the batch commits").isZero();
+        drain.commit(batch);
+
+        assertThat(commits.get()).as("the leases, then the whole batch").isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM delivery")).isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM email_alert")).isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM routing_outbox")).isEqualTo(15);
+    }
+
+    /** The data source, counting the commits made on its connections. */
+    static DataSource countingCommits(DataSource dataSource, AtomicInteger commits) {
+        return (DataSource) Proxy.newProxyInstance(RoutingOutboxTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, dataSource, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return Proxy.newProxyInstance(RoutingOutboxTest.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit")) {
+                                    commits.incrementAndGet();
+                                }
+                                return invoke(m, connection, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @ParameterizedTest
@@ -173,10 +247,23 @@ class RoutingOutboxTest {
             }
             deliveries.queue(connection, "webhook", "quiet", "event-9", "sms.receipt.sent", "{}", now);
         }
-        List<Delivery> claimed = deliveries.claimDue();
-        assertThat(claimed).extracting(Delivery::target).containsExactlyInAnyOrder("backlogged", "backlogged", "quiet");
-        assertThat(claimed).extracting(Delivery::sourceId).contains("event-0", "event-1");
-        assertThat(deliveries.claimDue()).extracting(Delivery::sourceId).containsExactly("event-2", "event-3");
+        // Each target is drained on its own: the quiet one's delivery is claimed whatever the other's backlog.
+        assertThat(deliveries.claim("webhook", "quiet", deliveries.roundSize(false)))
+                .extracting(Delivery::sourceId).containsExactly("event-9");
+        // A round takes the oldest due first; a failing target's round is only per-target deliveries.
+        assertThat(deliveries.claim("webhook", "backlogged", deliveries.roundSize(true)))
+                .extracting(Delivery::sourceId).containsExactly("event-0", "event-1");
+        assertThat(deliveries.claim("webhook", "backlogged", deliveries.roundSize(false)))
+                .extracting(Delivery::sourceId).containsExactly("event-2", "event-3", "event-4");
+        // A target is drained by one worker at a time; the others are offered meanwhile.
+        DeliveryRounds rounds = new DeliveryRounds(deliveries,
+                List.of(new SinkTarget("webhook", "backlogged"), new SinkTarget("webhook", "quiet")));
+        assertThat(rounds.idle()).hasSize(2);
+        assertThat(rounds.idle()).isEmpty();
+        Exchange drain = new DefaultExchange(camel);
+        drain.setProperty(DeliveryRounds.TARGET, new SinkTarget("webhook", "quiet"));
+        rounds.drained(drain);
+        assertThat(rounds.idle()).containsExactly(new SinkTarget("webhook", "quiet"));
     }
 
     void route(RoutedEvent event, List<RouteDecision> decisions) throws SQLException {

@@ -1,0 +1,142 @@
+package com.dlradapter.routing;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The steps of the delivery workers (routes/deliveries.yaml). Each sink target is drained on its
+ * own, round after round while full rounds come back, so a slow or failing target never holds up
+ * another; a round claims a batch of the target's due deliveries in one transaction, attempts them
+ * (webhooks: per-target at once) and records every outcome in one transaction. A target whose last
+ * round had failed attempts and no success is failing: it gets one round of per-target deliveries
+ * per poll interval until an attempt succeeds, so a target that is down is probed, not hammered,
+ * while each delivery keeps its own retry schedule.
+ */
+public class DeliveryRounds {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryRounds.class);
+    /** Exchange property: the sink target a drain works on. */
+    public static final String TARGET = "dlrDeliveryTarget";
+    /** Exchange property: the round being attempted. */
+    public static final String ROUND = "dlrDeliveryRound";
+    /** Exchange property set by {@link #record(Exchange)}: the drain goes on with another round. */
+    public static final String MORE = "dlrDeliveryMore";
+
+    private final Deliveries deliveries;
+    private final List<SinkTarget> targets;
+    /** The targets being drained, and when their drain last claimed a round. */
+    private final Map<SinkTarget, Instant> draining = new ConcurrentHashMap<>();
+    private final Set<SinkTarget> failing = ConcurrentHashMap.newKeySet();
+
+    /** @param targets every configured outbound webhook target and JDBC sink */
+    public DeliveryRounds(Deliveries deliveries, List<SinkTarget> targets) {
+        this.deliveries = deliveries;
+        this.targets = List.copyOf(targets);
+    }
+
+    /**
+     * Step of the deliveries route: the targets no drain is running for, each now marked as
+     * draining. A drain claims a round at least once a lease (a round ends within its lease), so
+     * a mark older than that is of a drain that ended without saying so (its route was stopped or
+     * reloaded mid-drain): the target is drained again.
+     */
+    public List<SinkTarget> idle() {
+        Instant now = Instant.now();
+        Instant stale = now.minus(deliveries.lease());
+        List<SinkTarget> idle = new ArrayList<>();
+        for (SinkTarget target : targets) {
+            Instant marked = draining.putIfAbsent(target, now);
+            if (marked == null || (marked.isBefore(stale) && draining.replace(target, marked, now))) {
+                idle.add(target);
+            }
+        }
+        return idle;
+    }
+
+    /** Last step of a drain, whatever happened in it: the target may be drained again. */
+    public void drained(Exchange exchange) {
+        SinkTarget target = exchange.getProperty(TARGET, SinkTarget.class);
+        if (target != null) {
+            draining.remove(target);
+        }
+    }
+
+    /**
+     * Step of a drain: claims the next round of the target in {@link #TARGET} into the body (and
+     * {@link #ROUND}). A disabled webhook target's deliveries fail at once, unsent.
+     */
+    public void claim(Exchange exchange) throws SQLException {
+        SinkTarget target = exchange.getProperty(TARGET, SinkTarget.class);
+        exchange.setProperty(MORE, false);
+        draining.put(target, Instant.now());
+        int size = deliveries.roundSize(failing.contains(target));
+        DeliveryRound round = new DeliveryRound(target, deliveries.claim(target.sink(), target.name(), size), size,
+                deliveries.perTarget());
+        if (RouteDecision.WEBHOOK.equals(target.sink()) && !round.deliveries().isEmpty()
+                && deliveries.isDisabled(target.name())) {
+            round.failAll("target " + target.name() + " answered 410 Gone and is disabled");
+        }
+        exchange.getMessage().setBody(round);
+        exchange.setProperty(ROUND, round);
+    }
+
+    /** Worker error step: the attempt of the delivery in {@link OutboundWebhooks#DELIVERY} failed with an exception. */
+    public void attemptFailed(Exchange exchange) {
+        Delivery delivery = exchange.getProperty(OutboundWebhooks.DELIVERY, Delivery.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.getProperty(ROUND, DeliveryRound.class).add(Outcome.attemptFailed(delivery, null,
+                e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+
+    /**
+     * Step of a drain after the round's attempts: records every outcome in one transaction, and
+     * sets {@link #MORE} when the round was full and the target is not failing.
+     */
+    public void record(Exchange exchange) throws SQLException {
+        DeliveryRound round = exchange.getProperty(ROUND, DeliveryRound.class);
+        List<Outcome> outcomes = round.outcomes();
+        deliveries.record(outcomes, round.disable());
+        SinkTarget target = round.target();
+        boolean succeeded = outcomes.stream().anyMatch(o -> o.result() == Outcome.Result.DELIVERED);
+        boolean failed = outcomes.stream().anyMatch(Outcome::failedAttempt);
+        if (succeeded) {
+            if (failing.remove(target)) {
+                LOG.info("Deliveries to {} succeed again: drained at full speed", target);
+            }
+        } else if (failed && failing.add(target)) {
+            LOG.info("Deliveries to {} fail: it gets at most {} attempts per poll interval until one succeeds",
+                    target, deliveries.roundSize(true));
+        }
+        exchange.setProperty(MORE, round.full() && !failing.contains(target));
+    }
+
+    /**
+     * Hourly: the due deliveries of sink targets this node no longer has configured fail at once,
+     * unsent (they would otherwise wait for ever).
+     */
+    public int failUnconfigured() throws SQLException {
+        int failed = 0;
+        for (SinkTarget target : deliveries.pendingTargets()) {
+            if (targets.contains(target)) {
+                continue;
+            }
+            String why = (RouteDecision.JDBC.equals(target.sink()) ? "JDBC sink " : "target ") + target.name()
+                    + " is no longer configured";
+            List<Delivery> claimed;
+            while (!(claimed = deliveries.claim(target.sink(), target.name(), deliveries.roundSize(false))).isEmpty()) {
+                deliveries.record(claimed.stream().map(delivery -> Outcome.failNow(delivery, null, why)).toList(), Set.of());
+                failed += claimed.size();
+            }
+        }
+        return failed;
+    }
+}
