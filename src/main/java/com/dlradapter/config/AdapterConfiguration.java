@@ -249,6 +249,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         privateFolders.forEach(PrivateFolder::restrictAll);
         mappings.onReload(webhookGate::provide);
         registry.bind("webhookGate", webhookGate);
+        // the gate's two entries, as plain processors for the webhook routes (one per request)
+        registry.bind("admitWebhook", (org.apache.camel.Processor) webhookGate::admit);
+        registry.bind("admitPathTokenWebhook", (org.apache.camel.Processor) webhookGate::admitPathToken);
         registry.bind("adapterMetrics", metrics);
         context.getManagementStrategy().addEventNotifier(new com.dlradapter.observe.WebhookTimer(metrics, engine::knows));
         // Concurrent requests share one transaction and one flush (group commit); each is still
