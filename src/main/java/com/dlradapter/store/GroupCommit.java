@@ -87,28 +87,20 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
      * {@link SQLException} when the database failed.
      */
     public CompletableFuture<List<StoreOutcome>> submit(List<ReceiptStore.Item> items, long receivedNanos) {
-        if (!running) {
-            return CompletableFuture.failedFuture(new SQLException("the receipt store is stopped", "08003"));
-        }
-        int queued = queuedReceipts.get();
-        if (queued > 0 && queued + items.size() > admissionBound()) {
-            return CompletableFuture.failedFuture(busy("more receipts are waiting for their commit than can be committed in time"));
-        }
-        Pending pending = new Pending(items, new CompletableFuture<>(), receivedNanos + budgetNanos);
-        queuedReceipts.addAndGet(items.size());
-        queue.add(pending);
-        return pending.result;
+        return enqueue(items, deadline(receivedNanos, items.size())).result();
     }
 
     /** Stores the receipts with whatever else is queued; returns once they are committed and durable. */
     public List<StoreOutcome> storeAll(List<ReceiptStore.Item> items, long receivedNanos) throws SQLException {
-        CompletableFuture<List<StoreOutcome>> result = submit(items, receivedNanos);
+        long deadline = deadline(receivedNanos, items.size());
+        Submitted submitted = enqueue(items, deadline);
         try {
             // never longer than the budget (plus a commit in progress): then 503, and the provider retries
-            long wait = Math.max(receivedNanos + budgetNanos - System.nanoTime(), 0) + TimeUnit.MILLISECONDS.toNanos(250);
-            return result.get(wait, TimeUnit.NANOSECONDS);
+            long wait = Math.max(deadline - System.nanoTime(), 0) + TimeUnit.MILLISECONDS.toNanos(250);
+            return submitted.result().get(wait, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            result.completeExceptionally(busy("no commit within the answer budget"));
+            // what is still queued of it is not stored any more (a part being committed may be)
+            submitted.parts().forEach(part -> part.result.completeExceptionally(busy("no commit within the answer budget")));
             throw busy("no commit within the answer budget");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -116,6 +108,51 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         } catch (ExecutionException e) {
             throw asSqlException(e.getCause());
         }
+    }
+
+    /**
+     * The request's answer is due within the budget; a request of more receipts than a group gets
+     * the time the committers need for the rest of them on top (a provider's post of a thousand
+     * receipts is legitimate work, not overload).
+     */
+    private long deadline(long receivedNanos, int receipts) {
+        long beyondOneGroup = Math.max(0, receipts - maxBatch);
+        return receivedNanos + budgetNanos + (long) (beyondOneGroup * 1e9 / Math.max(commitRate, 1));
+    }
+
+    /**
+     * A request larger than a group goes in parts of at most {@code maxBatch} receipts, each
+     * committed with whatever is queued (one transaction of thousands of receipts made H2 write
+     * its undo log to the file for 20 s); it is answered once every part is committed.
+     */
+    private Submitted enqueue(List<ReceiptStore.Item> items, long deadline) {
+        if (!running) {
+            return new Submitted(List.of(), CompletableFuture.failedFuture(new SQLException("the receipt store is stopped", "08003")));
+        }
+        if (queuedReceipts.get() > admissionBound()) {
+            return new Submitted(List.of(),
+                    CompletableFuture.failedFuture(busy("more receipts are waiting for their commit than can be committed in time")));
+        }
+        List<Pending> parts = new ArrayList<>(1 + items.size() / maxBatch);
+        for (int from = 0; from < items.size(); from += maxBatch) {
+            parts.add(new Pending(items.subList(from, Math.min(items.size(), from + maxBatch)), new CompletableFuture<>(), deadline));
+        }
+        queuedReceipts.addAndGet(items.size());
+        queue.addAll(parts);
+        if (parts.size() == 1) {
+            return new Submitted(parts, parts.get(0).result);
+        }
+        CompletableFuture<List<StoreOutcome>> all = CompletableFuture.allOf(parts.stream().map(Pending::result)
+                .toArray(CompletableFuture[]::new)).thenApply(done -> {
+                    List<StoreOutcome> outcomes = new ArrayList<>(items.size());
+                    parts.forEach(part -> outcomes.addAll(part.result.join()));
+                    return outcomes;
+                });
+        return new Submitted(parts, all);
+    }
+
+    /** A request's parts in the queue, and its answer. */
+    private record Submitted(List<Pending> parts, CompletableFuture<List<StoreOutcome>> result) {
     }
 
     @Override
@@ -183,7 +220,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
                     continue;
                 }
                 int receipts = take(first, batch, 0);
-                // more of what is queued, up to maxBatch receipts; a request is never split
+                // more of what is queued, up to maxBatch receipts (a part of a request is never split)
                 for (Pending next; receipts < maxBatch && (next = queue.poll()) != null; ) {
                     if (receipts + next.items.size() > maxBatch && !batch.isEmpty()) {
                         carried = next;
