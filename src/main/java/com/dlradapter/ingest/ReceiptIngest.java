@@ -56,8 +56,15 @@ public class ReceiptIngest {
         this.metrics = metrics;
     }
 
-    /** The receipts of the payload, through the provider's mapping, into the body. */
-    public void map(Exchange exchange) {
+    /**
+     * The receipts of the payload, through the provider's mapping, into the body. A webhook the
+     * store cannot take in time is refused first (503 busy), before any work is spent on it.
+     */
+    public void map(Exchange exchange) throws SQLException {
+        ReceiptSource source = source(exchange);
+        if (source == ReceiptSource.WEBHOOK) {
+            store.admit(arrivedNanos(exchange, source));
+        }
         exchange.getMessage().setBody(engine.map(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source(exchange), receivedAt(exchange)));
     }
@@ -106,6 +113,7 @@ public class ReceiptIngest {
     }
 
     private void deadLetter(Exchange exchange, String reason) throws SQLException {
+        durability.ensureKept();
         long id = deadLetters.save(provider(exchange), source(exchange), reason,
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),
                 exchange.getProperty(IngestProperties.RAW_BODY, String.class), receivedAt(exchange));

@@ -16,7 +16,4 @@ public interface Durability {
 
     /** Makes what is committed survive a killed process before it is acknowledged. */
     void flush() throws SQLException;
-
-    /** For tests of what does not depend on it. */
-    Durability NONE = () -> { };
 }

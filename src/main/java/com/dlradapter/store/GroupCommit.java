@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transaction of its own, so one bad receipt (or a conflict with another node) fails only its own
  * request.
  */
-public class GroupCommit extends ServiceSupport implements ReceiptWriter {
+public class GroupCommit extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final long BUSY_LOG_INTERVAL = TimeUnit.SECONDS.toNanos(60);
@@ -155,9 +155,19 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     private record Submitted(List<Pending> parts, CompletableFuture<List<StoreOutcome>> result) {
     }
 
-    @Override
-    public StoreOutcome store(com.dlradapter.canonical.DeliveryReceipt receipt, String rawPayload) throws SQLException {
-        return storeAll(List.of(new ReceiptStore.Item(receipt, rawPayload)), System.nanoTime()).get(0);
+    /**
+     * Refuses at once ({@link StoreBusyException}) a request that has already waited its whole
+     * budget (for a worker thread, under overload) or arrives while more receipts are queued than
+     * can be committed in time: called before its payload is mapped, so an overloaded adapter
+     * spends nothing on what it will refuse.
+     */
+    public void admit(long receivedNanos) throws StoreBusyException {
+        if (System.nanoTime() - (receivedNanos + budgetNanos) > 0) {
+            throw busy("the request waited past its answer budget before it could be taken");
+        }
+        if (queuedReceipts.get() > admissionBound()) {
+            throw busy("more receipts are waiting for their commit than can be committed in time");
+        }
     }
 
     /** Receipts the committers can take within half the answer budget, at least a few batches' worth. */
@@ -284,6 +294,7 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         }
         try {
             durability.flush();
+            durability.ensureKept();   // an H2 file deleted during the commit took it along
         } catch (SQLException | RuntimeException e) {
             // committed but maybe not durable: the providers must retry (their retry is a duplicate)
             batch.forEach(p -> p.result.completeExceptionally(e));
@@ -291,7 +302,11 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
         }
         long took = System.nanoTime() - start;
         observer.committed(receipts, took);
-        commitRate = 0.8 * commitRate + 0.2 * (receipts * committers * 1e9 / Math.max(took, 1));
+        if (!fresh.isEmpty()) {
+            // what the database takes, not what the repository answered alone (a storm of
+            // duplicates would make the store look far faster than it is and admit too much)
+            commitRate = 0.8 * commitRate + 0.2 * (fresh.size() * committers * 1e9 / Math.max(took, 1));
+        }
         // hand each request its outcomes, in its own order; then tell the repository, which no
         // answer needs to wait for
         int next = 0;
@@ -309,8 +324,10 @@ public class GroupCommit extends ServiceSupport implements ReceiptWriter {
     /** After a failed batch: one request in a transaction of its own, so only a bad one fails. */
     private void commitAlone(Pending pending) {
         try {
+            durability.ensureKept();
             List<StoreOutcome> outcomes = store.storeAll(pending.items);
             durability.flush();
+            durability.ensureKept();
             remember(outcomes);
             pending.result.complete(outcomes);
         } catch (SQLException | RuntimeException | Error e) {

@@ -13,4 +13,10 @@ public class StoreBusyException extends SQLTransientException {
     public StoreBusyException(String message) {
         super(message, "08004");
     }
+
+    /** Refused under overload, when CPU is short: no stack trace to fill (it is never logged). */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
 }

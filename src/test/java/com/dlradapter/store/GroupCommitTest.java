@@ -21,8 +21,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.dlradapter.store.ReceiptStoreTest.receipt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Group commit changes how many transactions and statements there are, never what is stored: a
@@ -144,7 +150,8 @@ class GroupCommitTest {
                     String message = "m-" + (i % 20);
                     CanonicalStatus status = (thread + i) % 3 == 0 ? CanonicalStatus.SENT
                             : (thread + i) % 3 == 1 ? CanonicalStatus.ACCEPTED : CanonicalStatus.DELIVERED;
-                    StoreOutcome outcome = groupCommit.store(receipt(message, status.name() + "-" + thread % 4, status, null, null), "{}");
+                    StoreOutcome outcome = groupCommit.storeAll(List.of(new ReceiptStore.Item(
+                            receipt(message, status.name() + "-" + thread % 4, status, null, null), "{}")), System.nanoTime()).get(0);
                     stored += outcome.duplicate() ? 0 : 1;
                 }
                 return stored;
@@ -164,6 +171,86 @@ class GroupCommitTest {
         assertThat(rows(databases.get(0).dataSource(), "SELECT COUNT(*) FROM message_status WHERE status = 'DELIVERED' AND is_final"))
                 .containsExactly(List.of("20"));
         assertThat(flushes.get()).as("commits were shared: fewer flushes than requests").isLessThan(threads * perThread);
+    }
+
+    /**
+     * Requests of 1 to 7 receipts with groups of 4: a request larger than a group goes in parts,
+     * requests share groups, the repository's known keys are answered as duplicates without the
+     * database, and each request gets its own outcomes, in its own order, once; a key enters the
+     * repository only after its commit.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void requestsOfManyReceiptsAreSplitIntoGroupsAndAnsweredInTheirOwnOrder(Kind kind) throws Exception {
+        ReceiptStore store = store(kind, "parts");
+        RecordingCache cache = new RecordingCache();
+        cache.remembered.add("test|message|known-0|SENT");   // as if another node had stored it
+        AtomicInteger flushes = new AtomicInteger();
+        GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, cache, 4, 2, Duration.ofMinutes(1));
+        groupCommit.start();
+        List<List<ReceiptStore.Item>> requests = new ArrayList<>();
+        List<CompletableFuture<List<StoreOutcome>>> answers = new ArrayList<>();
+        for (int request = 0; request < 12; request++) {
+            List<ReceiptStore.Item> items = new ArrayList<>();
+            for (int i = 0; i <= request % 7; i++) {
+                String message = request == 3 && i == 0 ? "known-0" : "r" + request + "-" + i;
+                items.add(new ReceiptStore.Item(receipt(message, "SENT", CanonicalStatus.SENT, null, null), "{}"));
+            }
+            requests.add(items);
+            answers.add(groupCommit.submit(items, System.nanoTime()));
+        }
+        for (int request = 0; request < requests.size(); request++) {
+            List<StoreOutcome> outcomes = answers.get(request).get(60, TimeUnit.SECONDS);
+            List<ReceiptStore.Item> items = requests.get(request);
+            assertThat(outcomes).as("request %d", request).hasSize(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                assertThat(outcomes.get(i).receipt().idempotencyKey()).isEqualTo(items.get(i).receipt().idempotencyKey());
+                boolean known = items.get(i).receipt().messageId().equals("known-0");
+                assertThat(outcomes.get(i).duplicate()).as("request %d item %d", request, i).isEqualTo(known);
+            }
+        }
+        groupCommit.stop();
+        int receipts = requests.stream().mapToInt(List::size).sum();
+        assertThat(rows(databases.get(0).dataSource(), "SELECT COUNT(*) FROM receipt_event")).containsExactly(List.of(String.valueOf(receipts - 1)));
+        assertThat(cache.groupsAsked.get()).as("the repository is asked once per group, not per receipt").isLessThan(receipts);
+        assertThat(cache.largestAsk.get()).as("no group over 4 receipts").isLessThanOrEqualTo(4);
+        assertThat(cache.remembered).hasSize(receipts);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aRequestPastItsBudgetIsRefusedAndNotStored(Kind kind) throws Exception {
+        ReceiptStore store = store(kind, "budget");
+        GroupCommit groupCommit = new GroupCommit(store, () -> { }, ReceiptKeyCache.NONE, 4, 1, Duration.ofMillis(200));
+        groupCommit.start();
+        long longAgo = System.nanoTime() - Duration.ofSeconds(1).toNanos();
+        assertThatThrownBy(() -> groupCommit.admit(longAgo)).isInstanceOf(StoreBusyException.class);
+        CompletableFuture<List<StoreOutcome>> late = groupCommit.submit(List.of(new ReceiptStore.Item(
+                receipt("late", "SENT", CanonicalStatus.SENT, null, null), "{}")), longAgo);
+        assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreBusyException.class);
+        groupCommit.stop();
+        assertThat(rows(databases.get(0).dataSource(), "SELECT COUNT(*) FROM receipt_event")).containsExactly(List.of("0"));
+    }
+
+    /** A repository that records what it is asked and told. */
+    private static final class RecordingCache implements ReceiptKeyCache {
+        final Set<String> remembered = ConcurrentHashMap.newKeySet();
+        final AtomicInteger groupsAsked = new AtomicInteger();
+        final AtomicInteger largestAsk = new AtomicInteger();
+
+        @Override
+        public Set<String> known(Collection<String> keys) {
+            groupsAsked.incrementAndGet();
+            largestAsk.accumulateAndGet(keys.size(), Math::max);
+            Set<String> known = new HashSet<>(keys);
+            known.retainAll(remembered);
+            return known;
+        }
+
+        @Override
+        public void remember(Collection<String> keys) {
+            remembered.addAll(keys);
+        }
     }
 
     private static String describe(StoreOutcome outcome) {
