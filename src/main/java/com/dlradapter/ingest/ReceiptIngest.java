@@ -65,8 +65,8 @@ public class ReceiptIngest {
         if (source == ReceiptSource.WEBHOOK) {
             store.admit(arrivedNanos(exchange, source));
         }
-        exchange.getMessage().setBody(engine.map(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
-                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source(exchange), receivedAt(exchange)));
+        exchange.getMessage().setBody(engine.mapPayload(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
+                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source, receivedAt(exchange)));
     }
 
     /**
@@ -77,12 +77,10 @@ public class ReceiptIngest {
      * fails with {@link com.dlradapter.store.StoreBusyException}: 503 with Retry-After.
      */
     public void store(Exchange exchange) throws SQLException {
-        @SuppressWarnings("unchecked")
-        List<DeliveryReceipt> receipts = exchange.getMessage().getBody(List.class);
-        String raw = exchange.getProperty(IngestProperties.RAW_BODY, String.class);
-        List<ReceiptStore.Item> items = new ArrayList<>(receipts.size());
-        for (DeliveryReceipt receipt : receipts) {
-            items.add(new ReceiptStore.Item(receipt, raw));
+        MappingEngine.MappedPayload payload = exchange.getMessage().getBody(MappingEngine.MappedPayload.class);
+        List<ReceiptStore.Item> items = new ArrayList<>(payload.receipts().size());
+        for (int i = 0; i < payload.receipts().size(); i++) {
+            items.add(new ReceiptStore.Item(payload.receipts().get(i), payload.raw().get(i)));
         }
         ReceiptSource source = source(exchange);
         List<StoreOutcome> outcomes;

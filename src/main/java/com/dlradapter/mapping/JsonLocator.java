@@ -1,5 +1,8 @@
 package com.dlradapter.mapping;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.jayway.jsonpath.Configuration;
@@ -29,10 +32,16 @@ final class JsonLocator {
     private final JsonPath path;
     /** The names (String) and indexes (Integer) of a plain path; null when Jayway reads it. */
     private final Object[] steps;
+    /**
+     * The plain path to the array whose elements this path names ({@code $.results[*]}: to
+     * {@code $.results}); null for any other path.
+     */
+    private final Object[] arraySteps;
 
-    private JsonLocator(JsonPath path, Object[] steps) {
+    private JsonLocator(JsonPath path, Object[] steps, Object[] arraySteps) {
         this.path = path;
         this.steps = steps;
+        this.arraySteps = arraySteps;
     }
 
     /** Compiles a path of a mapping file; {@code where} names the file and field for errors. */
@@ -47,7 +56,10 @@ final class JsonLocator {
         } catch (RuntimeException e) {
             throw new MappingDefinitionException(where + ": invalid JSONPath '" + expression + "': " + e.getMessage(), e);
         }
-        return new JsonLocator(path, path.isDefinite() ? plainSteps(path.getPath()) : null);
+        String normalised = path.getPath();
+        Object[] arraySteps = path.isDefinite() ? plainSteps(normalised)
+                : normalised.endsWith("[*]") ? plainSteps(normalised.substring(0, normalised.length() - 3)) : null;
+        return new JsonLocator(path, path.isDefinite() ? plainSteps(normalised) : null, arraySteps);
     }
 
     /**
@@ -66,6 +78,74 @@ final class JsonLocator {
             }
         }
         return node;
+    }
+
+    /**
+     * The exact text of each element of the array this path names in {@code json}, as it was
+     * written (a receipt of a multi-receipt payload keeps its own raw text, not the whole request:
+     * storing the whole body with each of its thousand receipts made a post cost its size squared).
+     * Null when this path is neither a plain one nor a plain one with {@code [*]} at its end, or
+     * does not lead to an array.
+     */
+    List<String> elementTexts(String json) {
+        if (arraySteps == null) {
+            return null;
+        }
+        try (JsonParser parser = TEXT.createParser(json)) {
+            parser.nextToken();
+            for (Object step : arraySteps) {
+                if (!(step instanceof String name ? toField(parser, name) : toElement(parser, (Integer) step))) {
+                    return null;
+                }
+            }
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            List<String> texts = new ArrayList<>();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getCharOffset();
+                texts.add(json.substring(start, end));
+            }
+            return texts;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static final JsonFactory TEXT = JsonFactory.builder().build();
+
+    /** From an object, to the value of its field {@code name}. */
+    private static boolean toField(JsonParser parser, String name) throws java.io.IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return false;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean wanted = name.equals(parser.currentName());
+            parser.nextToken();
+            if (wanted) {
+                return true;
+            }
+            parser.skipChildren();
+        }
+        return false;
+    }
+
+    /** From an array, to its element {@code index}. */
+    private static boolean toElement(JsonParser parser, int index) throws java.io.IOException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            return false;
+        }
+        for (int i = 0; ; i++) {
+            if (parser.nextToken() == JsonToken.END_ARRAY) {
+                return false;
+            }
+            if (i == index) {
+                return true;
+            }
+            parser.skipChildren();
+        }
     }
 
     /** As written in the mapping, normalised ({@code $['message']['uuid']}). */

@@ -79,6 +79,16 @@ public class MappingEngine {
      */
     public List<DeliveryReceipt> map(String provider, String body, String contentType, ReceiptSource source,
                                      Instant receivedAt) {
+        return mapPayload(provider, body, contentType, source, receivedAt).receipts();
+    }
+
+    /**
+     * The receipts of a payload with the raw text each is stored with: the whole body for a
+     * single-receipt payload; for a multi-receipt one, each item's own text, exactly as written
+     * for JSON (else the item as JSON).
+     */
+    public MappedPayload mapPayload(String provider, String body, String contentType, ReceiptSource source,
+                                    Instant receivedAt) {
         ProviderMapping mapping = mapping(provider);
         PayloadFormat format = PayloadFormat.detect(contentType, body);
         if (!mapping.reads(format)) {
@@ -92,7 +102,7 @@ public class MappingEngine {
         PayloadShape shape = shapeOf(mapping, format, root);
         String where = mapping.file() + ", shape '" + shape.name() + "'";
         if (shape.items() == null) {
-            return List.of(receipt(mapping, shape, root, source, receivedAt, where));
+            return new MappedPayload(List.of(receipt(mapping, shape, root, source, receivedAt, where)), List.of(body));
         }
         Object items = shape.items().read(root);
         if (!(items instanceof JsonNode array) || !array.isArray() || array.isEmpty()) {
@@ -106,7 +116,18 @@ public class MappingEngine {
         for (JsonNode item : array) {
             receipts.add(receipt(mapping, shape, item, source, receivedAt, where + ", item " + index++));
         }
-        return receipts;
+        List<String> texts = format == PayloadFormat.JSON ? shape.items().elementTexts(body) : null;
+        if (texts == null || texts.size() != array.size()) {
+            texts = new ArrayList<>(array.size());
+            for (JsonNode item : array) {
+                texts.add(item.toString());
+            }
+        }
+        return new MappedPayload(receipts, texts);
+    }
+
+    /** A payload's receipts and, for each, the raw text it is stored with. */
+    public record MappedPayload(List<DeliveryReceipt> receipts, List<String> raw) {
     }
 
     /** The first shape of the payload's format whose {@code match} path holds a value. */

@@ -6,9 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -42,9 +48,12 @@ class ArrayPayloadPipelineTest {
         settings.put("dlr.providers.arraysms.auth", "none");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             JsonNode first = JSON.readTree(adapter.post(adapter.webhook("arraysms"),
-                    "[{\"id\": \"a1\", \"state\": \"sent\"}, {\"id\": \"a1\", \"state\": \"ok\"}]").body());
+                    "[{\"id\": \"a1\", \"state\": \"sent\"}, {\"id\": \"a1\",  \"state\":\"ok\" }]").body());
             assertThat(first.get("result").asText()).isEqualTo("stored");
             assertThat(first.get("receipts")).hasSize(2);
+            // each receipt keeps its own item, exactly as written, as its raw payload
+            assertThat(rawPayloads(adapter)).containsExactly("{\"id\": \"a1\", \"state\": \"sent\"}",
+                    "{\"id\": \"a1\",  \"state\":\"ok\" }");
 
             JsonNode second = JSON.readTree(adapter.post(adapter.webhook("arraysms"),
                     "[{\"id\": \"a1\", \"state\": \"ok\"}, {\"id\": \"a2\", \"state\": \"sent\"}]").body());
@@ -55,5 +64,17 @@ class ArrayPayloadPipelineTest {
             assertThat(a1.get("status").asText()).isEqualTo("DELIVERED");
             assertThat(a1.get("history")).hasSize(2);
         }
+    }
+
+    private static List<String> rawPayloads(RunningAdapter adapter) throws Exception {
+        List<String> raw = new ArrayList<>();
+        try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT raw_payload FROM receipt_event ORDER BY seq")) {
+            while (rs.next()) {
+                raw.add(rs.getString(1));
+            }
+        }
+        return raw;
     }
 }

@@ -57,6 +57,20 @@ class JsonLocatorTest {
         }
     }
 
+    @Test
+    void theElementsOfAnItemsArrayAreCutOutExactlyAsWritten() {
+        String root = "[ {\"id\": 1,\n \"s\": \"a\"} , {\"id\":2}]";
+        assertThat(JsonLocator.compile("$[*]", "test").elementTexts(root))
+                .containsExactly("{\"id\": 1,\n \"s\": \"a\"}", "{\"id\":2}");
+        String nested = "{\"batch\": \"b\", \"receipts\": [{\"id\": \"x\", \"n\": [1, 2]}, {\"id\": \"é\"}], \"z\": {}}";
+        assertThat(JsonLocator.compile("$.receipts[*]", "test").elementTexts(nested))
+                .containsExactly("{\"id\": \"x\", \"n\": [1, 2]}", "{\"id\": \"é\"}");
+        assertThat(JsonLocator.compile("$['receipts']", "test").elementTexts(nested)).hasSize(2);
+        assertThat(JsonLocator.compile("$.batch", "test").elementTexts(nested)).isNull();
+        assertThat(JsonLocator.compile("$.missing[*]", "test").elementTexts(nested)).isNull();
+        assertThat(JsonLocator.compile("$..receipts[*]", "test").elementTexts(nested)).isNull();
+    }
+
     /** Jayway hands leaves back as Java values and containers as nodes: compare them as plain values. */
     private static Object plain(Object value) {
         return value instanceof JsonNode node ? JsonValues.unwrap(node) : value instanceof Integer i ? java.math.BigInteger.valueOf(i)
