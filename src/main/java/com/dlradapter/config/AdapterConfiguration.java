@@ -198,7 +198,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         List<Duration> backoff = settings.list("dlr.polling.backoff").stream().map(Settings::parseDuration).toList();
         PollSchedule pollSchedule = new PollSchedule(database.dataSource(),
                 backoff.isEmpty() ? List.of(Duration.ofMinutes(1)) : backoff,
-                settings.duration("dlr.polling.max-age", Duration.ofHours(72)), overdueHooks);
+                settings.duration("dlr.polling.max-age", Duration.ofHours(72)), overdueHooks,
+                provider -> PolledProviders.hasStatusApi(settings, provider));
         receiptHooks.add(pollSchedule);
         ReceiptStore receiptStore = new ReceiptStore(database.dataSource(), receiptHooks);
         DeadLetterStore deadLetters = new DeadLetterStore(database.dataSource());

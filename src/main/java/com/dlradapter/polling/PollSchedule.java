@@ -23,13 +23,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * Which tracked messages are polled, and when. A message is tracked when it is registered or when
- * a non-final receipt of it is stored; it is polled when due, backing off after each answer that is
- * not final yet ({@code dlr.polling.backoff}); it stops when a final status is stored; and past the
- * maximum age it is marked overdue and routed as an event (the {@link OverdueHook}s). All of it is
- * in the database, so any node can carry on.
+ * Which messages are polled, and when; and which are overdue. A message of a polled provider (one
+ * with a status API, {@code dlr.providers.<id>.base-url}) is scheduled when it is registered or when
+ * its first event is stored and is not final; it is polled when due, backing off after each answer
+ * that is not final yet ({@code dlr.polling.backoff}); it stops when it becomes final. Any message,
+ * polled or not, that is still not final past the maximum age is marked overdue and routed as an
+ * event (the {@link OverdueHook}s): the sweep reads that from {@code message_status} itself, so a
+ * provider that is not polled costs no schedule row per message. All of it is in the database, so
+ * any node can carry on.
  */
 public class PollSchedule implements ReceiptCommitHook {
 
@@ -58,8 +62,18 @@ public class PollSchedule implements ReceiptCommitHook {
     private final Duration maxAge;
     private final List<OverdueHook> overdueHooks;
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
+    /** Whether a provider is polled (has a status API), asked once per provider. */
+    private final Predicate<String> polled;
+    private final Map<String, Boolean> polledProviders = new ConcurrentHashMap<>();
 
+    /** Every provider polled (tests of the schedule itself). */
     public PollSchedule(DataSource dataSource, List<Duration> backoff, Duration maxAge, List<OverdueHook> overdueHooks) {
+        this(dataSource, backoff, maxAge, overdueHooks, provider -> true);
+    }
+
+    /** {@code polled}: whether a provider is polled, i.e. has a status API ({@code dlr.providers.<id>.base-url}). */
+    public PollSchedule(DataSource dataSource, List<Duration> backoff, Duration maxAge, List<OverdueHook> overdueHooks,
+                        Predicate<String> polled) {
         if (backoff.isEmpty()) {
             throw new IllegalArgumentException("dlr.polling.backoff needs at least one duration");
         }
@@ -67,6 +81,11 @@ public class PollSchedule implements ReceiptCommitHook {
         this.backoff = List.copyOf(backoff);
         this.maxAge = maxAge;
         this.overdueHooks = overdueHooks;
+        this.polled = polled;
+    }
+
+    private boolean polled(String provider) {
+        return polledProviders.computeIfAbsent(provider, polled::test);
     }
 
     /**
@@ -116,8 +135,9 @@ public class PollSchedule implements ReceiptCommitHook {
     }
 
     /**
-     * In the receipt's transaction: a message that gets its first event and is not final is
-     * tracked; a message that the receipt made final is done. Other receipts change nothing here.
+     * In the receipt's transaction, for a polled provider: a message that gets its first event and
+     * is not final is scheduled; a message that the receipt made final is done. Other receipts
+     * change nothing here.
      */
     @Override
     public void beforeCommit(Connection connection, StoreOutcome outcome) throws SQLException {
@@ -137,6 +157,9 @@ public class PollSchedule implements ReceiptCommitHook {
         try {
             for (StoreOutcome outcome : outcomes) {
                 var receipt = outcome.receipt();
+                if (!polled(receipt.provider())) {
+                    continue;   // overdue or not, the sweep reads from message_status
+                }
                 if (outcome.firstEvent() && !receipt.final_()) {
                     now = now == null ? Instant.now() : now;
                     insert = insert == null ? connection.prepareStatement(SCHEDULE) : insert;
@@ -262,9 +285,9 @@ public class PollSchedule implements ReceiptCommitHook {
     }
 
     /**
-     * Marks the messages tracked for longer than the maximum age as overdue, of every provider,
-     * polled or not (a webhook-only provider's messages are tracked too), one transaction each,
-     * with the overdue hooks (routing, e-mail alerts) in that transaction.
+     * Marks overdue the messages not final for longer than the maximum age, of every provider,
+     * polled or not, one transaction each, with the overdue hooks (routing, e-mail alerts) in that
+     * transaction. They are found in {@code message_status} (index message_status_open_ix).
      *
      * @return how many were marked
      */
@@ -272,8 +295,8 @@ public class PollSchedule implements ReceiptCommitHook {
         List<String[]> expired = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
-                     SELECT provider, message_id FROM poll_schedule
-                     WHERE state = 'active' AND tracked_since < ?""")) {
+                     SELECT provider, message_id FROM message_status
+                     WHERE is_final = FALSE AND overdue_at IS NULL AND first_seen_at < ?""")) {
             select.setObject(1, utc(Instant.now().minus(maxAge)));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -293,28 +316,29 @@ public class PollSchedule implements ReceiptCommitHook {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                int updated;
-                try (PreparedStatement update = connection.prepareStatement("""
-                        UPDATE poll_schedule SET state = 'overdue', last_outcome = 'overdue'
-                        WHERE provider = ? AND message_id = ? AND state = 'active'""")) {
-                    update.setString(1, provider);
-                    update.setString(2, messageId);
-                    updated = update.executeUpdate();
+                int marked;
+                try (PreparedStatement mark = connection.prepareStatement("""
+                        UPDATE message_status SET overdue_at = ?
+                        WHERE provider = ? AND message_id = ? AND overdue_at IS NULL AND is_final = FALSE""")) {
+                    mark.setObject(1, utc(now));
+                    mark.setString(2, provider);
+                    mark.setString(3, messageId);
+                    marked = mark.executeUpdate();
                 }
-                if (updated == 0) {
+                if (marked == 0) {
                     connection.rollback();   // another node, or a final receipt, got there first
                     return false;
                 }
                 MessageOverdue overdue;
-                try (PreparedStatement mark = connection.prepareStatement(
-                        "UPDATE message_status SET overdue_at = ? WHERE provider = ? AND message_id = ?");
+                try (PreparedStatement stop = connection.prepareStatement("""
+                        UPDATE poll_schedule SET state = 'overdue', last_outcome = 'overdue'
+                        WHERE provider = ? AND message_id = ? AND state = 'active'""");
                      PreparedStatement select = connection.prepareStatement("""
                              SELECT batch_id, recipient, status, current_event_id, first_seen_at
                              FROM message_status WHERE provider = ? AND message_id = ?""")) {
-                    mark.setObject(1, utc(now));
-                    mark.setString(2, provider);
-                    mark.setString(3, messageId);
-                    mark.executeUpdate();
+                    stop.setString(1, provider);
+                    stop.setString(2, messageId);
+                    stop.executeUpdate();
                     select.setString(1, provider);
                     select.setString(2, messageId);
                     try (ResultSet rs = select.executeQuery()) {

@@ -125,7 +125,8 @@ public class Database extends ServiceSupport implements Durability {
                 .dataSource(dataSource)
                 .connectRetries(5)
                 .connectRetriesInterval(4)
-                .locations("classpath:db/migration")
+                // SQL for both databases; Java where a step differs between them
+                .locations("classpath:db/migration", "classpath:com/dlradapter/store/migration")
                 .load()
                 .migrate();
         LOG.info("Database schema at version {} ({} migrations applied now)",

@@ -36,12 +36,15 @@ public record DatabaseUrl(String url, Path h2File) {
      * outgrew it), 64 parsed statements kept per connection (H2's 8 re-parsed a group commit's
      * statements on every commit), and statistics refreshed after 100,000 changed rows of a table
      * (H2's 2,000 made a commit, twice a second under load, read 10,000 rows of receipt_event back
-     * to re-analyze it: 87% of the committer's time in a post of 2,000 receipts).
+     * to re-analyze it: 87% of the committer's time in a post of 2,000 receipts), and no closing of
+     * the database by H2's own shutdown hook (it closed it under requests still being answered at
+     * SIGTERM: the adapter closes its pool, and with it the database, when it has stopped).
      */
     static final Map<String, String> H2_DEFAULTS = Map.of(
             "CACHE_SIZE", "65536",
             "QUERY_CACHE_SIZE", "64",
-            "ANALYZE_AUTO", "100000");
+            "ANALYZE_AUTO", "100000",
+            "DB_CLOSE_ON_EXIT", "FALSE");
 
     private static final Pattern H2_URL_PREFIX = Pattern.compile("(?i)^jdbc:h2:");
     /** An H2 location with a protocol of its own (mem:, tcp:, ssl:, zip:, nio:, ...) is no plain file. */

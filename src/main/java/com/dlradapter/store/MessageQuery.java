@@ -75,17 +75,18 @@ public class MessageQuery {
                     // Overdue: polled for the maximum age without reaching a final status.
                     state.put("overdue", rs.getObject("overdue_at") != null);
                     state.put("overdueAt", instant(rs, "overdue_at"));
-                    if (rs.getString("poll_state") != null) {
-                        ObjectNode polling = state.putObject("polling");
-                        String pollState = rs.getString("poll_state");
-                        if ("active".equals(pollState) && !polled.test(provider)) {
-                            pollState = "off";
-                        }
-                        polling.put("state", pollState);
-                        polling.put("attempts", rs.getInt("poll_attempts"));
-                        polling.put("nextPollAt", "active".equals(pollState) ? instant(rs, "next_poll_at") : null);
-                        polling.put("lastPolledAt", instant(rs, "last_polled_at"));
+                    ObjectNode polling = state.putObject("polling");
+                    String pollState = rs.getString("poll_state");
+                    if (pollState == null) {
+                        // no schedule: a provider that is not polled, or a message final at its first event
+                        pollState = rs.getObject("overdue_at") != null ? "overdue" : rs.getBoolean("is_final") ? "done" : "off";
+                    } else if ("active".equals(pollState) && !polled.test(provider)) {
+                        pollState = "off";
                     }
+                    polling.put("state", pollState);
+                    polling.put("attempts", rs.getInt("poll_attempts"));
+                    polling.put("nextPollAt", "active".equals(pollState) ? instant(rs, "next_poll_at") : null);
+                    polling.put("lastPolledAt", instant(rs, "last_polled_at"));
                 }
             }
             ArrayNode history = state.arrayNode();
