@@ -308,7 +308,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("emailAlerts", emailAlerts);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         // One screen at the end of the start: what runs, where, which providers, which are polled.
-        context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(database.describe(), dataDirectory,
+        context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(
+                () -> java.net.InetSocketAddress.createUnresolved(publicServer.host(), publicServer.actualPort()),
+                database.describe(), dataDirectory,
                 cluster.instance(), settings.list("dlr.cluster.members").size(), () -> mappings.mappings().keySet(), polled,
                 outboundTargets.keySet(), jdbcSinks.names(), emailAlerts.enabled(), reload)));
     }
