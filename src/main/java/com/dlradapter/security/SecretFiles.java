@@ -53,7 +53,7 @@ public final class SecretFiles {
                 requireTrusted(file, what);
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!stored.isEmpty()) {
-                    LOG.info("{} read from {} ({})", what, file, hint);
+                    LOG.info("{}{} read from {} ({})", Character.toUpperCase(what.charAt(0)), what.substring(1), file, hint);
                     return stored;
                 }
             }
@@ -64,7 +64,7 @@ public final class SecretFiles {
                     what, token, file, hint);
             return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
+            throw new UncheckedIOException("cannot read or create the " + what + " file " + file, e);
         }
     }
 

@@ -105,7 +105,7 @@ class PrivateFilesTest {
         Path apiToken = data.resolve("api-token");
         Files.setPosixFilePermissions(apiToken, PosixFilePermissions.fromString("rw-rw-rw-"));
         assertThatThrownBy(() -> RunningAdapter.start(settings))
-                .hasStackTraceContaining("the admin API token: " + apiToken + " is writable");
+                .hasStackTraceContaining("admin API token: " + apiToken + " is writable");
     }
 
     /** The folder and everything in it: folders rwx------, files rw-------. */
