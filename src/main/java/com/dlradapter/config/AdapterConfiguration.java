@@ -271,7 +271,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("keepDeadLetter", (org.apache.camel.Processor) ingest::deadLetter);
         registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
                 database.dataSource(), engine, receiptStore, database, metrics));
-        registry.bind("errorAnswers", new ErrorAnswers());
+        // every failed exchange's answer (routes/errors.yaml), as a plain processor
+        registry.bind("answerError", (org.apache.camel.Processor) new ErrorAnswers()::answer);
         registry.bind("apiGate", security.apiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource(), polled), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
