@@ -54,6 +54,15 @@ class PrivateFilesTest {
         }
     }
 
+    /** The adapter's user, as the token check sees it, is the owner of what this process creates. */
+    @Test
+    void theProcessUserIsTheOwnerOfTheFilesItCreates() throws Exception {
+        Path mine = Files.writeString(secrets.resolve("mine"), "x");
+        assertThat(SecretFiles.processUser(mine)).isEqualTo(Files.getOwner(mine));
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rw-------"));
+        SecretFiles.requireTrusted(mine, "a test secret");
+    }
+
     @Test
     void aTokenFileOthersCouldWriteIsRefusedAtStart() throws Exception {
         Path token = secrets.resolve("zeckta-token");
