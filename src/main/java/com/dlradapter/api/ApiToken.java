@@ -1,13 +1,7 @@
 package com.dlradapter.api;
 
 import com.dlradapter.security.SecretFiles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,7 +11,6 @@ import java.nio.file.Path;
  */
 public final class ApiToken {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiToken.class);
     static final String FILE_NAME = "api-token";
 
     private ApiToken() {
@@ -27,24 +20,7 @@ public final class ApiToken {
         if (configured != null && !configured.isBlank()) {
             return configured.trim();
         }
-        Path file = dataDirectory.resolve(FILE_NAME);
-        try {
-            if (Files.exists(file)) {
-                SecretFiles.requireTrusted(file, "the admin API token");
-                String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
-                if (!stored.isEmpty()) {
-                    LOG.info("Admin API token read from {} (set dlr.api.token to choose your own)", file);
-                    return stored;
-                }
-            }
-            SecretFiles.createPrivateDirectories(dataDirectory);
-            String token = SecretFiles.newToken();
-            SecretFiles.write(file, token);
-            LOG.warn("No dlr.api.token set: generated the admin API token {} and stored it in {} (owner-only). "
-                    + "It is shown only this once.", token, file);
-            return token;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the admin API token file " + file, e);
-        }
+        return SecretFiles.generated(dataDirectory.resolve(FILE_NAME), "admin API token",
+                "set dlr.api.token to choose your own");
     }
 }

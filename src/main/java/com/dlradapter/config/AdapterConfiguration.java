@@ -213,16 +213,14 @@ public class AdapterConfiguration implements CamelConfiguration {
         context.addService(leaderLease, true, true);
 
         var registry = context.getRegistry();
-        // platform-http-vertx runs each request on a Vert.x worker thread (blocking JDBC stays off
-        // the event loop); their number bounds the requests in the pipeline at once, and so the
-        // size of a group commit.
-        io.vertx.core.VertxOptions vertxOptions = new io.vertx.core.VertxOptions()
-                .setWorkerPoolSize(settings.integer("dlr.http.worker-threads", 64));
-        registry.bind("vertxOptions", vertxOptions);
         // The public port is the adapter's own Vert.x server (timeouts, strict framing, no file
-        // uploads); the platform-http routes use its router.
-        com.dlradapter.http.PublicHttpServer publicServer = new com.dlradapter.http.PublicHttpServer(context, vertxOptions,
+        // uploads); the platform-http routes use its router, and the management server its Vert.x.
+        // platform-http-vertx runs each request on a worker thread (blocking JDBC stays off the
+        // event loop); their number bounds the requests in the pipeline at once, and so the size
+        // of a group commit.
+        com.dlradapter.http.PublicHttpServer publicServer = new com.dlradapter.http.PublicHttpServer(context,
                 settings.text("dlr.http.host", "0.0.0.0"), settings.integer("dlr.http.port", 8080),
+                settings.integer("dlr.http.worker-threads", 64),
                 settings.longValue("dlr.max-body-bytes", 262_144),
                 settings.duration("dlr.http.header-timeout", Duration.ofSeconds(10)),
                 settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30)),
@@ -274,7 +272,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("keepDeadLetter", (org.apache.camel.Processor) ingest::deadLetter);
         registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
                 database.dataSource(), engine, receiptStore, database, metrics));
-        registry.bind("errorAnswers", new ErrorAnswers());
+        // every failed exchange's answer (routes/errors.yaml), as a plain processor
+        registry.bind("answerError", (org.apache.camel.Processor) new ErrorAnswers()::answer);
         registry.bind("apiGate", security.apiGate(apiToken));
         registry.bind("queryApi", new QueryApi(new MessageQuery(database.dataSource(), polled), deadLetters));
         registry.bind("overdueHooks", overdueHooks);
@@ -311,7 +310,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("emailAlerts", emailAlerts);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         // One screen at the end of the start: what runs, where, which providers, which are polled.
-        context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(database.describe(), dataDirectory,
+        context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(
+                () -> java.net.InetSocketAddress.createUnresolved(publicServer.host(), publicServer.actualPort()),
+                database.describe(), dataDirectory,
                 cluster.instance(), settings.list("dlr.cluster.members").size(), () -> mappings.mappings().keySet(), polled,
                 outboundTargets.keySet(), jdbcSinks.names(), emailAlerts.enabled(), reload)));
     }

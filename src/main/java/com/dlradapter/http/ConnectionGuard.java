@@ -31,6 +31,18 @@ import java.util.concurrent.TimeUnit;
  * Each connection gets a small watch when it opens (its state is written on its event loop only);
  * a sweep every half second reads the watches and closes the connections past their deadline, so
  * a request costs two field writes and no timer.
+ * <p>
+ * Vert.x internals: written against vertx-core 4.5.24 (Netty 4.1.130), the version
+ * camel-platform-http-vertx 4.18 brings. It reaches into {@code io.vertx.core.net.impl.ConnectionBase}
+ * (the connection's Netty channel) and replaces the pipeline handler named {@code "httpDecoder"},
+ * a {@code io.vertx.core.http.impl.VertxHttpRequestDecoder}, with {@link StrictRequestDecoder}.
+ * None of this is public API. After a Vert.x upgrade that moves or renames these classes, this
+ * class and {@link StrictRequestDecoder} no longer compile; one that only changes the pipeline
+ * (another handler name or decoder class) makes {@link #connected} log once that the strict
+ * decoder is not installed, and then requests with both Content-Length and Transfer-Encoding are
+ * no longer refused, and a request head trickled on a kept-alive connection (after its first
+ * request) is no longer bounded by the header timeout.
+ * {@code HttpProtocolTest} fails in either case.
  */
 public final class ConnectionGuard {
 

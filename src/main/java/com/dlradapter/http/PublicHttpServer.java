@@ -3,7 +3,10 @@ package com.dlradapter.http;
 import com.dlradapter.canonical.CanonicalJson;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -15,9 +18,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.support.service.ServiceSupport;
+import com.dlradapter.ops.ListenPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +47,28 @@ import java.util.concurrent.TimeUnit;
  *   kind logged at most once a minute and without a stack trace ({@link RareLog});</li>
  *   <li>HTTP/1.1 only: no cleartext HTTP/2 upgrade (h2c), which the providers do not use;</li>
  *   <li>it listens only once the routes have started, and a port already in use stops the start
- *   naming {@code dlr.http.port}.</li>
+ *   naming {@code dlr.http.port};</li>
+ *   <li>once the adapter begins to stop, a new request is answered 503 with Retry-After (and its
+ *   connection closed) while the requests in flight are finished; without this, requests met the
+ *   routes' consumers suspended (503 with no Retry-After) or already removed (404).</li>
  * </ul>
+ * One Vert.x serves this server and Camel's management server (health, metrics), which finds it in
+ * the registry by type (camel-platform-http-main 4.18: {@code VertxPlatformHttpServer#lookupVertx};
+ * without one it would build a second Vert.x of its own). The public requests run on a worker pool
+ * of their own ({@code dlr.http.worker-threads}, threads {@code vert.x-worker-public-*}): this
+ * server listens from a verticle deployed with that pool, and the requests' blocking work goes to
+ * the pool of the context they arrive on. The Vert.x default worker pool, small, is left to the
+ * management server, whose health checks so never wait behind a queue of webhook requests.
  */
 public final class PublicHttpServer extends ServiceSupport implements ExtendedStartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublicHttpServer.class);
+    /** The public requests' worker pool; its threads are named {@code vert.x-worker-public-<n>}. */
+    static final String WORKER_POOL = "vert.x-worker-public";
+    /** The default worker pool: only the management server's blocking handlers (health, metrics) run there. */
+    static final int MANAGEMENT_WORKERS = 2;
+    /** Seconds a client is asked to wait when the adapter is stopping (another node, or this one restarted, takes it). */
+    static final int STOPPING_RETRY_AFTER = 5;
 
     private final String host;
     private final int port;
@@ -55,24 +76,34 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
     private final Duration headerTimeout;
     private final Duration requestTimeout;
     private final Duration idleTimeout;
+    private final int workerThreads;
     private final Vertx vertx;
     private final Router router;
     private final HttpServerOptions options;
     private final ConnectionGuard guard;
     private final RareLog rare = new RareLog(LOG, 1, TimeUnit.MINUTES);
-    private HttpServer server;
+    private volatile boolean stopping;
+    private volatile HttpServer server;
+    private String deployment;
 
-    public PublicHttpServer(CamelContext context, VertxOptions vertxOptions, String host, int port, long maxBodyBytes,
+    /**
+     * @param workerThreads the public requests' worker threads: their number bounds the requests in
+     *                      the pipeline at once (blocking JDBC runs there, never on an event loop)
+     */
+    public PublicHttpServer(CamelContext context, String host, int port, int workerThreads, long maxBodyBytes,
                             Duration headerTimeout, Duration requestTimeout, Duration idleTimeout) {
         this.host = host;
         this.port = port;
+        this.workerThreads = workerThreads;
         this.maxBodyBytes = maxBodyBytes;
         this.headerTimeout = headerTimeout;
         this.requestTimeout = requestTimeout;
         // A request being served is silent on the wire: never let the idle timeout cut it before
         // the request timeout does.
         this.idleTimeout = requestTimeout.compareTo(idleTimeout) > 0 ? requestTimeout : idleTimeout;
-        this.vertx = Vertx.vertx(vertxOptions);
+        this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(MANAGEMENT_WORKERS));
+        // the management server's VertxPlatformHttpServer looks a Vertx up by type, at init and at start
+        context.getRegistry().bind("vertx", vertx);
         this.router = Router.router(vertx);
         this.options = new HttpServerOptions()
                 .setHost(host)
@@ -84,7 +115,14 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
 
         Handler<RoutingContext> bodies = bodyHandler(maxBodyBytes);
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
-        router.errorHandler(404, ctx -> answer(ctx.response(), 404, "not-found", "no such path"));
+        // a route removed because the adapter is stopping is not a wrong path
+        router.errorHandler(404, ctx -> {
+            if (stopping) {
+                refuseWhileStopping(ctx.response());
+            } else {
+                answer(ctx.response(), 404, "not-found", "no such path");
+            }
+        });
         router.errorHandler(405, this::methodNotAllowed);
         String name = VertxPlatformHttpRouter.getRouterNameFromPort(port);
         context.getRegistry().bind(name, new VertxPlatformHttpRouter(null, vertx, router, name,
@@ -94,13 +132,25 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
                 return bodies;
             }
         });
-        // platform-http's engine looks up the server's port by the type of this bean.
+        // platform-http's engine looks up the server's port by the type of this bean (and only that:
+        // bodies are read by the body handler above, whatever this configuration would say).
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindHost(host);
         configuration.setBindPort(port);
-        configuration.setMaxBodySize(maxBodyBytes);
-        configuration.getBodyHandler().setHandleFileUploads(false);
         context.getRegistry().bind("publicHttpServerConfiguration", configuration);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            /** Called first by CamelContext.stop(), before the routes' consumers are suspended and stopped. */
+            @Override
+            public void onContextStopping(CamelContext camelContext) {
+                stopping = true;
+            }
+
+            /** Called once every service has stopped: the management server no longer uses the Vert.x. */
+            @Override
+            public void onContextStopped(CamelContext camelContext) {
+                closeVertx();
+            }
+        });
     }
 
     /** Vert.x's body handler with file uploads off: a multipart file part is read and dropped, never stored. */
@@ -110,11 +160,6 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
             ctx.request().resume();
             bodies.handle(ctx);
         };
-    }
-
-    @Override
-    protected void doStart() {
-        guard.start(vertx);
     }
 
     @Override
@@ -128,38 +173,96 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         if (server != null) {
             return;
         }
-        HttpServer created = vertx.createHttpServer(options)
-                .connectionHandler(guard::connected)
-                .invalidRequestHandler(this::invalid)
-                .exceptionHandler(this::connectionFailed)
-                .requestHandler(request -> {
-                    guard.requestBegins(request);
-                    router.handle(request);
-                });
+        DeploymentOptions listener = new DeploymentOptions().setWorkerPoolName(WORKER_POOL).setWorkerPoolSize(workerThreads);
         try {
-            server = created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            deployment = vertx.deployVerticle(new Listener(), listener).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof BindException) {
-                throw new IllegalStateException("dlr.http.port " + port + " (dlr.http.host " + host
-                        + "): cannot listen, the address is already in use or not available: " + cause.getMessage(), cause);
-            }
-            throw new IllegalStateException("dlr.http.port " + port + ": cannot listen: " + cause.getMessage(), cause);
+            throw cause instanceof BindException ? ListenPorts.inUse("dlr.http.port", host, port, cause)
+                    : ListenPorts.cannotListen("dlr.http.port", host, port, cause);
         }
         LOG.info("Public HTTP server on {}:{}: request heads within {} ms, answers within {} ms, idle connections closed "
-                        + "after {} ms, bodies up to {} bytes, no file uploads, HTTP/1.1",
-                host, server.actualPort(), headerTimeout.toMillis(), requestTimeout.toMillis(), idleTimeout.toMillis(), maxBodyBytes);
+                        + "after {} ms, bodies up to {} bytes, no file uploads, HTTP/1.1, {} worker threads",
+                host, server.actualPort(), headerTimeout.toMillis(), requestTimeout.toMillis(), idleTimeout.toMillis(),
+                maxBodyBytes, workerThreads);
     }
 
-    /** Stops listening and closes its Vert.x; not restartable (a restart configures a new adapter). */
+    /**
+     * Creates and binds the server on the verticle's context: its connections, and so the blocking
+     * work of their requests, use the verticle's worker pool.
+     */
+    private final class Listener extends AbstractVerticle {
+        @Override
+        public void start(Promise<Void> started) {
+            guard.start(vertx);
+            vertx.createHttpServer(options)
+                    .connectionHandler(guard::connected)
+                    .invalidRequestHandler(PublicHttpServer.this::invalid)
+                    .exceptionHandler(PublicHttpServer.this::connectionFailed)
+                    .requestHandler(PublicHttpServer.this::request)
+                    .listen()
+                    .onSuccess(listening -> {
+                        server = listening;
+                        started.complete();
+                    })
+                    .onFailure(started::fail);
+        }
+    }
+
+    private void request(HttpServerRequest request) {
+        guard.requestBegins(request);
+        if (stopping) {
+            refuseWhileStopping(request.response());
+            return;
+        }
+        router.handle(request);
+    }
+
+    /** 503 with Retry-After while the adapter stops; the connection is closed, so the client's retry goes elsewhere. */
+    private static void refuseWhileStopping(HttpServerResponse response) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.putHeader("Retry-After", String.valueOf(STOPPING_RETRY_AFTER)).putHeader("Connection", "close");
+        answer(response, 503, "unavailable", "the adapter is shutting down; nothing was stored, please retry");
+    }
+
+    /**
+     * Stops listening: undeploying the verticle closes its server and worker pool. The Vert.x is
+     * closed once the context has stopped (the management server stops after this service).
+     */
     @Override
     protected void doStop() throws Exception {
         guard.stop(vertx);
-        if (server != null) {
-            server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (deployment != null) {
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            deployment = null;
             server = null;
         }
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Closes the Vert.x; not restartable (a restart configures a new adapter). */
+    private void closeVertx() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("Vert.x did not close within 30 s: {}", e.toString());
+        }
+    }
+
+    /** The host the server is bound to, as configured ({@code dlr.http.host}). */
+    public String host() {
+        return host;
+    }
+
+    /** The port the server listens on (the one chosen when {@code dlr.http.port} is 0), or -1 before it listens. */
+    public int actualPort() {
+        HttpServer listening = server;
+        return listening == null ? -1 : listening.actualPort();
     }
 
     public Vertx vertx() {

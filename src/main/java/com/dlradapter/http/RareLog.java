@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A log line per kind of event at most once a window (a minute), never with a stack trace: what a
- * client can cause at will (malformed HTTP, closed connections) must not be able to flood the log.
+ * A log line per kind of event at most once a window (the adapter uses a minute), never with a
+ * stack trace: what a client can cause at will (malformed HTTP, closed connections) must not be
+ * able to flood the log.
  * The next line of a kind says how many were not logged since the last one. Kinds are a small,
  * fixed set chosen by the caller, never text from the request.
  */
@@ -15,11 +16,26 @@ public final class RareLog {
 
     private final Logger log;
     private final long windowNanos;
+    private final String often;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
     public RareLog(Logger log, long window, TimeUnit unit) {
         this.log = log;
         this.windowNanos = unit.toNanos(window);
+        this.often = often(windowNanos);
+    }
+
+    /** "once a minute", "once every 10 s", ...: the window in words, for the log line. */
+    static String often(long windowNanos) {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(windowNanos);
+        if (seconds >= 60 && seconds % 60 == 0) {
+            long minutes = seconds / 60;
+            return minutes == 1 ? "once a minute" : "once every " + minutes + " minutes";
+        }
+        if (seconds >= 1 && TimeUnit.SECONDS.toNanos(seconds) == windowNanos) {
+            return seconds == 1 ? "once a second" : "once every " + seconds + " s";
+        }
+        return "once every " + TimeUnit.NANOSECONDS.toMillis(windowNanos) + " ms";
     }
 
     /**
@@ -32,7 +48,7 @@ public final class RareLog {
         if (suppressed < 0) {
             return;
         }
-        log.warn("{}: {} (logged at most once a minute{})", kind, printable(detail),
+        log.warn("{}: {} (logged at most {}{})", kind, printable(detail), often,
                 suppressed > 0 ? "; " + suppressed + " more since the last line" : "");
     }
 

@@ -3,9 +3,20 @@ package com.dlradapter.http;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Credential checks that take the same time whatever the guess, and secrets kept out of text. */
 public final class Secrets {
+
+    /**
+     * {@code user:password@host[:port]} without a scheme, as a token of its own: after the start of
+     * the text, a space or an opening quote, bracket or separator, and before the end, a space, a
+     * path or a closing one. The host is a DNS name or an IP literal.
+     */
+    private static final Pattern BARE_USER_INFO = Pattern.compile(
+            "(?<=^|[\\s\"'(<\\[=,;])([^\\s:@/\"'<>()\\[\\]]+):([^\\s@/\"'<>]+)@"
+                    + "((?:[A-Za-z0-9-]+\\.)*[A-Za-z0-9-]+|\\[[0-9A-Fa-f:.]+\\])(?::\\d{1,5})?(?=$|[\\s/?#\"'>),;\\]])");
 
     private Secrets() {
     }
@@ -72,6 +83,32 @@ public final class Secrets {
                 }
             }
             scheme = text.indexOf("://", Math.max(end, start));
+        }
+        return masked == null ? text : masked.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * {@code text} with the password of a bare user-info ({@code alice:s3cret@127.0.0.1:9}, no
+     * scheme, as HttpClient 5 quotes an URI's authority in its exceptions) replaced by {@code ****};
+     * the same instance when there is none. Meant for exception texts: in ordinary text a
+     * {@code word:word@host} is rarely a password, so log messages get only {@link #maskUserInfo}.
+     */
+    public static String maskBareUserInfo(String text) {
+        if (text == null || text.indexOf('@') < 0 || text.indexOf(':') < 0) {
+            return text;
+        }
+        Matcher bare = BARE_USER_INFO.matcher(text);
+        StringBuilder masked = null;
+        int copied = 0;
+        while (bare.find()) {
+            if (bare.group(2).equals("****")) {
+                continue;
+            }
+            if (masked == null) {
+                masked = new StringBuilder(text.length());
+            }
+            masked.append(text, copied, bare.start(2)).append("****");
+            copied = bare.end(2);
         }
         return masked == null ? text : masked.append(text, copied, text.length()).toString();
     }

@@ -26,6 +26,15 @@ import java.util.List;
  *   a request head trickled byte by byte is bounded by {@code dlr.http.header-timeout}.</li>
  * </ul>
  * The checks run once per request head, on headers Netty has already parsed.
+ * <p>
+ * Vert.x internals: written against vertx-core 4.5.24 and Netty 4.1.130. It extends
+ * {@code io.vertx.core.http.impl.VertxHttpRequestDecoder} (not public API; its constructor takes
+ * the server's {@link HttpServerOptions}) and relies on Netty's {@code HttpObjectDecoder} calling
+ * {@link #isContentAlwaysEmpty} once a message's headers are complete and before it chooses how to
+ * read the body, and on Vert.x handing a request whose decoder result failed to the server's
+ * invalid-request handler. If an upgrade changes the first, this class no longer compiles; if it
+ * changes the order of the second or third, ambiguous framing is read as Netty reads it (chunked
+ * wins) instead of being refused: {@code HttpProtocolTest} fails then.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 

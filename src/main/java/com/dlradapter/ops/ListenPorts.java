@@ -34,10 +34,23 @@ public final class ListenPorts {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (BindException e) {
-            throw new IllegalStateException(setting + ": port " + port + " on " + host + " is already in use (another "
-                    + "adapter or program listens there); stop it or set " + setting + " to a free port", e);
+            throw inUse(setting, host, port, e);
         } catch (IOException | IllegalArgumentException | SecurityException e) {
-            throw new IllegalStateException(setting + ": cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw cannotListen(setting, host, port, e);
         }
+    }
+
+    /**
+     * The failure for a port taken by someone else: here before the start, or by a server that
+     * finds it taken between this check and its own bind.
+     */
+    public static IllegalStateException inUse(String setting, String host, int port, Throwable cause) {
+        return new IllegalStateException(setting + ": port " + port + " on " + host + " is already in use (another "
+                + "adapter or program listens there); stop it or set " + setting + " to a free port", cause);
+    }
+
+    /** The failure for an address that cannot be listened on for another reason (no such interface, not permitted). */
+    public static IllegalStateException cannotListen(String setting, String host, int port, Throwable cause) {
+        return new IllegalStateException(setting + ": cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
     }
 }

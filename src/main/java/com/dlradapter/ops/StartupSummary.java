@@ -4,10 +4,12 @@ import com.dlradapter.config.Settings;
 import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -18,16 +20,20 @@ import java.util.function.Supplier;
 
 /**
  * One screen at the end of the start, instead of Camel's route and endpoint lists: what runs and
- * where it listens (the addresses really bound: the management server is on
- * {@code dlr.management.host}, not on the public server's {@code 0.0.0.0}), the database, the data
- * folder, the cluster, each provider and whether it is polled, and where receipts are routed.
+ * where it listens (the addresses the servers really bound: the public server's
+ * {@code dlr.http.host} and port, the management server's {@code dlr.management.host} and port),
+ * the database, the data folder, the cluster, each provider and whether it is polled, and where
+ * receipts are routed.
  */
 public class StartupSummary implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupSummary.class);
 
-    /** What the summary tells, gathered by the configuration. */
-    public record Facts(String database, Path dataFolder, HazelcastInstance cluster, int configuredMembers,
+    /**
+     * What the summary tells, gathered by the configuration; {@code publicServer} is the public
+     * server's bound address (host as configured, the port it really listens on), asked once it listens.
+     */
+    public record Facts(Supplier<InetSocketAddress> publicServer, String database, Path dataFolder, HazelcastInstance cluster, int configuredMembers,
                         Supplier<Collection<String>> providers, Predicate<String> polled,
                         Collection<String> outboundTargets, Collection<String> jdbcSinks, boolean emailAlerts,
                         boolean reload) {
@@ -50,20 +56,23 @@ public class StartupSummary implements StartupListener {
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         if (told.compareAndSet(false, true)) {
-            LOG.info("{}", text());
+            LOG.info("{}", text(context));
         }
     }
 
-    String text() {
+    String text(CamelContext context) {
         StringBuilder out = new StringBuilder();
         double seconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
         out.append(String.format(Locale.ROOT, "dlr-adapter is up (%.1f s)", seconds));
-        String publicHost = settings.text("camel.server.host", "0.0.0.0");
-        line(out, "webhooks, admin API", "http://" + publicHost + ":" + settings.text("dlr.http.port", "8080")
-                + "/webhooks/<provider>, /api/**" + ("0.0.0.0".equals(publicHost) ? " (all interfaces)" : "")
-                + "  [dlr.http.port]");
-        line(out, "health, metrics", "http://" + settings.text("dlr.management.host", "127.0.0.1") + ":"
-                + settings.text("dlr.management.port", "9876") + "/observe/health, /observe/health/ready, /observe/metrics"
+        InetSocketAddress publicServer = facts.publicServer().get();
+        line(out, "webhooks, admin API", url(publicServer.getHostString(), publicServer.getPort())
+                + "/webhooks/<provider>, /api/**" + allInterfaces(publicServer.getHostString()) + "  [dlr.http.host, dlr.http.port]");
+        // camel.server is off: the one platform-http server Camel runs is the management server
+        VertxPlatformHttpServer management = context.hasService(VertxPlatformHttpServer.class);
+        String managementHost = management != null ? management.getHost() : settings.text("dlr.management.host", "127.0.0.1");
+        int managementPort = management != null ? management.getPort() : settings.integer("dlr.management.port", 9876);
+        line(out, "health, metrics", url(managementHost, managementPort)
+                + "/observe/health, /observe/health/ready, /observe/metrics" + allInterfaces(managementHost)
                 + "  [dlr.management.host, dlr.management.port]");
         line(out, "database", facts.database());
         line(out, "data folder", facts.dataFolder().toAbsolutePath().normalize() + " (owner-only)");
@@ -87,6 +96,14 @@ public class StartupSummary implements StartupListener {
                 + ", email alerts " + (facts.emailAlerts() ? "on" : "off (no dlr.email.smtp-host)"));
         line(out, "hot reload", facts.reload() ? "on (routes/ and mappings/)" : "off");
         return out.toString();
+    }
+
+    private static String url(String host, int port) {
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String allInterfaces(String host) {
+        return "0.0.0.0".equals(host) || "::".equals(host) || "0:0:0:0:0:0:0:0".equals(host) ? " (all interfaces)" : "";
     }
 
     private static String names(Collection<String> names) {

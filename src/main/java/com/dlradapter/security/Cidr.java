@@ -53,7 +53,7 @@ public final class Cidr {
         }
         if (bytes.length != network.length) {
             // an IPv4 client seen as an IPv4-mapped IPv6 address (::ffff:a.b.c.d)
-            if (bytes.length == 16 && network.length == 4 && isMapped(bytes)) {
+            if (bytes.length == 16 && network.length == 4 && isV4Mapped(bytes)) {
                 byte[] v4 = new byte[4];
                 System.arraycopy(bytes, 12, v4, 0, 4);
                 bytes = v4;
@@ -84,7 +84,8 @@ public final class Cidr {
         return false;
     }
 
-    private static boolean isMapped(byte[] v6) {
+    /** Whether 16 address bytes are an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}). */
+    static boolean isV4Mapped(byte[] v6) {
         for (int i = 0; i < 10; i++) {
             if (v6[i] != 0) {
                 return false;

@@ -33,7 +33,7 @@ public final class ClientAddress {
         if (bytes == null || bytes.length != 16) {
             return client;
         }
-        if (isV4Mapped(bytes)) {
+        if (Cidr.isV4Mapped(bytes)) {
             return (bytes[12] & 0xFF) + "." + (bytes[13] & 0xFF) + "." + (bytes[14] & 0xFF) + "." + (bytes[15] & 0xFF);
         }
         StringBuilder key = new StringBuilder(24);
@@ -41,15 +41,6 @@ public final class ClientAddress {
             key.append(Integer.toHexString(((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF))).append(':');
         }
         return key.append(":/64").toString();
-    }
-
-    private static boolean isV4Mapped(byte[] v6) {
-        for (int i = 0; i < 10; i++) {
-            if (v6[i] != 0) {
-                return false;
-            }
-        }
-        return v6[10] == (byte) 0xFF && v6[11] == (byte) 0xFF;
     }
 
     public String resolve(String peer, String forwardedFor) {

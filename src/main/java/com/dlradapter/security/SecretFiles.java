@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
@@ -53,7 +54,7 @@ public final class SecretFiles {
                 requireTrusted(file, what);
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!stored.isEmpty()) {
-                    LOG.info("{} read from {} ({})", what, file, hint);
+                    LOG.info("{}{} read from {} ({})", Character.toUpperCase(what.charAt(0)), what.substring(1), file, hint);
                     return stored;
                 }
             }
@@ -64,7 +65,7 @@ public final class SecretFiles {
                     what, token, file, hint);
             return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
+            throw new UncheckedIOException("cannot read or create the " + what + " file " + file, e);
         }
     }
 
@@ -90,8 +91,7 @@ public final class SecretFiles {
         } catch (UnsupportedOperationException | IllegalArgumentException notPosix) {
             return;
         }
-        long self = new com.sun.security.auth.module.UnixSystem().getUid();
-        if (owner != self && owner != ROOT) {
+        if (owner != ROOT && !attributes.owner().equals(processUser(file))) {
             throw new IllegalStateException(what + ": " + file + " belongs to the user " + attributes.owner().getName()
                     + ", not to the adapter's user (" + System.getProperty("user.name") + ") or root: another user may have "
                     + "put their own secret there. Check it, then give it to the adapter's user (chown) or remove it.");
@@ -102,6 +102,19 @@ public final class SecretFiles {
                     + PosixFilePermissions.toString(permissions) + "): anyone could have replaced the secret. Check it, "
                     + "then make it owner-only (chmod 600 " + file + ") or remove it.");
         }
+    }
+
+    /**
+     * The user the adapter runs as: the owner of {@code /proc/self} (Linux gives a process's entry
+     * to its effective user, also to a user id without a name, as containers often run), else the
+     * user {@code user.name} names.
+     */
+    static UserPrincipal processUser(Path file) throws IOException {
+        Path self = file.getFileSystem().getPath("/proc/self");
+        if (Files.isDirectory(self)) {
+            return Files.getOwner(self);
+        }
+        return file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
     }
 
     /** Creates the folder and any missing parent owner-only ({@code rwx------}), whatever the umask. */

@@ -96,8 +96,12 @@ class EdgeIT {
             findings.assertThat(added).as("no stack trace, no ERROR").doesNotContain("\tat ").doesNotContain("ERROR");
             findings.assertThat(added).contains("Refused a request with ambiguous framing");
 
+            // The delivery attempts to the target failed and were logged (HttpClient 5 refuses a URI
+            // with user-info and quotes its authority); no line, and no exception text, holds the
+            // password. (No line quotes the URL itself since Camel's settings summary is off; the
+            // masked forms are UserInfoMaskingTest's.)
             findings.assertThat(log).as("the password of the target URL is in no log line").doesNotContain("s3cretpw")
-                    .contains("alice:****@127.0.0.1:9/hook");
+                    .contains(" Deliveries - Delivery ");
             findings.assertAll();
         }
     }

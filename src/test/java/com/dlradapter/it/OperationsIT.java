@@ -119,6 +119,20 @@ class OperationsIT {
     }
 
     @Test
+    void theSummaryNamesTheAddressThePublicServerIsBoundTo() throws Exception {
+        Map<String, String> env = AdapterProcess.defaults(data());
+        env.put("DLR_HTTP_HOST", "127.0.0.1");
+        try (AdapterProcess adapter = AdapterProcess.start(env, work.resolve("bound.log"))) {
+            String summary = adapter.log().substring(adapter.log().indexOf("dlr-adapter is up"));
+            String publicLine = summary.lines().filter(line -> line.contains("webhooks, admin API")).findFirst().orElseThrow();
+            assertThat(publicLine).contains("http://127.0.0.1:" + env.get("DLR_HTTP_PORT") + "/webhooks/<provider>, /api/**")
+                    .doesNotContain("0.0.0.0").doesNotContain("all interfaces");
+            assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta("bound-1", "MESSAGE_DELIVERED", "DELIVERED",
+                    "bound-1")).statusCode()).as("served where the summary says").isEqualTo(200);
+        }
+    }
+
+    @Test
     void theStartUpLogIsOneScreenThatTellsWhatRunsWhere() throws Exception {
         Map<String, String> env = AdapterProcess.defaults(data());
         env.put("DLR_PROVIDERS_ZECKTA_BASE_URL", "http://127.0.0.1:" + RunningAdapter.freePort());

@@ -54,6 +54,15 @@ class PrivateFilesTest {
         }
     }
 
+    /** The adapter's user, as the token check sees it, is the owner of what this process creates. */
+    @Test
+    void theProcessUserIsTheOwnerOfTheFilesItCreates() throws Exception {
+        Path mine = Files.writeString(secrets.resolve("mine"), "x");
+        assertThat(SecretFiles.processUser(mine)).isEqualTo(Files.getOwner(mine));
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rw-------"));
+        SecretFiles.requireTrusted(mine, "a test secret");
+    }
+
     @Test
     void aTokenFileOthersCouldWriteIsRefusedAtStart() throws Exception {
         Path token = secrets.resolve("zeckta-token");
@@ -105,7 +114,7 @@ class PrivateFilesTest {
         Path apiToken = data.resolve("api-token");
         Files.setPosixFilePermissions(apiToken, PosixFilePermissions.fromString("rw-rw-rw-"));
         assertThatThrownBy(() -> RunningAdapter.start(settings))
-                .hasStackTraceContaining("the admin API token: " + apiToken + " is writable");
+                .hasStackTraceContaining("admin API token: " + apiToken + " is writable");
     }
 
     /** The folder and everything in it: folders rwx------, files rw-------. */
