@@ -21,6 +21,7 @@ import com.dlradapter.routing.RetryPolicy;
 import com.dlradapter.routing.RouteDecision;
 import com.dlradapter.routing.RoutingInterest;
 import com.dlradapter.routing.RoutingOutbox;
+import com.dlradapter.routing.RoutingSteps;
 import com.dlradapter.routing.SinkFilter;
 import com.dlradapter.routing.SinkTarget;
 import com.dlradapter.routing.TargetTimeouts;
@@ -303,11 +304,14 @@ public class AdapterConfiguration implements CamelConfiguration {
                 Math.max(1, sinkTargets.size())));
         registry.bind("deliveryLanes", executors.newFixedThreadPool(deliveryRounds, "DeliveryLane",
                 Math.max(1, outboundTargets.size() * perTarget)));
-        registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, perTarget));
+        OutboundWebhooks outboundWebhooks = new OutboundWebhooks(outboundTargets, perTarget);
+        registry.bind("outboundWebhooks", outboundWebhooks);
         outboundTargets.values().forEach(target ->
                 registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(), new TargetTimeouts(target.timeout())));
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
+        // the steps of routes/routing.yaml and routes/deliveries.yaml, as plain processors
+        RoutingSteps.install(context, routingOutbox, outboundWebhooks, jdbcSinks, emailAlerts, deliveries, deliveryRounds);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         // One screen at the end of the start: what runs, where, which providers, which are polled.
         context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(database.describe(), dataDirectory,

@@ -26,8 +26,12 @@ public class DeliveryRounds {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRounds.class);
     /** Exchange property: the sink target a drain works on. */
     public static final String TARGET = "dlrDeliveryTarget";
+    /** Exchange property: the kind of sink of that target ({@code webhook} or {@code jdbc}), for the route to choose on. */
+    public static final String SINK = "dlrDeliverySink";
     /** Exchange property: the round being attempted. */
     public static final String ROUND = "dlrDeliveryRound";
+    /** Exchange property set by {@link #claim(Exchange)}: the round's lanes ({@link DeliveryRound#lanes()}). */
+    public static final String LANES = "dlrDeliveryLanes";
     /** Exchange property set by {@link #record(Exchange)}: the drain goes on with another round. */
     public static final String MORE = "dlrDeliveryMore";
 
@@ -62,6 +66,18 @@ public class DeliveryRounds {
         return idle;
     }
 
+    /** Step of the deliveries route: sets the body to {@link #idle()}. */
+    public void startIdle(Exchange exchange) {
+        exchange.getMessage().setBody(idle());
+    }
+
+    /** First step of a drain (body: its target): sets {@link #TARGET} and {@link #SINK}. */
+    public void begin(Exchange exchange) {
+        SinkTarget target = exchange.getMessage().getBody(SinkTarget.class);
+        exchange.setProperty(TARGET, target);
+        exchange.setProperty(SINK, target.sink());
+    }
+
     /** Last step of a drain, whatever happened in it: the target may be drained again. */
     public void drained(Exchange exchange) {
         SinkTarget target = exchange.getProperty(TARGET, SinkTarget.class);
@@ -72,7 +88,7 @@ public class DeliveryRounds {
 
     /**
      * Step of a drain: claims the next round of the target in {@link #TARGET} into the body (and
-     * {@link #ROUND}). A disabled webhook target's deliveries fail at once, unsent.
+     * {@link #ROUND}, {@link #LANES}). A disabled webhook target's deliveries fail at once, unsent.
      */
     public void claim(Exchange exchange) throws SQLException {
         SinkTarget target = exchange.getProperty(TARGET, SinkTarget.class);
@@ -87,6 +103,7 @@ public class DeliveryRounds {
         }
         exchange.getMessage().setBody(round);
         exchange.setProperty(ROUND, round);
+        exchange.setProperty(LANES, round.lanes());
     }
 
     /** Worker error step: the attempt of the delivery in {@link OutboundWebhooks#DELIVERY} failed with an exception. */

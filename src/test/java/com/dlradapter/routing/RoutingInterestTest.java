@@ -76,6 +76,26 @@ class RoutingInterestTest {
             postEach(adapter, "some");
             assertThat(routedStatuses(adapter.bean("dataSource", DataSource.class)))
                     .containsExactlyInAnyOrder("DELIVERED", "FAILED", "EXPIRED", "UNDELIVERED");
+            assertPlainSteps(adapter.context());
+        }
+    }
+
+    /**
+     * The routing and delivery routes call their steps as plain processors: no bean step (a method
+     * looked up and called by reflection) and no OGNL method call in an expression, per routed
+     * event or per delivery.
+     */
+    private static void assertPlainSteps(org.apache.camel.CamelContext context) {
+        org.apache.camel.model.Model model = context.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        for (String id : List.of("routing-outbox", "route-event", "deliveries", "drain-target", "deliver-webhook",
+                "deliver-jdbc", "delivery-retention")) {
+            // (the global error handler of routes/errors.yaml, copied into every route, runs on errors only)
+            String route = model.getRouteDefinition(id).toString().replace("Bean[ref:errorAnswers method:answer]", "");
+            assertThat(route).as(id).doesNotContain("Bean[").contains("process[ref:");
+            java.util.regex.Matcher simple = java.util.regex.Pattern.compile("simple\\{([^}]*)}").matcher(route);
+            while (simple.find()) {
+                assertThat(simple.group(1)).as(id + ": " + simple.group()).doesNotContain("(");
+            }
         }
     }
 
