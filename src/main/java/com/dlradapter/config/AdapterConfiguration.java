@@ -306,8 +306,9 @@ public class AdapterConfiguration implements CamelConfiguration {
                 Math.max(1, outboundTargets.size() * perTarget)));
         OutboundWebhooks outboundWebhooks = new OutboundWebhooks(outboundTargets, perTarget);
         registry.bind("outboundWebhooks", outboundWebhooks);
-        outboundTargets.values().forEach(target ->
-                registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(), new TargetTimeouts(target.timeout())));
+        // a target's timeout bounds its whole attempt, so the attempt ends within its delivery's lease
+        outboundTargets.values().forEach(target -> registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(),
+                TargetTimeouts.attemptBound(target.timeout())));
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
         // the steps of routes/routing.yaml and routes/deliveries.yaml, as plain processors

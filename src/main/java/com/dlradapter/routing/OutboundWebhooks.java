@@ -90,8 +90,8 @@ public class OutboundWebhooks {
      * Worker step: turns the delivery in the body into the signed request. Sets {@link #ENDPOINT};
      * leaves it unset when the delivery is not to be sent, after noting that in its round: the
      * target was removed from the configuration or answered 410 during this round (fails unsent),
-     * or the round's first attempts all failed, or an attempt begun now could outlast the
-     * delivery's lease (given back for the next round).
+     * or the round's first attempts all failed, or an attempt begun now could end later than a
+     * margin before the delivery's lease does (given back for the next round).
      */
     public void prepare(Exchange exchange) {
         Delivery delivery = exchange.getMessage().getBody(Delivery.class);
@@ -107,7 +107,7 @@ public class OutboundWebhooks {
             round.add(Outcome.failNow(delivery, null, "target " + target.name() + " answered 410 Gone and is disabled"));
             return;
         }
-        if (round.stalled() || Instant.now().plus(target.timeout()).isAfter(delivery.leaseUntil())) {
+        if (round.stalled() || !round.mayStart(delivery, target.timeout())) {
             round.add(Outcome.release(delivery));
             return;
         }
