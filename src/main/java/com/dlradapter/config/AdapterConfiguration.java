@@ -190,7 +190,7 @@ public class AdapterConfiguration implements CamelConfiguration {
                         settings.duration("dlr.metrics.backlog-refresh", Duration.ofSeconds(5))),
                 outboundTargets.keySet(), jdbcSinks.names());
         LOG.info("Routing to {} outbound webhook target(s) {}, {} JDBC sink(s) {}, email alerts {}; {}",
-                outboundTargets.size(), outboundTargets.keySet(), jdbcSinks.names().size(), jdbcSinks.names(),
+                outboundTargets.size(), OutboundWebhooks.describe(outboundTargets), jdbcSinks.names().size(), jdbcSinks.names(),
                 emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)",
                 routingInterest.allEvents() ? "every event is routed (dlr.routing.all-events)"
                         : routingInterest.any() ? "only events a sink wants are routed" : "no event is routed");
