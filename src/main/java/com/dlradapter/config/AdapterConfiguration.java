@@ -312,7 +312,8 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
         // the steps of routes/routing.yaml and routes/deliveries.yaml, as plain processors
-        RoutingSteps.install(context, routingOutbox, outboundWebhooks, jdbcSinks, emailAlerts, deliveries, deliveryRounds);
+        RoutingSteps.install(context, routingInterest, routingOutbox, outboundWebhooks, jdbcSinks, emailAlerts,
+                deliveries, deliveryRounds);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         // One screen at the end of the start: what runs, where, which providers, which are polled.
         context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(database.describe(), dataDirectory,

@@ -2,21 +2,35 @@ package com.dlradapter.routing;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
+
+import java.util.Collection;
 
 /**
  * The steps of routes/routing.yaml and routes/deliveries.yaml, bound in the registry as plain
  * processors ({@code process: ref: ...}): no bean method is looked up and called by reflection,
  * and no OGNL expression evaluated, per routed event or per delivery. The routes keep the
  * decisions (choice and filter on exchange properties); these steps only do the work.
+ *
+ * <p>When no event can enter routing ({@link RoutingInterest#any()} is false: no outbound target,
+ * no JDBC sink, email alerts off and {@code dlr.routing.all-events} false), the
+ * {@code routing-outbox} route is not started: its timer would only ever find the outbox empty.
  */
-public final class RoutingSteps {
+public final class RoutingSteps extends LifecycleStrategySupport {
 
-    private RoutingSteps() {
+    /** The route that drains the routing outbox (routes/routing.yaml). */
+    static final String OUTBOX_ROUTE = "routing-outbox";
+
+    private final RoutingInterest interest;
+
+    private RoutingSteps(RoutingInterest interest) {
+        this.interest = interest;
     }
 
-    /** Binds every step under the name the routes use. */
-    public static void install(CamelContext context, RoutingOutbox outbox,
+    /** Binds every step under the name the routes use, and keeps the outbox route stopped when nothing is routed. */
+    public static void install(CamelContext context, RoutingInterest interest, RoutingOutbox outbox,
                                OutboundWebhooks webhooks, JdbcSinks jdbcSinks, EmailAlerts emailAlerts,
                                Deliveries deliveries, DeliveryRounds rounds) {
         Registry registry = context.getRegistry();
@@ -43,5 +57,19 @@ public final class RoutingSteps {
         // routes/deliveries.yaml: hourly
         registry.bind("purgeDeliveries", (Processor) exchange -> deliveries.purge());
         registry.bind("failUnconfiguredDeliveries", (Processor) exchange -> rounds.failUnconfigured());
+        context.addLifecycleStrategy(new RoutingSteps(interest));
+    }
+
+    /** The outbox route is marked not to start while no event can enter routing (a reloaded one alike). */
+    @Override
+    public void onRoutesAdd(Collection<Route> routes) {
+        if (interest.any()) {
+            return;
+        }
+        for (Route route : routes) {
+            if (OUTBOX_ROUTE.equals(route.getRouteId())) {
+                route.setAutoStartup(false);
+            }
+        }
     }
 }

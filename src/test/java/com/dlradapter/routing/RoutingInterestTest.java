@@ -57,6 +57,12 @@ class RoutingInterestTest {
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
             assertThat(count(dataSource, "SELECT COUNT(*) FROM receipt_event")).isEqualTo(20);
             assertThat(count(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isZero();
+            // nothing can be routed: the outbox is not polled at all
+            assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
+                    .isEqualTo(org.apache.camel.ServiceStatus.Stopped);
+            // a route left stopped on purpose keeps readiness UP
+            assertThat(adapter.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(adapter.managementUrl("/observe/health/ready"))).GET()).statusCode()).isEqualTo(200);
         }
     }
 
@@ -76,6 +82,8 @@ class RoutingInterestTest {
             postEach(adapter, "some");
             assertThat(routedStatuses(adapter.bean("dataSource", DataSource.class)))
                     .containsExactlyInAnyOrder("DELIVERED", "FAILED", "EXPIRED", "UNDELIVERED");
+            assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
+                    .isEqualTo(org.apache.camel.ServiceStatus.Started);
             assertPlainSteps(adapter.context());
         }
     }
@@ -109,6 +117,8 @@ class RoutingInterestTest {
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
             assertThat(count(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isEqualTo(20);
             assertThat(routedStatuses(dataSource)).containsExactlyInAnyOrder("SENT", "DELIVERED", "FAILED", "EXPIRED", "UNDELIVERED");
+            assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
+                    .isEqualTo(org.apache.camel.ServiceStatus.Started);
         }
     }
 
