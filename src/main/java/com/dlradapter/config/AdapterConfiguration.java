@@ -21,6 +21,7 @@ import com.dlradapter.routing.RetryPolicy;
 import com.dlradapter.routing.RouteDecision;
 import com.dlradapter.routing.RoutingInterest;
 import com.dlradapter.routing.RoutingOutbox;
+import com.dlradapter.routing.RoutingSteps;
 import com.dlradapter.routing.SinkFilter;
 import com.dlradapter.routing.SinkTarget;
 import com.dlradapter.routing.TargetTimeouts;
@@ -189,7 +190,7 @@ public class AdapterConfiguration implements CamelConfiguration {
                         settings.duration("dlr.metrics.backlog-refresh", Duration.ofSeconds(5))),
                 outboundTargets.keySet(), jdbcSinks.names());
         LOG.info("Routing to {} outbound webhook target(s) {}, {} JDBC sink(s) {}, email alerts {}; {}",
-                outboundTargets.size(), outboundTargets.keySet(), jdbcSinks.names().size(), jdbcSinks.names(),
+                outboundTargets.size(), OutboundWebhooks.describe(outboundTargets), jdbcSinks.names().size(), jdbcSinks.names(),
                 emailAlerts.enabled() ? "on" : "off (no dlr.email.smtp-host)",
                 routingInterest.allEvents() ? "every event is routed (dlr.routing.all-events)"
                         : routingInterest.any() ? "only events a sink wants are routed" : "no event is routed");
@@ -303,11 +304,16 @@ public class AdapterConfiguration implements CamelConfiguration {
                 Math.max(1, sinkTargets.size())));
         registry.bind("deliveryLanes", executors.newFixedThreadPool(deliveryRounds, "DeliveryLane",
                 Math.max(1, outboundTargets.size() * perTarget)));
-        registry.bind("outboundWebhooks", new OutboundWebhooks(outboundTargets, perTarget));
-        outboundTargets.values().forEach(target ->
-                registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(), new TargetTimeouts(target.timeout())));
+        OutboundWebhooks outboundWebhooks = new OutboundWebhooks(outboundTargets, perTarget);
+        registry.bind("outboundWebhooks", outboundWebhooks);
+        // a target's timeout bounds its whole attempt, so the attempt ends within its delivery's lease
+        outboundTargets.values().forEach(target -> registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(),
+                TargetTimeouts.attemptBound(target.timeout())));
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
+        // the steps of routes/routing.yaml and routes/deliveries.yaml, as plain processors
+        RoutingSteps.install(context, routingInterest, routingOutbox, outboundWebhooks, jdbcSinks, emailAlerts,
+                deliveries, deliveryRounds);
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         // One screen at the end of the start: what runs, where, which providers, which are polled.
         context.addStartupListener(new StartupSummary(settings, new StartupSummary.Facts(

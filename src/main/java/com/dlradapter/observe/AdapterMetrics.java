@@ -31,6 +31,8 @@ public class AdapterMetrics {
     private final Timer groupTime;
     private final Map<ReceiptLabels, Counter> receipts = new ConcurrentHashMap<>();
     private final Map<AnswerLabels, Timer> answers = new ConcurrentHashMap<>();
+    private final Map<DeliveryLabels, Counter> deliveryAttempts = new ConcurrentHashMap<>();
+    private final Map<DeliveryLabels, Counter> deliveriesFailed = new ConcurrentHashMap<>();
 
     public AdapterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -115,16 +117,23 @@ public class AdapterMetrics {
 
     /** dlr_delivery_attempts_total{sink,target,outcome}: one attempt to deliver (delivered, retrying, failed). */
     public void deliveryAttempted(String sink, String target, String outcome) {
-        Counter.builder("dlr.delivery.attempts").description("Outbound delivery attempts (webhooks, JDBC sinks), by outcome")
-                .tag("sink", sink).tag("target", target).tag("outcome", outcome)
-                .register(registry).increment();
+        // counted per delivery: each label set's counter looked up once
+        deliveryAttempts.computeIfAbsent(new DeliveryLabels(sink, target, outcome), labels ->
+                Counter.builder("dlr.delivery.attempts").description("Outbound delivery attempts (webhooks, JDBC sinks), by outcome")
+                        .tag("sink", labels.sink()).tag("target", labels.target()).tag("outcome", labels.outcome())
+                        .register(registry)).increment();
     }
 
     /** dlr_deliveries_failed_total{sink,target,outcome}: a delivery given up for good (gave-up, gone, not-sent). */
     public void deliveryFailed(String sink, String target, String outcome) {
-        Counter.builder("dlr.deliveries.failed").description("Outbound deliveries failed for good, by why")
-                .tag("sink", sink).tag("target", target).tag("outcome", outcome)
-                .register(registry).increment();
+        deliveriesFailed.computeIfAbsent(new DeliveryLabels(sink, target, outcome), labels ->
+                Counter.builder("dlr.deliveries.failed").description("Outbound deliveries failed for good, by why")
+                        .tag("sink", labels.sink()).tag("target", labels.target()).tag("outcome", labels.outcome())
+                        .register(registry)).increment();
+    }
+
+    /** The labels of a delivery counter: configured sink targets and a few outcomes, a bounded set. */
+    private record DeliveryLabels(String sink, String target, String outcome) {
     }
 
     /**

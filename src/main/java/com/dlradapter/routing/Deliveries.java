@@ -67,14 +67,42 @@ public class Deliveries {
     }
 
     /**
-     * Start check of a target's time bound: an attempt must end before its claim runs out, or
-     * another node may claim the delivery and send it again while the first attempt still runs.
+     * The time a round keeps free at the end of its lease to record its outcomes: max(5 s, lease/10).
+     * No attempt starts later than {@code leaseUntil - timeout - margin}, so every attempt of a round
+     * has ended, and its outcome can be recorded, well before another node or drain may claim the
+     * delivery again and send it a second time.
+     */
+    public static Duration margin(Duration lease) {
+        Duration tenth = lease.dividedBy(10);
+        return tenth.compareTo(MIN_MARGIN) > 0 ? tenth : MIN_MARGIN;
+    }
+
+    private static final Duration MIN_MARGIN = Duration.ofSeconds(5);
+
+    /** {@link #margin(Duration)} of this instance's lease. */
+    public Duration margin() {
+        return margin(lease);
+    }
+
+    /**
+     * Start check of a target's time bound: an attempt (at most {@code timeout}) and the margin to
+     * record its outcome must fit in the lease, or another node may claim the delivery and send it
+     * again while the first attempt still runs.
      */
     public static void requireWithinLease(String setting, Duration timeout, Duration lease) {
-        if (timeout.compareTo(lease) >= 0) {
+        requireWithinLease(setting, timeout, timeout, lease);
+    }
+
+    /** As above, for a setting whose attempt may last up to {@code attempt} (a JDBC sink: the connection wait, then the statement). */
+    static void requireWithinLease(String setting, Duration timeout, Duration attempt, Duration lease) {
+        Duration margin = margin(lease);
+        if (attempt.plus(margin).compareTo(lease) >= 0) {
             throw new IllegalArgumentException("setting " + setting + " (" + timeout + ") must be shorter than "
-                    + "dlr.delivery.lease (" + lease + "): an attempt still running when its lease runs out may be "
-                    + "claimed and sent again by another node");
+                    + "dlr.delivery.lease (" + lease + ") less a margin of " + margin + " (max(5 s, lease/10), "
+                    + "to record the outcome)"
+                    + (attempt.equals(timeout) ? "" : "; a write may last " + attempt
+                            + " (the wait for a connection, then the statement)")
+                    + ": an attempt still running when its lease runs out may be claimed and sent again by another node");
         }
     }
 

@@ -1,5 +1,7 @@
 package com.dlradapter.routing;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -19,6 +21,7 @@ public final class DeliveryRound {
     private final List<Delivery> deliveries;
     private final int requested;
     private final int lanes;
+    private final Duration margin;
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final Set<String> disable = ConcurrentHashMap.newKeySet();
     private final AtomicInteger delivered = new AtomicInteger();
@@ -29,12 +32,25 @@ public final class DeliveryRound {
     /**
      * @param requested how many the claim asked for: a round that got as many is full, more may be due
      * @param lanes     how many deliveries of the target are attempted at once
+     * @param margin    what the round keeps free at the end of its leases to record its outcomes
+     *                  ({@link Deliveries#margin(Duration)})
      */
-    public DeliveryRound(SinkTarget target, List<Delivery> deliveries, int requested, int lanes) {
+    public DeliveryRound(SinkTarget target, List<Delivery> deliveries, int requested, int lanes, Duration margin) {
         this.target = target;
         this.deliveries = List.copyOf(deliveries);
         this.requested = requested;
         this.lanes = Math.max(1, lanes);
+        this.margin = margin;
+    }
+
+    /**
+     * Whether an attempt of {@code delivery} that may last {@code attempt} can begin now: it must end
+     * a margin before the delivery's lease does, so that the round's outcomes are recorded while
+     * its leases still hold (after that, another node or drain may claim the delivery and send it
+     * again). One that cannot is given back for the next round.
+     */
+    public boolean mayStart(Delivery delivery, Duration attempt) {
+        return !Instant.now().plus(attempt).plus(margin).isAfter(delivery.leaseUntil());
     }
 
     public SinkTarget target() {

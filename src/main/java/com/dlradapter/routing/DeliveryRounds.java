@@ -26,16 +26,46 @@ public class DeliveryRounds {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRounds.class);
     /** Exchange property: the sink target a drain works on. */
     public static final String TARGET = "dlrDeliveryTarget";
+    /** Exchange property: the kind of sink of that target ({@code webhook} or {@code jdbc}), for the route to choose on. */
+    public static final String SINK = "dlrDeliverySink";
+    /** Exchange property: the {@link Drain} this exchange is. */
+    public static final String DRAIN = "dlrDeliveryDrain";
     /** Exchange property: the round being attempted. */
     public static final String ROUND = "dlrDeliveryRound";
+    /** Exchange property set by {@link #claim(Exchange)}: the round's lanes ({@link DeliveryRound#lanes()}). */
+    public static final String LANES = "dlrDeliveryLanes";
     /** Exchange property set by {@link #record(Exchange)}: the drain goes on with another round. */
     public static final String MORE = "dlrDeliveryMore";
 
     private final Deliveries deliveries;
     private final List<SinkTarget> targets;
-    /** The targets being drained, and when their drain last claimed a round. */
-    private final Map<SinkTarget, Instant> draining = new ConcurrentHashMap<>();
+    /** The drain running for each target being drained. */
+    private final Map<SinkTarget, Drain> draining = new ConcurrentHashMap<>();
     private final Set<SinkTarget> failing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * One drain of one target. It is its own token: only the drain that is the target's mark may
+     * claim rounds, and ending it removes that mark only, never a later drain's.
+     */
+    public static final class Drain {
+        private final SinkTarget target;
+        /** When this drain last claimed a round (or was started). */
+        private volatile Instant claimed;
+
+        Drain(SinkTarget target, Instant started) {
+            this.target = target;
+            this.claimed = started;
+        }
+
+        public SinkTarget target() {
+            return target;
+        }
+
+        @Override
+        public String toString() {
+            return "drain of " + target;
+        }
+    }
 
     /** @param targets every configured outbound webhook target and JDBC sink */
     public DeliveryRounds(Deliveries deliveries, List<SinkTarget> targets) {
@@ -44,49 +74,78 @@ public class DeliveryRounds {
     }
 
     /**
-     * Step of the deliveries route: the targets no drain is running for, each now marked as
-     * draining. A drain claims a round at least once a lease (a round ends within its lease), so
-     * a mark older than that is of a drain that ended without saying so (its route was stopped or
-     * reloaded mid-drain): the target is drained again.
+     * Step of the deliveries route: a new {@link Drain} of each target no drain is running for,
+     * each now the target's mark. A drain claims a round at least once a lease (a round's attempts
+     * end a margin before its leases do, and its outcomes are recorded in that margin), so a mark
+     * whose last claim is older than the lease and the margin is of a drain that ended without
+     * saying so (its route was stopped or reloaded mid-drain) or hangs past its leases: the target
+     * is drained again, and that old drain claims no further round.
      */
-    public List<SinkTarget> idle() {
+    public List<Drain> idle() {
         Instant now = Instant.now();
-        Instant stale = now.minus(deliveries.lease());
-        List<SinkTarget> idle = new ArrayList<>();
+        Instant stale = now.minus(deliveries.lease()).minus(deliveries.margin());
+        List<Drain> idle = new ArrayList<>();
         for (SinkTarget target : targets) {
-            Instant marked = draining.putIfAbsent(target, now);
-            if (marked == null || (marked.isBefore(stale) && draining.replace(target, marked, now))) {
-                idle.add(target);
+            Drain fresh = new Drain(target, now);
+            Drain marked = draining.putIfAbsent(target, fresh);
+            if (marked == null) {
+                idle.add(fresh);
+            } else if (marked.claimed.isBefore(stale) && draining.replace(target, marked, fresh)) {
+                LOG.warn("The drain of {} claimed no round since {}: {} is drained again", target, marked.claimed, target);
+                idle.add(fresh);
             }
         }
         return idle;
     }
 
-    /** Last step of a drain, whatever happened in it: the target may be drained again. */
+    /** Step of the deliveries route: sets the body to {@link #idle()}. */
+    public void startIdle(Exchange exchange) {
+        exchange.getMessage().setBody(idle());
+    }
+
+    /** First step of a drain (body: its {@link Drain}): sets {@link #DRAIN}, {@link #TARGET} and {@link #SINK}. */
+    public void begin(Exchange exchange) {
+        Drain drain = exchange.getMessage().getBody(Drain.class);
+        exchange.setProperty(DRAIN, drain);
+        exchange.setProperty(TARGET, drain.target());
+        exchange.setProperty(SINK, drain.target().sink());
+    }
+
+    /** Last step of a drain, whatever happened in it: the target may be drained again (unless a newer drain runs). */
     public void drained(Exchange exchange) {
-        SinkTarget target = exchange.getProperty(TARGET, SinkTarget.class);
-        if (target != null) {
-            draining.remove(target);
+        Drain drain = exchange.getProperty(DRAIN, Drain.class);
+        if (drain != null) {
+            draining.remove(drain.target(), drain);
         }
     }
 
     /**
      * Step of a drain: claims the next round of the target in {@link #TARGET} into the body (and
-     * {@link #ROUND}). A disabled webhook target's deliveries fail at once, unsent.
+     * {@link #ROUND}, {@link #LANES}). A disabled webhook target's deliveries fail at once, unsent.
+     * A drain that is no longer its target's mark (it went silent for a lease and a newer drain
+     * took over) claims nothing and ends.
      */
     public void claim(Exchange exchange) throws SQLException {
-        SinkTarget target = exchange.getProperty(TARGET, SinkTarget.class);
+        Drain drain = exchange.getProperty(DRAIN, Drain.class);
+        SinkTarget target = drain.target();
         exchange.setProperty(MORE, false);
-        draining.put(target, Instant.now());
-        int size = deliveries.roundSize(failing.contains(target));
-        DeliveryRound round = new DeliveryRound(target, deliveries.claim(target.sink(), target.name(), size), size,
-                deliveries.perTarget());
-        if (RouteDecision.WEBHOOK.equals(target.sink()) && !round.deliveries().isEmpty()
-                && deliveries.isDisabled(target.name())) {
-            round.failAll("target " + target.name() + " answered 410 Gone and is disabled");
+        DeliveryRound round;
+        if (draining.get(target) != drain) {
+            LOG.info("The {} was taken over by a newer one after it went silent for a lease: it ends", drain);
+            round = new DeliveryRound(target, List.of(), 1, 1, deliveries.margin());
+        } else {
+            drain.claimed = Instant.now();
+            int size = deliveries.roundSize(failing.contains(target));
+            round = new DeliveryRound(target, deliveries.claim(target.sink(), target.name(), size), size,
+                    deliveries.perTarget(), deliveries.margin());
+            if (RouteDecision.WEBHOOK.equals(target.sink()) && !round.deliveries().isEmpty()
+                    && deliveries.isDisabled(target.name())) {
+                round.failAll("target " + target.name() + " answered 410 Gone and is disabled");
+            }
         }
         exchange.getMessage().setBody(round);
         exchange.setProperty(ROUND, round);
+        exchange.setProperty(LANES, round.lanes());
     }
 
     /** Worker error step: the attempt of the delivery in {@link OutboundWebhooks#DELIVERY} failed with an exception. */

@@ -36,7 +36,10 @@ public class EmailAlerts {
     private static final Logger LOG = LoggerFactory.getLogger(EmailAlerts.class);
     public static final String ALERTS = "dlrEmailAlerts";
     public static final String ENDPOINT = "dlrMailEndpoint";
-    /** The final failures, when {@code dlr.email.statuses} is not set. */
+    /**
+     * The final failures, when {@code dlr.email.statuses} is not set or empty: the one place the
+     * alerted statuses come from (routes/routing.yaml asks through {@code dlrEmailStatus}).
+     */
     static final List<String> DEFAULT_STATUSES = List.of("UNDELIVERED", "EXPIRED", "REJECTED", "FAILED");
 
     /** One line of a digest. */
@@ -71,11 +74,6 @@ public class EmailAlerts {
         this.window = settings.duration("dlr.email.digest-window", Duration.ofMinutes(5));
         this.max = settings.integer("dlr.email.digest-max", 100);
         this.retryDelay = settings.duration("dlr.email.retry-delay", Duration.ofMinutes(1));
-        // routes/routing.yaml matches the status on this text as written (Simple's `in`): no spaces, capitals
-        settings.optional("dlr.email.statuses").filter(raw -> !raw.matches("[A-Z]+(,[A-Z]+)*")).ifPresent(raw -> {
-            throw new IllegalArgumentException("setting dlr.email.statuses must be canonical statuses in capitals, "
-                    + "comma-separated without spaces (e.g. UNDELIVERED,FAILED), not '" + raw + "'");
-        });
         List<String> statuses = settings.list("dlr.email.statuses");
         this.statuses = SinkFilter.of("dlr.email", statuses.isEmpty() ? DEFAULT_STATUSES : statuses, List.of()).statuses();
         if (host != null && to == null) {
@@ -92,7 +90,7 @@ public class EmailAlerts {
 
     /**
      * {@code dlr.email.statuses}: the receipts routes/routing.yaml sends to the alert (its filter
-     * reads the same setting), so only those enter routing for the alert's sake.
+     * decides on {@code dlrEmailStatus}, set from this), so only those enter routing for the alert's sake.
      */
     public Set<CanonicalStatus> statuses() {
         return statuses;

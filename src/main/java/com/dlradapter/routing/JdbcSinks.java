@@ -93,10 +93,22 @@ public class JdbcSinks extends ServiceSupport {
         return settings.duration("dlr.jdbc-sinks." + name + ".timeout", Duration.ofSeconds(5));
     }
 
-    /** Start check, before anything is started: every sink's write ends within its delivery lease. */
+    /** The statement's own bound: JDBC counts it in whole seconds, at least one. */
+    static Duration statementBound(Duration timeout) {
+        long millis = timeout.toMillis();
+        return Duration.ofSeconds(Math.max(1, (millis + 999) / 1000));
+    }
+
+    /** How long writing a round may take: the wait for a connection, then the statement. */
+    static Duration attemptBound(Duration timeout) {
+        return Duration.ofMillis(Math.max(250, timeout.toMillis())).plus(statementBound(timeout));
+    }
+
+    /** Start check, before anything is started: every sink's write, and recording it, fit in the delivery lease. */
     public static void requireWithinLease(Settings settings, Duration lease) {
         for (String name : settings.list("dlr.jdbc-sinks")) {
-            Deliveries.requireWithinLease("dlr.jdbc-sinks." + name + ".timeout", timeout(settings, name), lease);
+            Duration timeout = timeout(settings, name);
+            Deliveries.requireWithinLease("dlr.jdbc-sinks." + name + ".timeout", timeout, attemptBound(timeout), lease);
         }
     }
 
@@ -139,6 +151,11 @@ public class JdbcSinks extends ServiceSupport {
         if (deliveries.isEmpty()) {
             return;
         }
+        if (!round.mayStart(deliveries.get(0), attemptBound(sink.timeout()))) {
+            // (a round's deliveries share one lease) no time left to write and record it: given back
+            deliveries.forEach(delivery -> round.add(Outcome.release(delivery)));
+            return;
+        }
         try (Connection connection = sink.pool().getConnection()) {
             try {
                 writeAll(sink, connection, deliveries);
@@ -149,8 +166,8 @@ public class JdbcSinks extends ServiceSupport {
             }
             for (Delivery delivery : deliveries) {
                 // Given back: the sink refused every row so far (it looks down), or an attempt begun
-                // now could outlast the delivery's lease.
-                if (round.stalled() || Instant.now().plus(sink.timeout()).isAfter(delivery.leaseUntil())) {
+                // now could end too late to be recorded within the delivery's lease.
+                if (round.stalled() || !round.mayStart(delivery, statementBound(sink.timeout()))) {
                     round.add(Outcome.release(delivery));
                     continue;
                 }
@@ -174,7 +191,7 @@ public class JdbcSinks extends ServiceSupport {
         connection.setAutoCommit(false);
         try (PreparedStatement statement = connection.prepareStatement(sink.sql())) {
             // The statement is bounded too, so a write ends well within the delivery's lease.
-            statement.setQueryTimeout((int) Math.max(1, sink.timeout().toSeconds()));
+            statement.setQueryTimeout((int) statementBound(sink.timeout()).toSeconds());
             for (Delivery delivery : deliveries) {
                 Map<String, JsonNode> fields = fields(delivery);
                 for (int i = 0; i < sink.parameters().size(); i++) {

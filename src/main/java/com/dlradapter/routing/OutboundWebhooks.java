@@ -7,8 +7,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Outbound webhook targets ({@code dlr.outbound.targets} and {@code dlr.outbound.<name>.*}): which
  * targets an event goes to, the signed request of a delivery, and what its answer means.
  * The URL and method come from configuration only; the worker route removes every header
- * before {@link #prepare(Exchange)} sets the few it sends.
+ * before {@link #prepare(Exchange)} sets the few it sends. A URL's user-info
+ * ({@code https://user:password@erp/hook}) is sent as HTTP basic authentication: HttpClient refuses
+ * user-info in a request URI, and the endpoint the requests go to never holds the password.
  */
 public class OutboundWebhooks {
 
@@ -31,6 +35,8 @@ public class OutboundWebhooks {
 
     private final Map<String, OutboundTarget> targets;
     private final Map<String, String> endpoints = new LinkedHashMap<>();
+    /** The {@code Authorization} header of each target whose URL has user-info. */
+    private final Map<String, String> authorizations = new LinkedHashMap<>();
     /** Each target's endpoint, resolved once: toD then sends to it without parsing its URI per request. */
     private final Map<String, Endpoint> resolved = new ConcurrentHashMap<>();
 
@@ -41,7 +47,11 @@ public class OutboundWebhooks {
     public OutboundWebhooks(Map<String, OutboundTarget> targets, int perTarget) {
         this.targets = Map.copyOf(targets);
         for (OutboundTarget target : targets.values()) {
-            endpoints.put(target.name(), target.url() + (target.url().getRawQuery() == null ? "?" : "&")
+            URI url = withoutUserInfo(target.url());
+            if (target.url().getRawUserInfo() != null) {
+                authorizations.put(target.name(), basicAuthorization(target.url().getUserInfo()));
+            }
+            endpoints.put(target.name(), url + (url.getRawQuery() == null ? "?" : "&")
                     + "httpMethod=POST&throwExceptionOnFailure=false&followRedirects=false"
                     + "&connectionsPerRoute=" + perTarget + "&maxTotalConnections=" + perTarget
                     + "&httpClientConfigurer=#" + CONFIGURER_PREFIX + target.name());
@@ -74,6 +84,46 @@ public class OutboundWebhooks {
         return targets;
     }
 
+    /** {@code url} without its user-info (and fragment): where the requests go. */
+    static URI withoutUserInfo(URI url) {
+        String authority = url.getRawAuthority();
+        return URI.create(url.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
+                + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
+    }
+
+    /** Basic authentication from decoded user-info {@code user:password} (no colon: an empty password). */
+    static String basicAuthorization(String userInfo) {
+        String credentials = userInfo.contains(":") ? userInfo : userInfo + ":";
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * For the start-up log: each target's name and where it is sent, without its query (which may
+     * hold a key) and with the password of its user-info masked ({@code erp https://user:****@erp/hook (basic auth)}).
+     */
+    public static String describe(Map<String, OutboundTarget> targets) {
+        StringBuilder text = new StringBuilder("[");
+        for (OutboundTarget target : targets.values()) {
+            URI url = target.url();
+            String userInfo = url.getRawUserInfo();
+            if (text.length() > 1) {
+                text.append(", ");
+            }
+            text.append(target.name()).append(' ').append(url.getScheme()).append("://");
+            if (userInfo != null) {
+                // a user alone may be a token: masked too
+                int colon = userInfo.indexOf(':');
+                text.append(colon < 0 ? "****" : userInfo.substring(0, colon) + ":****").append('@');
+            }
+            text.append(withoutUserInfo(url).getRawAuthority()).append(url.getRawPath() == null ? "" : url.getRawPath());
+            if (userInfo != null) {
+                text.append(" (basic auth)");
+            }
+        }
+        return text.append(']').toString();
+    }
+
     /** Routing step: chooses every target whose filters match the event in the body. */
     @SuppressWarnings("unchecked")
     public void route(Exchange exchange) {
@@ -90,8 +140,8 @@ public class OutboundWebhooks {
      * Worker step: turns the delivery in the body into the signed request. Sets {@link #ENDPOINT};
      * leaves it unset when the delivery is not to be sent, after noting that in its round: the
      * target was removed from the configuration or answered 410 during this round (fails unsent),
-     * or the round's first attempts all failed, or an attempt begun now could outlast the
-     * delivery's lease (given back for the next round).
+     * or the round's first attempts all failed, or an attempt begun now could end later than a
+     * margin before the delivery's lease does (given back for the next round).
      */
     public void prepare(Exchange exchange) {
         Delivery delivery = exchange.getMessage().getBody(Delivery.class);
@@ -107,7 +157,7 @@ public class OutboundWebhooks {
             round.add(Outcome.failNow(delivery, null, "target " + target.name() + " answered 410 Gone and is disabled"));
             return;
         }
-        if (round.stalled() || Instant.now().plus(target.timeout()).isAfter(delivery.leaseUntil())) {
+        if (round.stalled() || !round.mayStart(delivery, target.timeout())) {
             round.add(Outcome.release(delivery));
             return;
         }
@@ -121,6 +171,10 @@ public class OutboundWebhooks {
         message.setHeader("webhook-id", delivery.id());
         message.setHeader("webhook-timestamp", String.valueOf(timestamp));
         message.setHeader("webhook-signature", target.signer().sign(delivery.id(), timestamp, body));
+        String authorization = authorizations.get(target.name());
+        if (authorization != null) {
+            message.setHeader("Authorization", authorization);
+        }
         exchange.setProperty(ENDPOINT, resolved.computeIfAbsent(target.name(),
                 name -> exchange.getContext().getEndpoint(endpoints.get(name))));
     }

@@ -1,11 +1,14 @@
 package com.dlradapter.routing;
 
+import com.dlradapter.http.Secrets;
+
 /**
  * What became of one claimed delivery in a round, recorded with the round's others in one
  * transaction ({@link Deliveries#record}).
  *
  * @param code  the target's HTTP answer, when there was one
- * @param error why it failed, for {@code last_error}
+ * @param error why it failed, for {@code last_error} (shown by /api/deliveries) and the log: the
+ *              password of any URL in it is masked (an exception's or a receiver's text may name one)
  */
 public record Outcome(Delivery delivery, Result result, Integer code, String error) {
 
@@ -25,12 +28,12 @@ public record Outcome(Delivery delivery, Result result, Integer code, String err
     }
 
     public static Outcome attemptFailed(Delivery delivery, Integer code, String error) {
-        return new Outcome(delivery, Result.RETRY, code, error);
+        return new Outcome(delivery, Result.RETRY, code, Secrets.maskUserInfo(error));
     }
 
     /** {@code code} is the target's answer (410), or null when the delivery was not sent at all. */
     public static Outcome failNow(Delivery delivery, Integer code, String error) {
-        return new Outcome(delivery, Result.FAIL, code, error);
+        return new Outcome(delivery, Result.FAIL, code, Secrets.maskUserInfo(error));
     }
 
     public static Outcome release(Delivery delivery) {

@@ -211,6 +211,8 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
         exchange.setProperty("dlrProvider", event.provider());
         exchange.setProperty("dlrStatus", event.status() == null ? "" : event.status().name());
         exchange.setProperty("dlrFinal", event.receipt() != null && event.receipt().final_());
+        // the one source of the alerted statuses is EmailAlerts (dlr.email.statuses, or its default)
+        exchange.setProperty("dlrEmailStatus", event.status() != null && emailAlerts.statuses().contains(event.status()));
     }
 
     /**

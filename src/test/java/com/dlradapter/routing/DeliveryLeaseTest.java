@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * An attempt's outcome is recorded only while its claim is still held: once the lease ran out and
  * another node claimed the delivery (or it was retried by hand), a late answer must not overwrite
- * the newer attempt's state. And a target whose timeout could outlast the lease stops the start.
+ * the newer attempt's state. No attempt begins that could end too late to be recorded within its
+ * lease, and no attempt outlasts its target's timeout, so a delivery is never sent twice at once;
+ * a target whose timeout leaves no margin in the lease stops the start.
  */
 class DeliveryLeaseTest {
 
@@ -126,38 +129,48 @@ class DeliveryLeaseTest {
     }
 
     /**
-     * A round never begins an attempt that could outlast the delivery's lease (another node could
-     * claim and send it meanwhile), and stops sending once its first per-target attempts all
+     * A round never begins an attempt that could end later than a margin (max(5 s, lease/10))
+     * before the delivery's lease does: the round records its outcomes after its last attempt, and
+     * that record must land while the leases still hold, or another node or drain may claim the
+     * delivery and send it again. And it stops sending once its first per-target attempts all
      * failed: those deliveries are given back unattempted, claimable at once.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void aRoundGivesBackWhatItCannotSendWithinTheLeaseOrToATargetThatIsDown(Kind kind) throws Exception {
-        open(kind, Duration.ofSeconds(3));
-        for (int i = 0; i < 4; i++) {
+    void aRoundBeginsNoAttemptItCouldNotRecordWithinTheLeaseNorSendsToATargetThatIsDown(Kind kind) throws Exception {
+        Duration lease = Duration.ofSeconds(30);
+        open(kind, lease);
+        assertThat(nodeA.margin()).isEqualTo(Duration.ofSeconds(5));
+        for (int i = 0; i < 5; i++) {
             queue("round-" + i);
         }
+        org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        camel.getRegistry().bind(OutboundWebhooks.CONFIGURER_PREFIX + "erp", TargetTimeouts.attemptBound(Duration.ofSeconds(1)));
         OutboundTarget erp = new OutboundTarget("erp", java.net.URI.create("http://127.0.0.1:9/erp"),
                 new WebhookSigner("secret", List.of(OutboundWebhookTest.SECRET)), SinkFilter.of("erp", List.of(), List.of()),
-                "json", Duration.ofSeconds(5));
+                "json", Duration.ofSeconds(26));
         OutboundWebhooks webhooks = new OutboundWebhooks(Map.of("erp", erp), 2);
+        OutboundWebhooks roomy = new OutboundWebhooks(Map.of("erp", new OutboundTarget("erp", erp.url(), erp.signer(),
+                erp.filter(), "json", Duration.ofSeconds(20))), 2);
         List<Delivery> claimed = nodeA.claim("webhook", "erp", 10);
-        assertThat(claimed).hasSize(4);
-        DeliveryRound round = new DeliveryRound(new SinkTarget("webhook", "erp"), claimed, 10, 2);
-        org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        assertThat(claimed).hasSize(5);
+        DeliveryRound round = new DeliveryRound(new SinkTarget("webhook", "erp"), claimed, 10, 2, nodeA.margin());
 
-        // a 5 s timeout does not fit in what is left of a 3 s lease: not sent, given back
+        // 26 s fit in the 30 s lease, but not with the 5 s margin to record the outcome: not sent, given back
         org.apache.camel.Exchange attempt = new org.apache.camel.support.DefaultExchange(camel);
         attempt.setProperty(DeliveryRounds.ROUND, round);
         attempt.getMessage().setBody(claimed.get(0));
         webhooks.prepare(attempt);
-        assertThat(attempt.getProperty(OutboundWebhooks.ENDPOINT)).isNull();
+        assertThat(attempt.getProperty(OutboundWebhooks.ENDPOINT)).as("26 s + 5 s margin > 30 s lease").isNull();
+        // 20 s and the margin fit: sent
+        attempt.getMessage().setBody(claimed.get(4));
+        roomy.prepare(attempt);
+        assertThat(attempt.getProperty(OutboundWebhooks.ENDPOINT)).as("20 s + 5 s margin < 30 s lease").isNotNull();
 
         // two attempts (per-target) failed and none succeeded: the rest of the round is not sent
+        attempt.removeProperty(OutboundWebhooks.ENDPOINT);
         round.add(Outcome.attemptFailed(claimed.get(1), 503, "HTTP 503"));
         round.add(Outcome.attemptFailed(claimed.get(2), 503, "HTTP 503"));
-        OutboundWebhooks roomy = new OutboundWebhooks(Map.of("erp", new OutboundTarget("erp", erp.url(), erp.signer(),
-                erp.filter(), "json", Duration.ofMillis(100))), 2);
         attempt.getMessage().setBody(claimed.get(3));
         roomy.prepare(attempt);
         assertThat(attempt.getProperty(OutboundWebhooks.ENDPOINT)).isNull();
@@ -169,15 +182,134 @@ class DeliveryLeaseTest {
         assertThat(row(claimed.get(1).id()).attempts()).isEqualTo(1);
     }
 
-    /** A drain that ended without saying so (its route stopped mid-drain) does not leave its target undrained for ever. */
+    /**
+     * A drain that went silent (its route stopped mid-drain) does not leave its target undrained for
+     * ever; but it is taken over only once its lease and the margin have passed (until then it may
+     * still be recording its last round), the old drain claims no further round, and its end does
+     * not remove the new drain's mark (which would let a third drain run beside the second).
+     */
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void aTargetWhoseDrainWentSilentForALeaseIsDrainedAgain(Kind kind) {
+    void aSilentDrainIsTakenOverAfterItsLeaseAndMarginAndThenLeavesTheNewDrainAlone(Kind kind) throws Exception {
         open(kind, LEASE);
-        DeliveryRounds rounds = new DeliveryRounds(nodeA, List.of(new SinkTarget("webhook", "erp")));
-        assertThat(rounds.idle()).containsExactly(new SinkTarget("webhook", "erp"));
+        Duration margin = nodeA.margin();
+        SinkTarget erp = new SinkTarget("webhook", "erp");
+        DeliveryRounds rounds = new DeliveryRounds(nodeA, List.of(erp));
+        org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+        Instant started = Instant.now();
+        List<DeliveryRounds.Drain> first = rounds.idle();
+        assertThat(first).extracting(DeliveryRounds.Drain::target).containsExactly(erp);
+        org.apache.camel.Exchange old = drain(camel, rounds, first.get(0));
         assertThat(rounds.idle()).as("being drained").isEmpty();
-        await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !rounds.idle().isEmpty());
+
+        // a lease has passed, not the margin: the drain may still be recording its round
+        Instant leaseOver = started.plus(LEASE).plusMillis(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(leaseOver));
+        assertThat(rounds.idle()).as("only a lease of silence").isEmpty();
+
+        List<DeliveryRounds.Drain> second = await().atMost(LEASE.plus(margin).plusSeconds(15))
+                .pollInterval(Duration.ofMillis(50)).until(rounds::idle, drains -> !drains.isEmpty());
+        assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(LEASE.plus(margin));
+
+        // the old drain wakes up: it claims nothing, and its end leaves the new drain's mark
+        String id = queue("taken-over-1");
+        rounds.claim(old);
+        assertThat(old.getProperty(DeliveryRounds.ROUND, DeliveryRound.class).deliveries()).isEmpty();
+        rounds.record(old);
+        assertThat(old.getProperty(DeliveryRounds.MORE, Boolean.class)).isFalse();
+        rounds.drained(old);
+        assertThat(rounds.idle()).as("the new drain still runs").isEmpty();
+
+        org.apache.camel.Exchange current = drain(camel, rounds, second.get(0));
+        rounds.claim(current);
+        assertThat(current.getProperty(DeliveryRounds.ROUND, DeliveryRound.class).deliveries())
+                .extracting(Delivery::id).containsExactly(id);
+        rounds.drained(current);
+        assertThat(rounds.idle()).extracting(DeliveryRounds.Drain::target).containsExactly(erp);
+    }
+
+    private static org.apache.camel.Exchange drain(org.apache.camel.CamelContext camel, DeliveryRounds rounds,
+                                                   DeliveryRounds.Drain drain) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+        exchange.getMessage().setBody(drain);
+        rounds.begin(exchange);
+        return exchange;
+    }
+
+    /**
+     * A receiver that answers a byte at a time (each well within the response timeout, which is
+     * one of inactivity) used to hold an attempt past its delivery's lease: another drain then
+     * claimed the delivery and sent it again while the first attempt still ran, and both were
+     * accepted. A target's timeout now bounds its whole attempt, answer included: the delivery is
+     * never in flight twice, is retried after the timeout, and is accepted once.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aReceiverTricklingItsAnswerPastTheLeaseNeverGetsADeliveryTwiceAtOnce(Kind kind) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger trickling = new java.util.concurrent.atomic.AtomicInteger(1);
+        Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
+        server.setExecutor(handlers);
+        server.createContext("/erp", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String id = exchange.getRequestHeaders().getFirst("webhook-id");
+            java.util.concurrent.atomic.AtomicInteger count = inFlight.computeIfAbsent(id,
+                    k -> new java.util.concurrent.atomic.AtomicInteger());
+            mostAtOnce.accumulateAndGet(count.incrementAndGet(), Math::max);
+            try {
+                if (trickling.getAndDecrement() > 0) {
+                    // 200, then the body a byte every 100 ms for 10 s: longer than the 7 s lease
+                    exchange.sendResponseHeaders(200, 0);
+                    java.io.OutputStream body = exchange.getResponseBody();
+                    for (int i = 0; i < 100; i++) {
+                        body.write('.');
+                        body.flush();
+                        Thread.sleep(100);   // a slow receiver, as WebhookReceiver.delay
+                    }
+                    body.close();
+                } else {
+                    exchange.sendResponseHeaders(200, -1);
+                }
+                accepted.add(id);
+            } catch (IOException | InterruptedException e) {
+                // the adapter gave the attempt up and closed the connection
+            } finally {
+                count.decrementAndGet();
+                exchange.close();
+            }
+        });
+        server.start();
+        try {
+            Map<String, String> settings = new java.util.LinkedHashMap<>(RunningAdapter.defaults(directory, kind));
+            settings.put("dlr.routing.poll-interval", "100");
+            settings.put("dlr.delivery.poll-interval", "100");
+            settings.put("dlr.delivery.lease", "7s");
+            settings.put("dlr.delivery.per-target", "1");
+            // the retry comes well after the receiver noticed the first attempt was given up
+            settings.put("dlr.delivery.initial-delay", "2s");
+            settings.put("dlr.outbound.targets", "erp");
+            settings.put("dlr.outbound.erp.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/erp");
+            settings.put("dlr.outbound.erp.secret", OutboundWebhookTest.SECRET);
+            settings.put("dlr.outbound.erp.timeout", "1s");
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                assertThat(adapter.post(adapter.webhook("zeckta"), com.dlradapter.support.Payloads.zeckta(
+                        "trickle-1", "MESSAGE_DELIVERED", "DELIVERED", "trickle-m1")).statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(40)).until(() -> OutboundWebhookTest.deliveries(adapter, "delivered").size() == 1);
+                await().alias("the delivery is accepted once (it was twice: the trickled attempt, and another drain's "
+                                + "once the lease ran out)").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(15))
+                        .until(() -> accepted.size() == 1);
+                assertThat(mostAtOnce.get()).as("requests of one delivery in flight at once").isEqualTo(1);
+                assertThat(OutboundWebhookTest.deliveries(adapter, "delivered").get(0).get("attempts").asInt())
+                        .as("the trickled attempt, given up after 1 s, and its retry").isEqualTo(2);
+            }
+        } finally {
+            server.stop(0);
+            handlers.shutdownNow();
+        }
     }
 
     /** Deliveries of a target no longer configured fail, unsent, instead of waiting for ever; the others stay. */
@@ -200,7 +332,7 @@ class DeliveryLeaseTest {
     }
 
     @Test
-    void aTimeoutNotShorterThanTheLeaseStopsTheStart() {
+    void aTimeoutThatLeavesNoMarginInTheLeaseStopsTheStart() {
         for (Map.Entry<String, String> target : Map.of(
                 "dlr.outbound.erp.timeout", "dlr.outbound.targets=erp",
                 "dlr.jdbc-sinks.staging.timeout", "dlr.jdbc-sinks=staging").entrySet()) {
@@ -212,9 +344,11 @@ class DeliveryLeaseTest {
             settings.put("dlr.jdbc-sinks.staging.url", "jdbc:h2:mem:staging");
             settings.put("dlr.jdbc-sinks.staging.sql", "INSERT INTO t (id) VALUES (:#id)");
             settings.put("dlr.delivery.lease", "30s");
-            settings.put(target.getKey(), "30s");
+            // shorter than the lease, but an attempt and the margin to record it (5 s) do not fit in it
+            settings.put(target.getKey(), "26s");
             assertThatThrownBy(() -> RunningAdapter.start(settings)).as(target.getKey())
-                    .hasStackTraceContaining("setting " + target.getKey() + " (PT30S) must be shorter than dlr.delivery.lease (PT30S)");
+                    .hasStackTraceContaining("setting " + target.getKey() + " (PT26S) must be shorter than "
+                            + "dlr.delivery.lease (PT30S) less a margin of PT5S");
         }
         assertThat(Hazelcast.getAllHazelcastInstances()).as("a refused start leaves no member running").isEmpty();
     }

@@ -144,6 +144,37 @@ class EmailAlertTest {
     }
 
     /**
+     * dlr.email.statuses has one source of truth: left empty it means its default (the final
+     * failures) for what enters routing and for what route-event sends to the alert alike. It used
+     * to let FAILED receipts into the outbox for the alert's sake while route-event, matching on
+     * the empty text, sent none of them to it. Lower case and spaces are accepted now.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void anEmptyStatusesSettingAlertsTheDefaultFinalFailures(TestDatabases.Kind kind) throws Exception {
+        Map<String, String> settings = settings(kind, "1h", 100);
+        settings.put("dlr.email.statuses", "");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            post(adapter, "empty-1", "FAILED", "empty-m1");
+            post(adapter, "empty-2", "DELIVERED", "empty-m2");
+            post(adapter, "empty-3", "EXPIRED", "empty-m3");
+            DataSource dataSource = adapter.bean("dataSource", DataSource.class);
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource, "SELECT COUNT(*) FROM routing_outbox") == 0
+                    && count(dataSource, "SELECT COUNT(*) FROM email_alert") == 2);
+            assertThat(count(dataSource, "SELECT COUNT(*) FROM email_alert WHERE status IN ('FAILED', 'EXPIRED')")).isEqualTo(2);
+        }
+        settings.put("dlr.email.statuses", "expired, Undelivered");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            post(adapter, "spaced-1", "FAILED", "spaced-m1");
+            post(adapter, "spaced-2", "EXPIRED", "spaced-m2");
+            DataSource dataSource = adapter.bean("dataSource", DataSource.class);
+            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource, "SELECT COUNT(*) FROM routing_outbox") == 0
+                    && count(dataSource, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'spaced-m2'") == 1);
+            assertThat(count(dataSource, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'spaced-m1'")).isZero();
+        }
+    }
+
+    /**
      * Inbound headers never reach the mail producer: Camel's mail component would take a
      * message's Subject, To, Cc, Bcc, From and Reply-To from headers (CVE-2025-27636 class).
      */

@@ -291,6 +291,80 @@ class OutboundWebhookTest {
         }
     }
 
+    /**
+     * A target URL with user-info ({@code http://alice:p%40ss@host/hook}, as a user writes it for
+     * an ERP behind basic authentication) is sent as basic auth: HttpClient refuses user-info in a
+     * request URI, so every attempt failed. And no password reaches {@code lastError} (shown by
+     * /api/deliveries) or the log, even when the receiver's answer names a URL with one.
+     */
+    @Test
+    void aTargetUrlWithUserInfoIsSentAsBasicAuthAndNoPasswordIsStoredOrShown() throws Exception {
+        java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger answer = new java.util.concurrent.atomic.AtomicInteger(200);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(String.valueOf(authorization));
+            byte[] body = "upstream http://svc:topsecret@10.0.0.5/api refused".getBytes();
+            boolean allowed = ("Basic " + Base64.getEncoder().encodeToString("alice:p@ss".getBytes())).equals(authorization);
+            int status = allowed ? answer.get() : 401;
+            exchange.sendResponseHeaders(status, status == 200 ? -1 : body.length);
+            if (status != 200) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.apache.logging.log4j.core.LoggerContext logs = (org.apache.logging.log4j.core.LoggerContext)
+                org.apache.logging.log4j.LogManager.getContext(false);
+        org.apache.logging.log4j.core.appender.AbstractAppender capture = new org.apache.logging.log4j.core.appender.AbstractAppender(
+                "capture-" + System.nanoTime(), null, null, true, org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+            @Override
+            public void append(org.apache.logging.log4j.core.LogEvent event) {
+                logged.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        capture.start();
+        logs.getConfiguration().getRootLogger().addAppender(capture, null, null);
+        logs.updateLoggers();
+        try {
+            Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+            settings.put("dlr.routing.poll-interval", "100");
+            settings.put("dlr.delivery.poll-interval", "100");
+            settings.put("dlr.delivery.initial-delay", "200ms");
+            settings.put("dlr.delivery.max-delay", "1s");
+            settings.put("dlr.outbound.targets", "erp");
+            settings.put("dlr.outbound.erp.url", "http://alice:p%40ss@127.0.0.1:" + server.getAddress().getPort() + "/hook?k=1");
+            settings.put("dlr.outbound.erp.secret", SECRET);
+            try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+                assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("auth-1", "DELIVERED", "auth-m1")).statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "delivered").size() == 1);
+                assertThat(authorizations).containsExactly("Basic " + Base64.getEncoder().encodeToString("alice:p@ss".getBytes()));
+
+                // the receiver fails, naming a URL with a password in its answer
+                answer.set(502);
+                assertThat(adapter.post(adapter.webhook("zeckta"), zeckta("auth-2", "DELIVERED", "auth-m2")).statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> deliveries(adapter, "pending").stream()
+                        .anyMatch(d -> d.get("attempts").asInt() >= 1));
+                String lastError = deliveries(adapter, "pending").get(0).get("lastError").asText();
+                assertThat(lastError).startsWith("HTTP 502").contains("svc:****@10.0.0.5").doesNotContain("topsecret");
+                // the failed attempt's log line, as the adapter wrote it (before any masking of the log output)
+                await().atMost(Duration.ofSeconds(10)).until(() -> logged.stream().anyMatch(line -> line.contains("HTTP 502")));
+            }
+            assertThat(logged).as("the start names the target, its password masked")
+                    .anyMatch(line -> line.contains("erp http://alice:****@127.0.0.1:" + server.getAddress().getPort() + "/hook (basic auth)"));
+            assertThat(logged).noneMatch(line -> line.contains("topsecret") || line.contains("p@ss") || line.contains("p%40ss"));
+        } finally {
+            logs.getConfiguration().getRootLogger().removeAppender(capture.getName());
+            logs.updateLoggers();
+            capture.stop();
+            server.stop(0);
+        }
+    }
+
     static java.util.List<JsonNode> deliveries(RunningAdapter adapter, String status) {
         HttpResponse<String> response = adapter.get("/api/deliveries?status=" + status);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -57,6 +57,12 @@ class RoutingInterestTest {
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
             assertThat(count(dataSource, "SELECT COUNT(*) FROM receipt_event")).isEqualTo(20);
             assertThat(count(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isZero();
+            // nothing can be routed: the outbox is not polled at all
+            assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
+                    .isEqualTo(org.apache.camel.ServiceStatus.Stopped);
+            // a route left stopped on purpose keeps readiness UP
+            assertThat(adapter.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(adapter.managementUrl("/observe/health/ready"))).GET()).statusCode()).isEqualTo(200);
         }
     }
 
@@ -76,6 +82,28 @@ class RoutingInterestTest {
             postEach(adapter, "some");
             assertThat(routedStatuses(adapter.bean("dataSource", DataSource.class)))
                     .containsExactlyInAnyOrder("DELIVERED", "FAILED", "EXPIRED", "UNDELIVERED");
+            assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
+                    .isEqualTo(org.apache.camel.ServiceStatus.Started);
+            assertPlainSteps(adapter.context());
+        }
+    }
+
+    /**
+     * The routing and delivery routes call their steps as plain processors: no bean step (a method
+     * looked up and called by reflection) and no OGNL method call in an expression, per routed
+     * event or per delivery.
+     */
+    private static void assertPlainSteps(org.apache.camel.CamelContext context) {
+        org.apache.camel.model.Model model = context.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        for (String id : List.of("routing-outbox", "route-event", "deliveries", "drain-target", "deliver-webhook",
+                "deliver-jdbc", "delivery-retention")) {
+            // (the global error handler of routes/errors.yaml, copied into every route, runs on errors only)
+            String route = model.getRouteDefinition(id).toString().replace("Bean[ref:errorAnswers method:answer]", "");
+            assertThat(route).as(id).doesNotContain("Bean[").contains("process[ref:");
+            java.util.regex.Matcher simple = java.util.regex.Pattern.compile("simple\\{([^}]*)}").matcher(route);
+            while (simple.find()) {
+                assertThat(simple.group(1)).as(id + ": " + simple.group()).doesNotContain("(");
+            }
         }
     }
 
@@ -89,6 +117,8 @@ class RoutingInterestTest {
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
             assertThat(count(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isEqualTo(20);
             assertThat(routedStatuses(dataSource)).containsExactlyInAnyOrder("SENT", "DELIVERED", "FAILED", "EXPIRED", "UNDELIVERED");
+            assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
+                    .isEqualTo(org.apache.camel.ServiceStatus.Started);
         }
     }
 
