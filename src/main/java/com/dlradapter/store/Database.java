@@ -38,7 +38,8 @@ public class Database extends ServiceSupport implements Durability {
         if (target.isEmbeddedH2()) {
             prepareH2File(target, username, password);
         }
-        this.embeddedH2 = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:");
+        // one answer to "is this an embedded H2 file?" (a server, ssl: or tcp:, needs no flush of ours)
+        this.embeddedH2 = target.isEmbeddedH2();
         HikariConfig config = new HikariConfig();
         config.setPoolName("dlr-db");
         config.setJdbcUrl(target.poolUrl());

@@ -108,6 +108,12 @@ public record DatabaseUrl(String url, Path h2File) {
     }
 
     private static Path h2File(String location) {
+        // H2's other local file systems (a different I/O, the same file): still a file of ours
+        for (String local : new String[] {"nio:", "async:"}) {
+            if (location.regionMatches(true, 0, local, 0, local.length())) {
+                location = location.substring(local.length());
+            }
+        }
         String path;
         if (location.regionMatches(true, 0, "file:", 0, 5)) {
             path = location.substring(5);

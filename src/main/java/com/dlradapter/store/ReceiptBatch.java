@@ -216,13 +216,13 @@ final class ReceiptBatch {
 
     /** The known parts of the multipart messages in the batch. */
     private void loadParts(Connection connection, Map<MessageKey, Row> rows) throws SQLException {
-        List<MessageKey> multipart = new ArrayList<>();
+        Set<MessageKey> distinct = new LinkedHashSet<>();
         for (ReceiptStore.Item item : items) {
-            MessageKey key = MessageKey.of(item.receipt());
-            if (item.receipt().isMultipart() && !multipart.contains(key)) {
-                multipart.add(key);
+            if (item.receipt().isMultipart()) {
+                distinct.add(MessageKey.of(item.receipt()));
             }
         }
+        List<MessageKey> multipart = new ArrayList<>(distinct);
         if (multipart.isEmpty()) {
             return;
         }

@@ -32,6 +32,8 @@ class DatabaseUrlTest {
         assertThat(DatabaseUrl.of("jdbc:h2:file:/x/db;CACHE_SIZE=1024").url()).contains(";CACHE_SIZE=1024")
                 .doesNotContain("CACHE_SIZE=65536").contains(";QUERY_CACHE_SIZE=64");
         assertThat(DatabaseUrl.of("jdbc:h2:~/dlr").h2File()).isEqualTo(Path.of(System.getProperty("user.home") + "/dlr.mv.db"));
+        assertThat(DatabaseUrl.of("jdbc:h2:nio:/var/lib/dlr/db").h2File()).isEqualTo(Path.of("/var/lib/dlr/db.mv.db"));
+        assertThat(DatabaseUrl.of("jdbc:h2:async:file:/var/lib/dlr/db").isEmbeddedH2()).isTrue();
         assertThat(DatabaseUrl.of("jdbc:h2:file:/x/db;IFEXISTS=FALSE").poolUrl()).doesNotContain("IFEXISTS=TRUE");
     }
 
