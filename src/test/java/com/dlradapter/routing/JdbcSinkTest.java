@@ -158,6 +158,40 @@ class JdbcSinkTest {
     }
 
     /**
+     * A sink's timeout bounds its statement too (camel-sql's template.queryTimeout), so a write
+     * ends well within its delivery's lease: a statement that would run 10 s is cancelled after
+     * 1 s, an attempt that failed, and nothing is written.
+     */
+    @Test
+    void aStatementOutlastingTheSinksTimeoutIsCancelled() throws Exception {
+        String erpUrl = TestDatabases.freshPostgresSchema();
+        try (Connection connection = DriverManager.getConnection(erpUrl); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY)");
+        }
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.jdbc-sinks", "erp");
+        settings.put("dlr.jdbc-sinks.erp.url", erpUrl);
+        settings.put("dlr.jdbc-sinks.erp.timeout", "1s");
+        settings.put("dlr.jdbc-sinks.erp.sql", "INSERT INTO erp_dlr (receipt_id) SELECT :#id FROM pg_sleep(10)");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            long started = System.nanoTime();
+            EmailAlertTest.post(adapter, "slow-1", "DELIVERED", "slow-m1");
+            await().atMost(Duration.ofSeconds(9)).until(() -> OutboundWebhookTest.deliveries(adapter, "pending").stream()
+                    .anyMatch(d -> d.get("attempts").asInt() > 0));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(9));
+            assertThat(OutboundWebhookTest.deliveries(adapter, "pending").get(0).get("lastError").asText())
+                    .containsIgnoringCase("cancel");
+        }
+        try (Connection connection = DriverManager.getConnection(erpUrl); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM erp_dlr")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    /**
      * Inbound headers never reach a sink: a provider (or attacker) cannot replace the configured
      * statement through Camel's SQL and JDBC headers (the CVE-2025-27636 class of injection).
      */
