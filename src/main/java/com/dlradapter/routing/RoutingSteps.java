@@ -9,9 +9,9 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import java.util.Collection;
 
 /**
- * The steps of routes/routing.yaml, routes/deliveries.yaml and routes/jdbc-sink-template.yaml, bound in the registry as plain
- * processors ({@code process: ref: ...}): no bean method is looked up and called by reflection,
- * and no OGNL expression evaluated, per routed event or per delivery. The routes keep the
+ * The steps of routes/routing.yaml, routes/deliveries.yaml and routes/jdbc-sink-template.yaml,
+ * bound in the registry as plain processors ({@code process: ref: ...}): no bean method is looked
+ * up and called by reflection, and no OGNL expression evaluated, per routed event or per delivery. The routes keep the
  * decisions (choice and filter on exchange properties); these steps only do the work.
  *
  * <p>When no event can enter routing ({@link RoutingInterest#any()} is false: no outbound target,
