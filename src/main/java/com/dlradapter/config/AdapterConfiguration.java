@@ -307,8 +307,9 @@ public class AdapterConfiguration implements CamelConfiguration {
         OutboundWebhooks outboundWebhooks = new OutboundWebhooks(outboundTargets, perTarget);
         registry.bind("outboundWebhooks", outboundWebhooks);
         // a target's timeout bounds its whole attempt, so the attempt ends within its delivery's lease
+        var attemptDeadlines = TargetTimeouts.deadlines(context, outboundWebhooks);
         outboundTargets.values().forEach(target -> registry.bind(OutboundWebhooks.CONFIGURER_PREFIX + target.name(),
-                TargetTimeouts.attemptBound(target.timeout())));
+                TargetTimeouts.attemptBound(target.timeout(), attemptDeadlines)));
         registry.bind("jdbcSinks", jdbcSinks);
         registry.bind("emailAlerts", emailAlerts);
         // the steps of routes/routing.yaml and routes/deliveries.yaml, as plain processors

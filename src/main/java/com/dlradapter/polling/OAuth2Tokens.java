@@ -21,6 +21,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * fetched from {@code dlr.providers.<id>.token-url} with {@code .client-id} and
  * {@code .client-secret} (HTTP basic auth, as RFC 6749 section 2.3.1 prefers), and cached until
  * shortly before they expire. Secrets never leave this class and are never logged.
+ *
+ * <p>Why not camel-http's own client-credentials options ({@code oauth2ClientId},
+ * {@code oauth2ClientSecret}, {@code oauth2TokenEndpoint}, {@code oauth2CacheTokens}, ...:
+ * {@code OAuth2ClientConfigurer}, read in Camel 4.18's source): they fall short of what polling
+ * needs on three points.
+ * <ul>
+ * <li>Reuse until expiry: its token cache is keyed by the URI of the request it authenticates, and a
+ *     status call's URI names the message (or batch) it asks about, so every call would fetch a
+ *     new token: a token request per status call instead of one per token lifetime (tried against
+ *     a local token endpoint: status calls for m1, m2, m3, m1, m1 fetched three tokens).</li>
+ * <li>A refused token: it never forgets a cached token before its expiry, so a token the provider
+ *     revoked is sent until then; here the provider's 401 drops it ({@link #forget}).</li>
+ * <li>A failed token call: an HttpException thrown inside the status call, which reaches the route
+ *     as the ClientProtocolException (message null) of any failed call. The poller could not tell
+ *     it from a failed status call, so it could not stop the provider's turn
+ *     ({@link CredentialUnavailableException}) and would ask a broken token endpoint once per
+ *     message. An answer without {@code access_token} is sent on as "Bearer null".</li>
+ * </ul>
  */
 public class OAuth2Tokens {
 

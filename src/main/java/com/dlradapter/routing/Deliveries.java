@@ -323,29 +323,7 @@ public class Deliveries {
                 last.add(outcome.result() == Outcome.Result.FAIL);
             }
         }
-        int[] updated;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                updated = update(connection, updates, next, last, now);
-                release(connection, releases);
-                if (!disable.isEmpty()) {
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO outbound_target_disabled (target, disabled_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                        for (String target : disable) {
-                            insert.setString(1, target);
-                            insert.setObject(2, utc(now));
-                            insert.addBatch();
-                        }
-                        insert.executeBatch();
-                    }
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
+        int[] updated = write(updates, next, last, releases, disable, now);
         disable.forEach(target -> LOG.warn(
                 "Outbound target {} answered 410 Gone and is disabled until a delivery is retried by hand", target));
         for (int i = 0; i < updates.size(); i++) {
@@ -359,6 +337,40 @@ public class Deliveries {
             } else {
                 recorded(outcome, next.get(i), last.get(i));
             }
+        }
+    }
+
+    /** A round's updates, given-back claims and disabled targets in one transaction; returns the update counts. */
+    private int[] write(List<Outcome> updates, List<Instant> next, List<Boolean> last, List<Outcome> releases,
+                        Set<String> disable, Instant now) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int[] updated = update(connection, updates, next, last, now);
+                release(connection, releases);
+                disable(connection, disable, now);
+                connection.commit();
+                return updated;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Targets that answered 410 Gone, disabled until a delivery of theirs is retried by hand. */
+    private static void disable(Connection connection, Set<String> targets, Instant now) throws SQLException {
+        if (targets.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbound_target_disabled (target, disabled_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            for (String target : targets) {
+                insert.setString(1, target);
+                insert.setObject(2, utc(now));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 

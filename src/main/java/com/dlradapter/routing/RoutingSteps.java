@@ -9,9 +9,9 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import java.util.Collection;
 
 /**
- * The steps of routes/routing.yaml and routes/deliveries.yaml, bound in the registry as plain
- * processors ({@code process: ref: ...}): no bean method is looked up and called by reflection,
- * and no OGNL expression evaluated, per routed event or per delivery. The routes keep the
+ * The steps of routes/routing.yaml, routes/deliveries.yaml and routes/jdbc-sink-template.yaml,
+ * bound in the registry as plain processors ({@code process: ref: ...}): no bean method is looked
+ * up and called by reflection, and no OGNL expression evaluated, per routed event or per delivery. The routes keep the
  * decisions (choice and filter on exchange properties); these steps only do the work.
  *
  * <p>When no event can enter routing ({@link RoutingInterest#any()} is false: no outbound target,
@@ -49,7 +49,6 @@ public final class RoutingSteps extends LifecycleStrategySupport {
         registry.bind("claimRound", (Processor) rounds::claim);
         registry.bind("recordRound", (Processor) rounds::record);
         registry.bind("endDrain", (Processor) rounds::drained);
-        registry.bind("writeJdbcRound", (Processor) jdbcSinks::write);
         // routes/deliveries.yaml: per delivery
         registry.bind("prepareWebhook", (Processor) webhooks::prepare);
         registry.bind("webhookAnswered", (Processor) webhooks::answered);
@@ -57,6 +56,8 @@ public final class RoutingSteps extends LifecycleStrategySupport {
         // routes/deliveries.yaml: hourly
         registry.bind("purgeDeliveries", (Processor) exchange -> deliveries.purge());
         registry.bind("failUnconfiguredDeliveries", (Processor) exchange -> rounds.failUnconfigured());
+        // routes/jdbc-sink-template.yaml: the sinks' pools, statements, steps and routes
+        jdbcSinks.bind(registry);
         context.addLifecycleStrategy(new RoutingSteps(interest));
     }
 

@@ -1,5 +1,7 @@
 package com.dlradapter.routing;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -17,8 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -39,25 +41,39 @@ public class TargetTimeouts implements HttpClientConfigurer {
 
     /** The part of a target's answer an attempt reads; it is only ever shown as an error's text. */
     static final int MAX_ANSWER = 64 * 1024;
-    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
     private final Duration timeout;
-    private final boolean bounded;
+    /** Where the deadlines of bounded attempts wait; null: per-phase timeouts only. */
+    private final ScheduledExecutorService deadlines;
 
     /** Per-phase timeouts only (a provider's status API, whose answers may be large). */
     public TargetTimeouts(Duration timeout) {
-        this(timeout, false);
+        this(timeout, null);
     }
 
-    /** @param attemptBound whether {@code timeout} also bounds the whole attempt, answer included */
-    public TargetTimeouts(Duration timeout, boolean attemptBound) {
+    private TargetTimeouts(Duration timeout, ScheduledExecutorService deadlines) {
         this.timeout = timeout;
-        this.bounded = attemptBound;
+        this.deadlines = deadlines;
     }
 
-    /** An outbound target's configurer: its timeout bounds the whole attempt. */
-    public static TargetTimeouts attemptBound(Duration timeout) {
-        return new TargetTimeouts(timeout, true);
+    /**
+     * An outbound target's configurer: its timeout bounds the whole attempt.
+     *
+     * @param deadlines where the attempts' deadlines wait ({@link #deadlines(CamelContext, Object)})
+     */
+    public static TargetTimeouts attemptBound(Duration timeout, ScheduledExecutorService deadlines) {
+        return new TargetTimeouts(timeout, deadlines);
+    }
+
+    /**
+     * The one thread that cancels attempts whose time is up ({@code dlr-attempt-deadlines}), from
+     * Camel's ExecutorServiceManager, so it stops with the context. Its queue is unbounded: a
+     * deadline waits there for each attempt in flight (cancelled ones are removed), and a
+     * deadline refused for want of room would run at once and cancel its attempt.
+     */
+    public static ScheduledExecutorService deadlines(CamelContext context, Object owner) {
+        return context.getExecutorServiceManager().newScheduledThreadPool(owner, "dlr-attempt-deadlines",
+                new ThreadPoolProfileBuilder("dlr-attempt-deadlines").poolSize(1).maxPoolSize(1).maxQueueSize(-1).build());
     }
 
     @Override
@@ -71,7 +87,7 @@ public class TargetTimeouts implements HttpClientConfigurer {
                 .setRedirectsEnabled(false)
                 .build());
         builder.disableAutomaticRetries();
-        if (bounded) {
+        if (deadlines != null) {
             builder.addExecInterceptorFirst("dlr-attempt-deadline", this::withinDeadline);
         }
     }
@@ -86,7 +102,7 @@ public class TargetTimeouts implements HttpClientConfigurer {
             return chain.proceed(request, scope);
         }
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
             expired.set(true);
             cancellable.cancel();
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -135,15 +151,5 @@ public class TargetTimeouts implements HttpClientConfigurer {
         } catch (IOException e) {
             // the answer is read (or given up on); a failing close changes nothing about it
         }
-    }
-
-    private static ScheduledThreadPoolExecutor deadlines() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "dlr-attempt-deadlines");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
     }
 }

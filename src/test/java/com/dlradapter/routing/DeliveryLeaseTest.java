@@ -145,7 +145,8 @@ class DeliveryLeaseTest {
             queue("round-" + i);
         }
         org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
-        camel.getRegistry().bind(OutboundWebhooks.CONFIGURER_PREFIX + "erp", TargetTimeouts.attemptBound(Duration.ofSeconds(1)));
+        camel.getRegistry().bind(OutboundWebhooks.CONFIGURER_PREFIX + "erp", TargetTimeouts.attemptBound(Duration.ofSeconds(1),
+                TargetTimeouts.deadlines(camel, this)));
         OutboundTarget erp = new OutboundTarget("erp", java.net.URI.create("http://127.0.0.1:9/erp"),
                 new WebhookSigner("secret", List.of(OutboundWebhookTest.SECRET)), SinkFilter.of("erp", List.of(), List.of()),
                 "json", Duration.ofSeconds(26));

@@ -100,6 +100,98 @@ class JdbcSinkTest {
     }
 
     /**
+     * A round the sink refuses as one batch is written again row by row, each row in its own
+     * transaction: only the row the sink refuses fails, with the driver's own words as its last
+     * error, and the round's others are written once. A '#' in the statement's text is no
+     * parameter; a nested field binds, and one the message lacks binds as NULL.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aRowTheSinkRefusesFailsAloneAndTheRestOfItsRoundIsWritten(TestDatabases.Kind kind) throws Exception {
+        String erpUrl = kind == TestDatabases.Kind.H2
+                ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                : TestDatabases.freshPostgresSchema();
+        try (Connection connection = kind == TestDatabases.Kind.H2
+                ? DriverManager.getConnection(erpUrl, "sa", "") : DriverManager.getConnection(erpUrl);
+             Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY,
+                        message_id VARCHAR(255) CONSTRAINT no_poison CHECK (message_id <> 'poison'),
+                        tag VARCHAR(16), reason_code VARCHAR(64), received_at TIMESTAMP WITH TIME ZONE, segments BIGINT)""");
+        }
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        // the three receipts are routed before the first drain: one round
+        settings.put("dlr.delivery.poll-interval", "3000");
+        settings.put("dlr.jdbc-sinks", "erp");
+        settings.put("dlr.jdbc-sinks.erp.url", erpUrl);
+        if (kind == TestDatabases.Kind.H2) {
+            settings.put("dlr.jdbc-sinks.erp.username", "sa");
+        }
+        settings.put("dlr.jdbc-sinks.erp.sql", """
+                INSERT INTO erp_dlr (receipt_id, message_id, tag, reason_code, received_at, segments)
+                VALUES (:#id, :#messageId, '#dlr', :#reason.code, :#receivedAt, :#segments)""");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            EmailAlertTest.post(adapter, "row-1", "DELIVERED", "row-m1");
+            EmailAlertTest.post(adapter, "row-2", "DELIVERED", "poison");
+            EmailAlertTest.post(adapter, "row-3", "DELIVERED", "row-m3");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> OutboundWebhookTest.deliveries(adapter, "delivered").size() == 2
+                    && OutboundWebhookTest.deliveries(adapter, "pending").stream().anyMatch(d -> d.get("attempts").asInt() > 0));
+            assertThat(OutboundWebhookTest.deliveries(adapter, "delivered")).allSatisfy(d ->
+                    assertThat(d.get("attempts").asInt()).isEqualTo(1));
+            String lastError = OutboundWebhookTest.deliveries(adapter, "pending").get(0).get("lastError").asText();
+            assertThat(lastError).containsIgnoringCase("no_poison").doesNotContain("PreparedStatementCallback");
+        }
+        try (Connection connection = kind == TestDatabases.Kind.H2
+                ? DriverManager.getConnection(erpUrl, "sa", "") : DriverManager.getConnection(erpUrl);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM erp_dlr ORDER BY message_id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                assertThat(rs.getObject("received_at", OffsetDateTime.class)).isNotNull();
+                rows.add(rs.getString("message_id") + " " + rs.getString("tag") + " " + rs.getString("reason_code")
+                        + " " + rs.getLong("segments"));
+            }
+            assertThat(rows).containsExactly("row-m1 #dlr null 1", "row-m3 #dlr null 1");
+        }
+    }
+
+    /**
+     * A sink's timeout bounds its statement too (camel-sql's template.queryTimeout), so a write
+     * ends well within its delivery's lease: a statement that would run 10 s is cancelled after
+     * 1 s, an attempt that failed, and nothing is written.
+     */
+    @Test
+    void aStatementOutlastingTheSinksTimeoutIsCancelled() throws Exception {
+        String erpUrl = TestDatabases.freshPostgresSchema();
+        try (Connection connection = DriverManager.getConnection(erpUrl); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY)");
+        }
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.jdbc-sinks", "erp");
+        settings.put("dlr.jdbc-sinks.erp.url", erpUrl);
+        settings.put("dlr.jdbc-sinks.erp.timeout", "1s");
+        settings.put("dlr.jdbc-sinks.erp.sql", "INSERT INTO erp_dlr (receipt_id) SELECT :#id FROM pg_sleep(10)");
+        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+            long started = System.nanoTime();
+            EmailAlertTest.post(adapter, "slow-1", "DELIVERED", "slow-m1");
+            await().atMost(Duration.ofSeconds(9)).until(() -> OutboundWebhookTest.deliveries(adapter, "pending").stream()
+                    .anyMatch(d -> d.get("attempts").asInt() > 0));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(9));
+            assertThat(OutboundWebhookTest.deliveries(adapter, "pending").get(0).get("lastError").asText())
+                    .containsIgnoringCase("cancel");
+        }
+        try (Connection connection = DriverManager.getConnection(erpUrl); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM erp_dlr")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    /**
      * Inbound headers never reach a sink: a provider (or attacker) cannot replace the configured
      * statement through Camel's SQL and JDBC headers (the CVE-2025-27636 class of injection).
      */

@@ -1,6 +1,7 @@
 package com.dlradapter.routing;
 
 import com.sun.net.httpserver.HttpServer;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,9 +33,14 @@ class TargetTimeoutsTest {
     HttpServer server;
     ExecutorService handlers;
     final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    DefaultCamelContext camel;
+    ScheduledExecutorService deadlines;
 
     @BeforeEach
     void start() throws Exception {
+        camel = new DefaultCamelContext();
+        camel.start();
+        deadlines = TargetTimeouts.deadlines(camel, this);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         handlers = Executors.newCachedThreadPool();
         server.setExecutor(handlers);
@@ -78,11 +85,12 @@ class TargetTimeoutsTest {
     void stop() {
         server.stop(0);
         handlers.shutdownNow();
+        camel.stop();
     }
 
     CloseableHttpClient client(Duration timeout) {
         HttpClientBuilder builder = HttpClientBuilder.create();
-        TargetTimeouts.attemptBound(timeout).configureHttpClient(builder);
+        TargetTimeouts.attemptBound(timeout, deadlines).configureHttpClient(builder);
         return builder.build();
     }
 
@@ -112,5 +120,14 @@ class TargetTimeoutsTest {
             assertThat(post(client, "/large")).as("a long answer is cut").hasSize(TargetTimeouts.MAX_ANSWER);
             assertThat(post(client, "/quick")).isEqualTo("ok");
         }
+    }
+
+    /** The deadlines' thread is Camel's (ExecutorServiceManager): named for it, and stopped with the context. */
+    @Test
+    void theDeadlinesThreadIsCamelsAndStopsWithTheContext() throws Exception {
+        String thread = deadlines.submit(() -> Thread.currentThread().getName()).get();
+        assertThat(thread).startsWith("Camel (" + camel.getName() + ")").endsWith("dlr-attempt-deadlines");
+        camel.stop();
+        assertThat(deadlines.isShutdown()).isTrue();
     }
 }
