@@ -1,7 +1,7 @@
 package com.dlradapter.api;
 
 import com.dlradapter.http.HttpProblem;
-import com.dlradapter.http.Secrets;
+import com.dlradapter.security.Secrets;
 import com.dlradapter.security.ClientAddress;
 import com.dlradapter.security.RateLimiter;
 import io.vertx.core.http.HttpServerRequest;

@@ -2,6 +2,7 @@ package com.dlradapter.api;
 
 import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.http.HttpProblem;
+import com.dlradapter.routing.AlreadyDeliveredException;
 import com.dlradapter.routing.Deliveries;
 import com.dlradapter.routing.Delivery;
 import org.apache.camel.Exchange;
@@ -39,7 +40,12 @@ public class DeliveryApi {
 
     public void retry(Exchange exchange) throws SQLException {
         String id = QueryApi.parameter(exchange, "id");
-        Delivery delivery = deliveries.retryNow(id).orElseThrow(() -> HttpProblem.notFound("no delivery " + id));
+        Delivery delivery;
+        try {
+            delivery = deliveries.retryNow(id).orElseThrow(() -> HttpProblem.notFound("no delivery " + id));
+        } catch (AlreadyDeliveredException e) {
+            throw new HttpProblem(409, "conflict", e.getMessage());
+        }
         ok(exchange, 202, view(delivery));
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The idempotent consumer's receipt keys in the cluster's shared Hazelcast map (its time-to-live
- * is the map's, see {@link com.dlradapter.config.ClusterMember}). The group commit asks it once per
+ * is the map's, set where the Hazelcast member is configured). The group commit asks it once per
  * group ({@code getAll}) and tells it once per group, after the commit ({@code setAllAsync}): two
  * map calls for a whole group instead of two per receipt, each of which would wait for a Hazelcast
  * partition thread (the benchmark's profile). No lock is taken: the database's unique key decides

@@ -6,13 +6,17 @@ import com.dlradapter.security.Cidr;
 import com.dlradapter.security.ClientAddress;
 import com.dlradapter.security.ProviderAccess;
 import com.dlradapter.security.RateLimiter;
+import com.dlradapter.security.SecretFiles;
+import com.dlradapter.security.Signature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -45,7 +49,7 @@ final class WebhookSecurity {
                             Function<String, String> webhookMethods) {
         Map<String, ProviderAccess> access = new LinkedHashMap<>();
         for (String provider : providers) {
-            ProviderAccess policy = ProviderAccess.fromSettings(provider, settings, dataDirectory);
+            ProviderAccess policy = providerAccess(provider, settings, dataDirectory);
             if (!policy.requiresToken()) {
                 LOG.warn("Webhook of provider '{}' accepts callers without a token (dlr.providers.{}.auth=none)", provider, provider);
             }
@@ -64,13 +68,57 @@ final class WebhookSecurity {
         // A provider added by hot reload gets its policy (and, if needed, its token) when its
         // mapping is loaded (WebhookGate.provide), or at the latest on its first call.
         Function<String, ProviderAccess> newProviders = provider -> known.test(provider)
-                ? ProviderAccess.fromSettings(provider, settings, dataDirectory) : null;
+                ? providerAccess(provider, settings, dataDirectory) : null;
         return new WebhookGate(access, newProviders, clients, failedAuthentications, perClient, perProvider, webhookMethods,
                 settings.longValue("dlr.max-body-bytes", 262_144));
     }
 
     ApiGate apiGate(String token) {
         return new ApiGate(token, clients, failedAuthentications);
+    }
+
+    /**
+     * Who may call one provider's webhook ({@code dlr.providers.<id>.*}): a token unless
+     * {@code auth=none}, from {@code token}, {@code token-file} or generated at first start into
+     * {@code <dlr.data.dir>/provider-tokens/<id>}; an optional IP allow-list and HMAC signature.
+     */
+    static ProviderAccess providerAccess(String provider, Settings settings, Path dataDirectory) {
+        String prefix = "dlr.providers." + provider + ".";
+        String auth = settings.text(prefix + "auth", "token").toLowerCase();
+        String token;
+        switch (auth) {
+            case "none" -> token = null;
+            case "token" -> token = secret(settings, prefix + "token")
+                    .orElseGet(() -> SecretFiles.generated(dataDirectory.resolve("provider-tokens").resolve(provider),
+                            "webhook token of provider '" + provider + "'",
+                            "send it as /webhooks/" + provider + "?token=..., as the path segment /webhooks/" + provider
+                                    + "/<token> or as the basic-auth password; set " + prefix + "token, "
+                                    + prefix + "token-file or " + prefix + "auth=none to change this"));
+            default -> throw new IllegalArgumentException("setting " + prefix + "auth: '" + auth + "' is not token or none");
+        }
+        List<Cidr> allowFrom = Cidr.parseAll(settings.list(prefix + "allow-from"));
+        Signature signature = null;
+        Optional<String> header = settings.optional(prefix + "signature.header");
+        if (header.isPresent()) {
+            String secret = secret(settings, prefix + "signature.secret").orElseThrow(() -> new IllegalArgumentException(
+                    prefix + "signature.header is set but neither " + prefix + "signature.secret nor "
+                            + prefix + "signature.secret-file"));
+            signature = new Signature(header.get(),
+                    settings.text(prefix + "signature.algorithm", "HmacSHA256"),
+                    settings.text(prefix + "signature.encoding", "hex"),
+                    settings.text(prefix + "signature.prefix", ""),
+                    secret);
+        }
+        return new ProviderAccess(provider, token, allowFrom, signature);
+    }
+
+    /** A secret from the setting {@code key} (environment) or from the file named by {@code key-file}. */
+    static Optional<String> secret(Settings settings, String key) {
+        Optional<String> direct = settings.optional(key);
+        if (direct.isPresent()) {
+            return direct;
+        }
+        return settings.optional(key + "-file").map(file -> SecretFiles.read(Path.of(file), key + "-file"));
     }
 
     private static String describe(RateLimiter limiter) {

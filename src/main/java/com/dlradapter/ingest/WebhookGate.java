@@ -1,7 +1,7 @@
 package com.dlradapter.ingest;
 
 import com.dlradapter.http.HttpProblem;
-import com.dlradapter.http.Secrets;
+import com.dlradapter.security.Secrets;
 import com.dlradapter.http.WebhookMethods;
 import com.dlradapter.mapping.MalformedPayloadException;
 import com.dlradapter.security.Cidr;

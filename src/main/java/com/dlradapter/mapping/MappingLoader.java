@@ -60,7 +60,8 @@ public final class MappingLoader {
         return mappings;
     }
 
-    static boolean isMappingFile(Path file) {
+    /** A mapping file: a regular .yaml or .yml file (what a folder watch for mappings looks at). */
+    public static boolean isMappingFile(Path file) {
         String name = file.getFileName().toString();
         return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml"));
     }

@@ -1,13 +1,9 @@
 package com.dlradapter.mapping;
 
-import com.dlradapter.reload.DirectoryWatch;
-import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,27 +16,19 @@ import java.util.function.Consumer;
  * The loaded mappings, by provider. At start every file must be valid. With hot reload on, the
  * directory is re-read when a file changes: a valid new version replaces the old one at once; a
  * broken one is refused with a log line naming the file and the field, and the previous version
- * keeps serving. Readers see either the old or the new set, never half of one.
+ * keeps serving. Readers see either the old or the new set, never half of one. Who watches the
+ * directory and when is the wiring's business: it calls {@link #reload}.
  */
-public class MappingRegistry extends ServiceSupport {
+public class MappingRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(MappingRegistry.class);
 
-    private final Path directory;
-    private final Duration reloadInterval;
     private final MappingLoader loader = new MappingLoader();
-    private final CamelContext context;
-    private final DirectoryWatch watch;
     private volatile Map<String, ProviderMapping> mappings;
     private final List<Consumer<String>> reloadListeners = new CopyOnWriteArrayList<>();
-    private AutoCloseable watcher;
 
-    /** Loads the directory now; {@code reloadInterval} null: no hot reload. */
-    public MappingRegistry(CamelContext context, Path directory, Duration reloadInterval) {
-        this.context = context;
-        this.directory = directory;
-        this.reloadInterval = reloadInterval;
-        this.watch = new DirectoryWatch(directory, MappingLoader::isMappingFile);
+    /** Loads the directory now: every file must be valid. */
+    public MappingRegistry(Path directory) {
         this.mappings = Collections.unmodifiableMap(loader.loadDirectory(directory));
     }
 
@@ -56,30 +44,18 @@ public class MappingRegistry extends ServiceSupport {
         reloadListeners.add(listener);
     }
 
-    @Override
-    protected void doStart() {
-        if (reloadInterval != null) {
-            watcher = watch.every(context, this, "dlr-mapping-reload", reloadInterval, this::apply);
-        }
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (watcher != null) {
-            watcher.close();
-            watcher = null;
-        }
-    }
-
-    private synchronized void apply(DirectoryWatch.Changes changes) {
+    /**
+     * Applies changed files of the directory: removed files take their provider with them; a
+     * valid new or changed file replaces its provider's mapping, a broken one is refused.
+     */
+    public synchronized void reload(List<Path> changed, List<Path> removed) {
         Map<String, ProviderMapping> next = new TreeMap<>(mappings);
         List<String> loaded = new ArrayList<>();
-        // Removed files take their provider with them.
-        for (Path gone : changes.removed()) {
+        for (Path gone : removed) {
             next.values().removeIf(mapping -> mapping.file().equals(gone));
             LOG.info("Mapping {} removed", gone);
         }
-        for (Path file : changes.changed()) {
+        for (Path file : changed) {
             try {
                 ProviderMapping mapping = loader.load(file);
                 ProviderMapping other = next.get(mapping.provider());

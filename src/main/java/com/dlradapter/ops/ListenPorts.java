@@ -1,7 +1,5 @@
 package com.dlradapter.ops;
 
-import com.dlradapter.config.Settings;
-
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -18,14 +16,8 @@ public final class ListenPorts {
     private ListenPorts() {
     }
 
-    /** The public port (webhooks, admin API) and the management port (health, metrics). */
-    public static void requireFree(Settings settings) {
-        requireFree("dlr.http.port", settings.text("dlr.http.host", "0.0.0.0"), settings.integer("dlr.http.port", 8080));
-        requireFree("dlr.management.port", settings.text("dlr.management.host", "127.0.0.1"),
-                settings.integer("dlr.management.port", 9876));
-    }
-
-    static void requireFree(String setting, String host, int port) {
+    /** Binds {@code host:port} once and releases it; a port taken stops the start, naming {@code setting}. */
+    public static void requireFree(String setting, String host, int port) {
         if (port == 0) {
             return;   // any free port
         }

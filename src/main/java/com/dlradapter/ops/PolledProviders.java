@@ -1,6 +1,5 @@
 package com.dlradapter.ops;
 
-import com.dlradapter.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -21,16 +20,12 @@ public class PolledProviders extends LifecycleStrategySupport implements Predica
     static final String POLL_ENDPOINT = "quartz://dlr-polling/";
 
     private final CamelContext context;
-    private final Settings settings;
+    private final Predicate<String> statusApi;
 
-    public PolledProviders(CamelContext context, Settings settings) {
+    /** @param statusApi whether a provider's status API is configured ({@code dlr.providers.<id>.base-url}) */
+    public PolledProviders(CamelContext context, Predicate<String> statusApi) {
         this.context = context;
-        this.settings = settings;
-    }
-
-    /** Whether the provider's status API is configured: {@code dlr.providers.<id>.base-url}. */
-    public static boolean hasStatusApi(Settings settings, String provider) {
-        return settings.optional("dlr.providers." + provider + ".base-url").isPresent();
+        this.statusApi = statusApi;
     }
 
     /**
@@ -43,7 +38,7 @@ public class PolledProviders extends LifecycleStrategySupport implements Predica
     public void onRoutesAdd(Collection<Route> routes) {
         for (Route route : routes) {
             String provider = pollingRouteProvider(route);
-            if (provider != null && !hasStatusApi(settings, provider)) {
+            if (provider != null && !statusApi.test(provider)) {
                 route.setAutoStartup(false);
             }
         }
@@ -62,7 +57,7 @@ public class PolledProviders extends LifecycleStrategySupport implements Predica
 
     @Override
     public boolean test(String provider) {
-        return hasStatusApi(settings, provider) && hasPollingRoute(provider);
+        return statusApi.test(provider) && hasPollingRoute(provider);
     }
 
     private boolean hasPollingRoute(String provider) {

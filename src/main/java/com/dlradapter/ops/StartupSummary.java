@@ -1,6 +1,5 @@
 package com.dlradapter.ops;
 
-import com.dlradapter.config.Settings;
 import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -39,11 +38,20 @@ public class StartupSummary implements StartupListener {
                         boolean reload) {
     }
 
-    private final Settings settings;
+    /**
+     * The settings the summary quotes: the management address as configured (shown if the
+     * management server is not running), the polling cron, which providers have a status API,
+     * and the mappings folder.
+     */
+    public record Configured(String managementHost, int managementPort, String pollingCron, Predicate<String> statusApi,
+                           String mappingsDir) {
+    }
+
+    private final Configured settings;
     private final Facts facts;
     private final AtomicBoolean told = new AtomicBoolean();
 
-    public StartupSummary(Settings settings, Facts facts) {
+    public StartupSummary(Configured settings, Facts facts) {
         this.settings = settings;
         this.facts = facts;
     }
@@ -69,8 +77,8 @@ public class StartupSummary implements StartupListener {
                 + "/webhooks/<provider>, /api/**" + allInterfaces(publicServer.getHostString()) + "  [dlr.http.host, dlr.http.port]");
         // camel.server is off: the one platform-http server Camel runs is the management server
         VertxPlatformHttpServer management = context.hasService(VertxPlatformHttpServer.class);
-        String managementHost = management != null ? management.getHost() : settings.text("dlr.management.host", "127.0.0.1");
-        int managementPort = management != null ? management.getPort() : settings.integer("dlr.management.port", 9876);
+        String managementHost = management != null ? management.getHost() : settings.managementHost();
+        int managementPort = management != null ? management.getPort() : settings.managementPort();
         line(out, "health, metrics", url(managementHost, managementPort)
                 + "/observe/health, /observe/health/ready, /observe/metrics" + allInterfaces(managementHost)
                 + "  [dlr.management.host, dlr.management.port]");
@@ -81,16 +89,16 @@ public class StartupSummary implements StartupListener {
                 + facts.cluster().getCluster().getMembers().size() + " member(s) now"
                 + (facts.configuredMembers() > 0 ? ", " + facts.configuredMembers() + " other(s) configured" : ", alone"));
         List<String> providers = facts.providers().get().stream().sorted().toList();
-        String cron = settings.text("dlr.polling.cron", "0/30 * * * * ?");
+        String cron = settings.pollingCron();
         for (int i = 0; i < providers.size(); i++) {
             String provider = providers.get(i);
             String polling = facts.polled().test(provider) ? "polled (cron " + cron + ")"
-                    : PolledProviders.hasStatusApi(settings, provider) ? "not polled (no polling route)"
+                    : settings.statusApi().test(provider) ? "not polled (no polling route)"
                     : "not polled (no dlr.providers." + provider + ".base-url)";
             line(out, i == 0 ? "providers" : "", provider + ": webhook /webhooks/" + provider + ", " + polling);
         }
         if (providers.isEmpty()) {
-            line(out, "providers", "none (no mapping in " + settings.text("dlr.mappings.dir", "mappings") + ")");
+            line(out, "providers", "none (no mapping in " + settings.mappingsDir() + ")");
         }
         line(out, "routing", "outbound webhooks " + names(facts.outboundTargets()) + ", JDBC sinks " + names(facts.jdbcSinks())
                 + ", email alerts " + (facts.emailAlerts() ? "on" : "off (no dlr.email.smtp-host)"));

@@ -1,6 +1,5 @@
 package com.dlradapter.polling;
 
-import com.dlradapter.config.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * OAuth2 client-credentials access tokens for providers whose status API wants one (Routee):
@@ -48,12 +48,13 @@ public class OAuth2Tokens {
     private record Token(String value, Instant expiresAt) {
     }
 
-    private final Settings settings;
+    private final Function<String, StatusApi> apis;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, Token> cache = new ConcurrentHashMap<>();
 
-    public OAuth2Tokens(Settings settings) {
-        this.settings = settings;
+    /** @param apis each provider's status API settings, read when a token is fetched */
+    public OAuth2Tokens(Function<String, StatusApi> apis) {
+        this.apis = apis;
     }
 
     /** A valid access token for the provider, fetched once and reused until it expires. */
@@ -78,11 +79,11 @@ public class OAuth2Tokens {
     }
 
     private Token fetch(String provider) throws IOException {
-        String prefix = "dlr.providers." + provider + ".";
-        String url = required(prefix + "token-url");
-        String credentials = required(prefix + "client-id") + ":" + required(prefix + "client-secret");
+        StatusApi api = apis.apply(provider);
+        String url = api.required(api.tokenUrl(), "token-url");
+        String credentials = api.required(api.clientId(), "client-id") + ":" + api.required(api.clientSecret(), "client-secret");
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(settings.duration(prefix + "timeout", Duration.ofSeconds(10)))
+                .timeout(api.timeout())
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
@@ -104,9 +105,5 @@ public class OAuth2Tokens {
         }
         long seconds = body.path("expires_in").asLong(300);
         return new Token(value, Instant.now().plusSeconds(seconds).minus(EARLY));
-    }
-
-    private String required(String key) throws IOException {
-        return settings.optional(key).orElseThrow(() -> new IOException(key + " is not set"));
     }
 }

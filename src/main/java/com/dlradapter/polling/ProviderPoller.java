@@ -1,7 +1,6 @@
 package com.dlradapter.polling;
 
 import com.dlradapter.canonical.ReceiptSource;
-import com.dlradapter.config.Settings;
 import com.dlradapter.ingest.IngestProperties;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.polling.PollSchedule.Outcome;
@@ -18,8 +17,10 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The generic steps of the polling route (routes/polling-template.yaml): which calls are due,
@@ -35,7 +36,7 @@ public class ProviderPoller {
     public static final String TARGET = "dlrPollTarget";
     public static final String URL = "dlrPollUrl";
 
-    private final Settings settings;
+    private final Function<String, StatusApi> apis;
     private final PollSchedule schedule;
     private final OAuth2Tokens tokens;
     private final int batchSize;
@@ -44,9 +45,10 @@ public class ProviderPoller {
     /** Providers whose credential failed in their current turn: their other calls wait for the next turn. */
     private final Set<String> credentialFailed = ConcurrentHashMap.newKeySet();
 
-    public ProviderPoller(Settings settings, PollSchedule schedule, OAuth2Tokens tokens, int batchSize,
+    /** @param apis each provider's status API settings, read at each turn and call */
+    public ProviderPoller(Function<String, StatusApi> apis, PollSchedule schedule, OAuth2Tokens tokens, int batchSize,
                           AdapterMetrics metrics) {
-        this.settings = settings;
+        this.apis = apis;
         this.schedule = schedule;
         this.tokens = tokens;
         this.batchSize = batchSize;
@@ -56,7 +58,7 @@ public class ProviderPoller {
     /** One turn: the due calls (none while polling is off). Overdue messages are marked by routes/overdue.yaml. */
     public List<PollTarget> targets(String provider, String per) throws SQLException {
         credentialFailed.remove(provider);
-        if (settings.optional("dlr.providers." + provider + ".base-url").isEmpty()) {
+        if (!apis.apply(provider).configured()) {
             if (disabledLogged.add(provider)) {
                 LOG.info("Polling of {} is off: dlr.providers.{}.base-url is not set", provider, provider);
             }
@@ -84,7 +86,8 @@ public class ProviderPoller {
     public void prepare(Exchange exchange, String statusPath, String auth) throws IOException {
         PollTarget target = exchange.getMessage().getBody(PollTarget.class);
         exchange.setProperty(TARGET, target);
-        String baseUrl = settings.optional("dlr.providers." + target.provider() + ".base-url").orElseThrow();
+        StatusApi api = apis.apply(target.provider());
+        String baseUrl = Optional.ofNullable(api.baseUrl()).orElseThrow();
         String key = URLEncoder.encode(target.key(), StandardCharsets.UTF_8).replace("+", "%20");
         exchange.setProperty(URL, baseUrl.replaceAll("/+$", "") + statusPath.replace("{key}", key));
         exchange.getMessage().removeHeaders("*");
@@ -92,8 +95,8 @@ public class ProviderPoller {
         String provider = target.provider();
         switch (auth) {
             case "api-key" -> exchange.getMessage().setHeader("Authorization", "Bearer "
-                    + settings.optional("dlr.providers." + provider + ".api-key").orElseThrow(() ->
-                            new CredentialUnavailableException("dlr.providers." + provider + ".api-key is not set", null)));
+                    + Optional.ofNullable(api.apiKey()).orElseThrow(() ->
+                            new CredentialUnavailableException(api.setting("api-key") + " is not set", null)));
             case "oauth2" -> {
                 String token;
                 try {

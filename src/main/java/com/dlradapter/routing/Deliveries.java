@@ -1,6 +1,5 @@
 package com.dlradapter.routing;
 
-import com.dlradapter.http.HttpProblem;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.observe.OutboundBacklog;
 import org.slf4j.Logger;
@@ -467,7 +466,7 @@ public class Deliveries {
                 }
                 if (DELIVERED.equals(found.get().status())) {
                     connection.rollback();
-                    throw new HttpProblem(409, "conflict", "delivery " + id + " was already delivered");
+                    throw new AlreadyDeliveredException(id);
                 }
                 try (PreparedStatement update = connection.prepareStatement("""
                         UPDATE delivery SET status = 'pending', next_attempt_at = ?, lease_until = NULL,

@@ -2,7 +2,6 @@ package com.dlradapter.routing;
 
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
-import com.dlradapter.config.Settings;
 import com.dlradapter.mapping.PhoneNumbers;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.MessageOverdue;
@@ -61,20 +60,28 @@ public class EmailAlerts {
     private final Set<CanonicalStatus> statuses;
     private final AdapterMetrics metrics;
 
-    public EmailAlerts(DataSource dataSource, Settings settings, AdapterMetrics metrics) {
+    /**
+     * The {@code dlr.email.*} settings: no {@code smtpHost}, no alerts; {@code statuses} empty:
+     * {@link #DEFAULT_STATUSES}.
+     */
+    public record Smtp(String smtpHost, int smtpPort, String username, String password, boolean starttls, String from,
+                       String to, Duration digestWindow, int digestMax, Duration retryDelay, List<String> statuses) {
+    }
+
+    public EmailAlerts(DataSource dataSource, Smtp smtp, AdapterMetrics metrics) {
         this.dataSource = dataSource;
         this.metrics = metrics;
-        this.host = settings.optional("dlr.email.smtp-host").orElse(null);
-        this.port = settings.integer("dlr.email.smtp-port", 25);
-        this.username = settings.optional("dlr.email.username").orElse(null);
-        this.password = settings.optional("dlr.email.password").orElse(null);
-        this.starttls = settings.bool("dlr.email.starttls", false);
-        this.from = settings.text("dlr.email.from", "dlr-adapter@localhost");
-        this.to = settings.optional("dlr.email.to").orElse(null);
-        this.window = settings.duration("dlr.email.digest-window", Duration.ofMinutes(5));
-        this.max = settings.integer("dlr.email.digest-max", 100);
-        this.retryDelay = settings.duration("dlr.email.retry-delay", Duration.ofMinutes(1));
-        List<String> statuses = settings.list("dlr.email.statuses");
+        this.host = smtp.smtpHost();
+        this.port = smtp.smtpPort();
+        this.username = smtp.username();
+        this.password = smtp.password();
+        this.starttls = smtp.starttls();
+        this.from = smtp.from();
+        this.to = smtp.to();
+        this.window = smtp.digestWindow();
+        this.max = smtp.digestMax();
+        this.retryDelay = smtp.retryDelay();
+        List<String> statuses = smtp.statuses();
         this.statuses = SinkFilter.of("dlr.email", statuses.isEmpty() ? DEFAULT_STATUSES : statuses, List.of()).statuses();
         if (host != null && to == null) {
             throw new IllegalArgumentException("setting dlr.email.to is required when dlr.email.smtp-host is set");

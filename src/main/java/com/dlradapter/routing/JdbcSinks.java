@@ -1,6 +1,5 @@
 package com.dlradapter.routing;
 
-import com.dlradapter.config.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Exchange;
@@ -42,35 +41,39 @@ public class JdbcSinks extends ServiceSupport {
         this.sinks = sinks;
     }
 
-    public static JdbcSinks fromSettings(Settings settings) {
+    /**
+     * One sink's settings ({@code dlr.jdbc-sinks.<name>.*}); {@code url} and {@code sql} are
+     * required (null: the start stops, naming the setting).
+     */
+    public record Definition(String name, String url, String sql, String username, String password, int poolSize,
+                             Duration timeout, List<String> statuses, List<String> providers) {
+    }
+
+    public static JdbcSinks of(List<Definition> definitions) {
         Map<String, Sink> sinks = new LinkedHashMap<>();
-        for (String name : settings.list("dlr.jdbc-sinks")) {
+        for (Definition definition : definitions) {
+            String name = definition.name();
             String prefix = "dlr.jdbc-sinks." + name;
-            String url = settings.optional(prefix + ".url")
+            String url = Optional.ofNullable(definition.url())
                     .orElseThrow(() -> new IllegalArgumentException("setting " + prefix + ".url is required"));
-            String sql = settings.optional(prefix + ".sql")
+            String sql = Optional.ofNullable(definition.sql())
                     .orElseThrow(() -> new IllegalArgumentException("setting " + prefix + ".sql is required"));
             SinkStatement statement = SinkStatement.parse(prefix + ".sql", sql);
-            Duration timeout = timeout(settings, name);
+            Duration timeout = definition.timeout();
             HikariConfig config = new HikariConfig();
             config.setPoolName("dlr-sink-" + name);
             config.setJdbcUrl(url);
-            config.setUsername(settings.optional(prefix + ".username").orElse(null));
-            config.setPassword(settings.optional(prefix + ".password").orElse(null));
-            config.setMaximumPoolSize(settings.integer(prefix + ".pool-size", 2));
+            config.setUsername(definition.username());
+            config.setPassword(definition.password());
+            config.setMaximumPoolSize(definition.poolSize());
             config.setMinimumIdle(0);
             config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
             config.setInitializationFailTimeout(-1);   // a sink that is down at start is retried, not fatal
             sinks.put(name, new Sink(name, new HikariDataSource(config), statement,
-                    SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers")),
+                    SinkFilter.of(prefix, definition.statuses(), definition.providers()),
                     timeout));
         }
         return new JdbcSinks(sinks);
-    }
-
-    /** A sink's bound of one write: the wait for a connection, and again the statement. */
-    static Duration timeout(Settings settings, String name) {
-        return settings.duration("dlr.jdbc-sinks." + name + ".timeout", Duration.ofSeconds(5));
     }
 
     /** The statement's own bound: JDBC counts it in whole seconds, at least one. */
@@ -84,12 +87,12 @@ public class JdbcSinks extends ServiceSupport {
         return Duration.ofMillis(Math.max(250, timeout.toMillis())).plus(statementBound(timeout));
     }
 
-    /** Start check, before anything is started: every sink's write, and recording it, fit in the delivery lease. */
-    public static void requireWithinLease(Settings settings, Duration lease) {
-        for (String name : settings.list("dlr.jdbc-sinks")) {
-            Duration timeout = timeout(settings, name);
-            Deliveries.requireWithinLease("dlr.jdbc-sinks." + name + ".timeout", timeout, attemptBound(timeout), lease);
-        }
+    /**
+     * Start check, before anything is started: a sink's write, and recording it, fit in the
+     * delivery lease. {@code timeout} bounds one write: the wait for a connection, and again the statement.
+     */
+    public static void requireWithinLease(String name, Duration timeout, Duration lease) {
+        Deliveries.requireWithinLease("dlr.jdbc-sinks." + name + ".timeout", timeout, attemptBound(timeout), lease);
     }
 
     /** The configured sink names. */

@@ -1,6 +1,5 @@
 package com.dlradapter.routing;
 
-import com.dlradapter.config.Settings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -58,26 +57,26 @@ public class OutboundWebhooks {
         }
     }
 
-    public static Map<String, OutboundTarget> fromSettings(Settings settings) {
-        Map<String, OutboundTarget> targets = new LinkedHashMap<>();
-        for (String name : settings.list("dlr.outbound.targets")) {
-            String prefix = "dlr.outbound." + name;
-            String url = settings.optional(prefix + ".url")
-                    .orElseThrow(() -> new IllegalArgumentException("setting " + prefix + ".url is required"));
-            URI uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("setting " + prefix + ".url must be an http or https URL");
-            }
-            String format = settings.text(prefix + ".format", "json").toLowerCase(Locale.ROOT);
-            if (!FORMATS.contains(format)) {
-                throw new IllegalArgumentException("setting " + prefix + ".format must be json, form or xml");
-            }
-            targets.put(name, new OutboundTarget(name, uri,
-                    new WebhookSigner(prefix + ".secret", settings.list(prefix + ".secret")),
-                    SinkFilter.of(prefix, settings.list(prefix + ".statuses"), settings.list(prefix + ".providers")),
-                    format, settings.duration(prefix + ".timeout", Duration.ofSeconds(10))));
+    /**
+     * One target from its settings ({@code dlr.outbound.<name>.*}), checked: {@code url} is
+     * required and http(s), {@code format} json, form or xml.
+     */
+    public static OutboundTarget target(String name, String url, String format, List<String> secrets,
+                                        List<String> statuses, List<String> providers, Duration timeout) {
+        String prefix = "dlr.outbound." + name;
+        if (url == null) {
+            throw new IllegalArgumentException("setting " + prefix + ".url is required");
         }
-        return targets;
+        URI uri = URI.create(url);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("setting " + prefix + ".url must be an http or https URL");
+        }
+        String lowerFormat = format.toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(lowerFormat)) {
+            throw new IllegalArgumentException("setting " + prefix + ".format must be json, form or xml");
+        }
+        return new OutboundTarget(name, uri, new WebhookSigner(prefix + ".secret", secrets),
+                SinkFilter.of(prefix, statuses, providers), lowerFormat, timeout);
     }
 
     public Map<String, OutboundTarget> targets() {

@@ -1,6 +1,6 @@
 package com.dlradapter.routing;
 
-import com.dlradapter.http.Secrets;
+import com.dlradapter.security.Secrets;
 
 /**
  * What became of one claimed delivery in a round, recorded with the round's others in one

@@ -1,6 +1,5 @@
 package com.dlradapter.security;
 
-import com.dlradapter.http.Secrets;
 import org.apache.logging.log4j.core.Core;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.appender.rewrite.RewritePolicy;

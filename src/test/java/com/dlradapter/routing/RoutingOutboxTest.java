@@ -3,6 +3,7 @@ package com.dlradapter.routing;
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.config.RoutingConfiguration;
 import com.dlradapter.config.Settings;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.Database;
@@ -58,7 +59,7 @@ class RoutingOutboxTest {
         AdapterMetrics metrics = new AdapterMetrics(new SimpleMeterRegistry());
         deliveries = new Deliveries(database.dataSource(),
                 new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)), Duration.ofMinutes(1), 10, 2, Duration.ZERO, metrics);
-        outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), new Settings(camel), metrics),
+        outbox = new RoutingOutbox(database.dataSource(), deliveries, new EmailAlerts(database.dataSource(), RoutingConfiguration.smtp(new Settings(camel)), metrics),
                 Duration.ofMinutes(1), 10);
     }
 
@@ -157,7 +158,7 @@ class RoutingOutboxTest {
         }
         AtomicInteger commits = new AtomicInteger();
         RoutingOutbox drain = new RoutingOutbox(countingCommits(database.dataSource(), commits), deliveries,
-                new EmailAlerts(database.dataSource(), new Settings(camel), new AdapterMetrics(new SimpleMeterRegistry())),
+                new EmailAlerts(database.dataSource(), RoutingConfiguration.smtp(new Settings(camel)), new AdapterMetrics(new SimpleMeterRegistry())),
                 Duration.ofMinutes(1), 10);
 
         Exchange batch = new DefaultExchange(camel);

@@ -1,4 +1,4 @@
-package com.dlradapter.http;
+package com.dlradapter.security;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
-package com.dlradapter.observe;
+package com.dlradapter.ingest;
 
-import com.dlradapter.ingest.IngestProperties;
+import com.dlradapter.observe.AdapterMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.spi.CamelEvent;

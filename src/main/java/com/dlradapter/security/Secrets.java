@@ -1,4 +1,4 @@
-package com.dlradapter.http;
+package com.dlradapter.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

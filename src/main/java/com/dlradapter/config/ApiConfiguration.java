@@ -1,0 +1,46 @@
+package com.dlradapter.config;
+
+import com.dlradapter.api.ApiToken;
+import com.dlradapter.api.DeadLetterReplay;
+import com.dlradapter.api.DeliveryApi;
+import com.dlradapter.api.QueryApi;
+import com.dlradapter.api.RegistrationApi;
+import com.dlradapter.mapping.MappingEngine;
+import com.dlradapter.observe.AdapterMetrics;
+import com.dlradapter.ops.PolledProviders;
+import com.dlradapter.polling.PollSchedule;
+import com.dlradapter.routing.Deliveries;
+import com.dlradapter.store.MessageQuery;
+import org.apache.camel.CamelContext;
+
+import java.nio.file.Path;
+
+/** api/: the admin API under /api/** (its token, the queries, registrations, deliveries, dead-letter replay). */
+final class ApiConfiguration {
+
+    private ApiConfiguration() {
+    }
+
+    /** {@code dlr.api.token}, or the one kept (generated at first start) in the data folder. */
+    static String token(Settings settings, Path dataDirectory) {
+        return ApiToken.resolve(settings.optional("dlr.api.token").orElse(null), dataDirectory);
+    }
+
+    /** The gate (token, failed-authentication limit shared with the webhooks) and the replay and query endpoints. */
+    static void bindGateAndQueries(CamelContext context, String token, WebhookSecurity security, StoreConfiguration store,
+                                   MappingEngine engine, PolledProviders polled, AdapterMetrics metrics) {
+        var registry = context.getRegistry();
+        registry.bind("deadLetterReplay", new DeadLetterReplay(store.database().dataSource(), engine, store.receiptStore(),
+                store.database(), metrics));
+        registry.bind("apiGate", security.apiGate(token));
+        registry.bind("queryApi", new QueryApi(new MessageQuery(store.database().dataSource(), polled), store.deadLetters()));
+    }
+
+    static void bindRegistrations(CamelContext context, MappingEngine engine, PollSchedule pollSchedule) {
+        context.getRegistry().bind("registrationApi", new RegistrationApi(engine, pollSchedule));
+    }
+
+    static void bindDeliveries(CamelContext context, Deliveries deliveries) {
+        context.getRegistry().bind("deliveryApi", new DeliveryApi(deliveries));
+    }
+}
