@@ -198,7 +198,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         // Polling: the schedule tracks non-final messages in the receipt's own transaction.
         List<Duration> backoff = settings.list("dlr.polling.backoff").stream().map(Settings::parseDuration).toList();
         PollSchedule pollSchedule = new PollSchedule(database.dataSource(),
-                backoff.isEmpty() ? List.of(Duration.ofMinutes(1)) : backoff,
+                new com.dlradapter.backoff.Backoff.Steps(backoff.isEmpty() ? List.of(Duration.ofMinutes(1)) : backoff),
                 settings.duration("dlr.polling.max-age", Duration.ofHours(72)), overdueHooks,
                 provider -> PolledProviders.hasStatusApi(settings, provider));
         receiptHooks.add(pollSchedule);
@@ -263,7 +263,7 @@ public class AdapterConfiguration implements CamelConfiguration {
                 // groups twice the size for the same flush (measured: 0.88 against 1.17 ms of
                 // CPU a receipt); PostgreSQL overlaps two committers' fsyncs
                 settings.integer("dlr.db.group-commit.threads", database.embedded() ? 1 : 2),
-                settings.duration("dlr.http.answer-budget", Duration.ofMillis(1500)));
+                settings.duration("dlr.http.answer-budget", Duration.ofMillis(1500)), context.getExecutorServiceManager());
         groupCommit.observe(metrics::groupCommitted);
         context.addService(groupCommit, true, true);
         ReceiptIngest ingest = new ReceiptIngest(engine, groupCommit, deadLetters, database, metrics);
@@ -271,8 +271,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         registry.bind("mapPayload", (org.apache.camel.Processor) ingest::map);
         registry.bind("storeReceipts", (org.apache.camel.Processor) ingest::store);
         registry.bind("keepDeadLetter", (org.apache.camel.Processor) ingest::deadLetter);
-        registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(
-                database.dataSource(), engine, receiptStore, database, metrics));
+        registry.bind("deadLetterReplay", new com.dlradapter.api.DeadLetterReplay(deadLetters, database));
         // every failed exchange's answer (routes/errors.yaml), as a plain processor
         registry.bind("answerError", (org.apache.camel.Processor) new ErrorAnswers()::answer);
         registry.bind("apiGate", security.apiGate(apiToken));
