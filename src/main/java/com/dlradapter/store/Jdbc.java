@@ -1,5 +1,6 @@
 package com.dlradapter.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,6 +36,28 @@ public final class Jdbc {
             statement.setNull(index, Types.INTEGER);
         } else {
             statement.setInt(index, value);
+        }
+    }
+
+    /** Binds one row's parameters. */
+    @FunctionalInterface
+    public interface Binder<T> {
+        void bind(PreparedStatement statement, T row) throws SQLException;
+    }
+
+    /** One statement, one JDBC batch of all {@code rows} (nothing sent for none). */
+    public static <T> void batch(Connection connection, String sql, Iterable<T> rows, Binder<T> binder)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int added = 0;
+            for (T row : rows) {
+                binder.bind(statement, row);
+                statement.addBatch();
+                added++;
+            }
+            if (added > 0) {
+                statement.executeBatch();
+            }
         }
     }
 }

@@ -60,13 +60,7 @@ public final class MessageRows {
 
     /** Creates the row of each receipt's message unless it exists, as one JDBC batch. */
     static void insertUnseen(Connection connection, Iterable<DeliveryReceipt> receipts, Instant now) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_UNSEEN)) {
-            for (DeliveryReceipt receipt : receipts) {
-                bindUnseen(insert, receipt, now);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        Jdbc.batch(connection, INSERT_UNSEEN, receipts, (insert, receipt) -> bindUnseen(insert, receipt, now));
     }
 
     static void bindUnseen(PreparedStatement insert, DeliveryReceipt receipt, Instant now) throws SQLException {
@@ -83,16 +77,7 @@ public final class MessageRows {
 
     /** Writes the changes, one update per message, as one JDBC batch (none for an empty list). */
     static void update(Connection connection, List<Change> changes, Instant now) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-            for (Change change : changes) {
-                bindUpdate(update, change, now);
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
+        Jdbc.batch(connection, UPDATE, changes, (update, change) -> bindUpdate(update, change, now));
     }
 
     static void bindUpdate(PreparedStatement update, Change change, Instant now) throws SQLException {
