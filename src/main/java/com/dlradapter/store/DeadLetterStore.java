@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +87,7 @@ public class DeadLetterStore {
                     row.put("reason", rs.getString("reason"));
                     row.put("contentType", rs.getString("content_type"));
                     row.put("rawPayload", NulText.raw(rs.getString("raw_payload"), rs.getBoolean("raw_payload_escaped")));
-                    row.put("receivedAt", rs.getObject("received_at", OffsetDateTime.class).toInstant().toString());
+                    row.put("receivedAt", Jdbc.instant(rs, "received_at").toString());
                     rows.add(row);
                 }
             }
