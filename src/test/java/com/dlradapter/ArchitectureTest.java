@@ -29,7 +29,7 @@ class ArchitectureTest {
 
     /** The layers, bottom first; the last one, the wiring, also holds the root package (Application). */
     static final List<List<String>> LAYERS = List.of(
-            List.of("canonical"),                            // the canonical receipt
+            List.of("canonical", "backoff"),                 // the canonical receipt; retry schedules
             List.of("mapping", "store", "security", "ops", "reload"),   // building blocks
             List.of("observe", "cluster", "http"),           // shared services
             List.of("health", "ingest", "polling", "routing"),   // the features

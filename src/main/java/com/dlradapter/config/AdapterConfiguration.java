@@ -55,7 +55,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         GroupCommit groupCommit = store.groupCommit(context, settings, cluster.receiptKeys(), metrics);
         IngestConfiguration.bindSteps(context, mappings.engine(), groupCommit, store, metrics);
         HttpConfiguration.bindErrorAnswers(context);
-        ApiConfiguration.bindGateAndQueries(context, apiToken, security, store, mappings.engine(), mappings.polled(), metrics);
+        ApiConfiguration.bindGateAndQueries(context, apiToken, security, store, mappings.polled());
         PollingConfiguration.bind(context, settings, store, pollSchedule, mappings.registry(), metrics);
         ApiConfiguration.bindRegistrations(context, mappings.engine(), pollSchedule);
         routing.bind(context);

@@ -6,7 +6,6 @@ import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.QueryApi;
 import com.dlradapter.api.RegistrationApi;
 import com.dlradapter.mapping.MappingEngine;
-import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.polling.PollSchedule;
 import com.dlradapter.routing.Deliveries;
@@ -28,10 +27,9 @@ final class ApiConfiguration {
 
     /** The gate (token, failed-authentication limit shared with the webhooks) and the replay and query endpoints. */
     static void bindGateAndQueries(CamelContext context, String token, WebhookSecurity security, StoreConfiguration store,
-                                   MappingEngine engine, PolledProviders polled, AdapterMetrics metrics) {
+                                   PolledProviders polled) {
         var registry = context.getRegistry();
-        registry.bind("deadLetterReplay", new DeadLetterReplay(store.database().dataSource(), engine, store.receiptStore(),
-                store.database(), metrics));
+        registry.bind("deadLetterReplay", new DeadLetterReplay(store.deadLetters(), store.database()));
         registry.bind("apiGate", security.apiGate(token));
         registry.bind("queryApi", new QueryApi(new MessageQuery(store.database().dataSource(), polled), store.deadLetters()));
     }

@@ -1,5 +1,6 @@
 package com.dlradapter.config;
 
+import com.dlradapter.backoff.Backoff;
 import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.polling.OAuth2Tokens;
@@ -45,7 +46,7 @@ final class PollingConfiguration {
     static PollSchedule schedule(Settings settings, StoreConfiguration store) {
         List<Duration> backoff = settings.list("dlr.polling.backoff").stream().map(Settings::parseDuration).toList();
         PollSchedule pollSchedule = new PollSchedule(store.database().dataSource(),
-                backoff.isEmpty() ? List.of(Duration.ofMinutes(1)) : backoff,
+                new Backoff.Steps(backoff.isEmpty() ? List.of(Duration.ofMinutes(1)) : backoff),
                 settings.duration("dlr.polling.max-age", Duration.ofHours(72)), store.overdueHooks(), statusApi(settings));
         store.receiptHooks().add(pollSchedule);
         return pollSchedule;

@@ -70,7 +70,7 @@ final class StoreConfiguration {
                 // groups twice the size for the same flush (measured: 0.88 against 1.17 ms of
                 // CPU a receipt); PostgreSQL overlaps two committers' fsyncs
                 settings.integer("dlr.db.group-commit.threads", database.embedded() ? 1 : 2),
-                settings.duration("dlr.http.answer-budget", Duration.ofMillis(1500)));
+                settings.duration("dlr.http.answer-budget", Duration.ofMillis(1500)), context.getExecutorServiceManager());
         groupCommit.observe(metrics::groupCommitted);
         context.addService(groupCommit, true, true);
         return groupCommit;

@@ -16,6 +16,13 @@ public final class IngestProperties {
     public static final String RECEIVED_AT = "dlrReceivedAt";
     /** {@link com.dlradapter.canonical.ReceiptSource}; webhook when unset. */
     public static final String SOURCE = "dlrSource";
+    /**
+     * Set by a dead-letter replay (the dead letter's id): a payload the mapping still refuses is
+     * not kept again, the replay answers it.
+     */
+    public static final String REPLAY_OF = "dlrReplayOf";
+    /** Set by the route: what storing the receipts did, a {@code List<StoreOutcome>} in their order. */
+    public static final String OUTCOMES = "dlrOutcomes";
 
     private IngestProperties() {
     }

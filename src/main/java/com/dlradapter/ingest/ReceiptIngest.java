@@ -87,14 +87,17 @@ public class ReceiptIngest {
         try {
             outcomes = store.storeAll(items, arrivedNanos(exchange, source));
         } catch (SQLException e) {
-            if (!SqlStates.isDataError(e)) {
-                throw e;   // the database is away or busy: 503, the provider retries
+            if (!SqlStates.isDataError(e) || exchange.getProperty(IngestProperties.REPLAY_OF) != null) {
+                // the database is away or busy: 503, the provider retries; a replayed dead letter
+                // is not kept a second time: its replay answers the failure
+                throw e;
             }
             // the database refused a value of the payload (SQLSTATE class 22): retrying cannot
             // help, so it is the payload's fault: kept as a dead letter, answered 200
             deadLetter(exchange, "the database refused a value of this payload: " + e.getMessage());
             return;
         }
+        exchange.setProperty(IngestProperties.OUTCOMES, outcomes);
         for (StoreOutcome outcome : outcomes) {
             metrics.stored(outcome, source);
             if (LOG.isDebugEnabled()) {

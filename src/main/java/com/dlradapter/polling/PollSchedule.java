@@ -1,7 +1,8 @@
 package com.dlradapter.polling;
 
-import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.backoff.Backoff;
 import com.dlradapter.store.MessageOverdue;
+import com.dlradapter.store.MessageRows;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.store.ReceiptCommitHook;
 import com.dlradapter.store.StoreOutcome;
@@ -16,14 +17,15 @@ import java.sql.SQLException;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+
+import static com.dlradapter.store.Jdbc.utc;
 
 /**
  * Which messages are polled, and when; and which are overdue. A message of a polled provider (one
@@ -58,7 +60,7 @@ public class PollSchedule implements ReceiptCommitHook {
     }
 
     private final DataSource dataSource;
-    private final List<Duration> backoff;
+    private final Backoff backoff;
     private final Duration maxAge;
     private final List<OverdueHook> overdueHooks;
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
@@ -67,18 +69,15 @@ public class PollSchedule implements ReceiptCommitHook {
     private final Map<String, Boolean> polledProviders = new ConcurrentHashMap<>();
 
     /** Every provider polled (tests of the schedule itself). */
-    public PollSchedule(DataSource dataSource, List<Duration> backoff, Duration maxAge, List<OverdueHook> overdueHooks) {
+    public PollSchedule(DataSource dataSource, Backoff backoff, Duration maxAge, List<OverdueHook> overdueHooks) {
         this(dataSource, backoff, maxAge, overdueHooks, provider -> true);
     }
 
     /** {@code polled}: whether a provider is polled, i.e. has a status API ({@code dlr.providers.<id>.base-url}). */
-    public PollSchedule(DataSource dataSource, List<Duration> backoff, Duration maxAge, List<OverdueHook> overdueHooks,
+    public PollSchedule(DataSource dataSource, Backoff backoff, Duration maxAge, List<OverdueHook> overdueHooks,
                         Predicate<String> polled) {
-        if (backoff.isEmpty()) {
-            throw new IllegalArgumentException("dlr.polling.backoff needs at least one duration");
-        }
         this.dataSource = dataSource;
-        this.backoff = List.copyOf(backoff);
+        this.backoff = backoff;
         this.maxAge = maxAge;
         this.overdueHooks = overdueHooks;
         this.polled = polled;
@@ -96,34 +95,13 @@ public class PollSchedule implements ReceiptCommitHook {
     public boolean register(String provider, String messageId, String batchId, String recipient, Instant sentAt)
             throws SQLException {
         Instant now = Instant.now();
+        Instant since = sentAt != null ? sentAt : now;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                boolean created;
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final,
-                                                    first_seen_at, updated_at)
-                        VALUES (?, ?, ?, ?, 'ACCEPTED', FALSE, ?, ?)
-                        ON CONFLICT DO NOTHING""")) {
-                    insert.setString(1, provider);
-                    insert.setString(2, messageId);
-                    insert.setString(3, batchId);
-                    insert.setString(4, recipient);
-                    insert.setObject(5, utc(sentAt != null ? sentAt : now));
-                    insert.setObject(6, utc(now));
-                    created = insert.executeUpdate() == 1;
-                }
-                boolean isFinal = false;
-                try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT is_final FROM message_status WHERE provider = ? AND message_id = ?")) {
-                    select.setString(1, provider);
-                    select.setString(2, messageId);
-                    try (ResultSet rs = select.executeQuery()) {
-                        isFinal = rs.next() && rs.getBoolean(1);
-                    }
-                }
-                if (!isFinal) {
-                    created |= schedule(connection, provider, messageId, batchId, sentAt != null ? sentAt : now, now);
+                boolean created = MessageRows.register(connection, provider, messageId, batchId, recipient, since, now);
+                if (!MessageRows.isFinal(connection, provider, messageId)) {
+                    created |= schedule(connection, provider, messageId, batchId, since, now);
                 }
                 connection.commit();
                 return created;
@@ -195,7 +173,7 @@ public class PollSchedule implements ReceiptCommitHook {
         insert.setString(2, messageId);
         insert.setString(3, batchId);
         insert.setObject(4, utc(trackedSince));
-        insert.setObject(5, utc(now.plus(backoff.get(0))));
+        insert.setObject(5, utc(now.plus(backoff.delayAfter(0))));
     }
 
     private boolean schedule(Connection connection, String provider, String messageId, String batchId,
@@ -260,7 +238,7 @@ public class PollSchedule implements ReceiptCommitHook {
                 boolean backOff = outcome != Outcome.RETRY;
                 update.setInt(1, backOff ? 1 : 0);
                 // After the n-th answer wait backoff[n] (the last step repeats); a retry is due now.
-                update.setObject(2, utc(backOff ? now.plus(backoff.get(Math.min(attempts + 1, backoff.size() - 1))) : now));
+                update.setObject(2, utc(backOff ? now.plus(backoff.delayAfter(attempts + 1)) : now));
                 update.setObject(3, utc(now));
                 update.setString(4, outcome.name().toLowerCase());
                 update.setString(5, target.provider());
@@ -292,69 +270,39 @@ public class PollSchedule implements ReceiptCommitHook {
      * @return how many were marked
      */
     public int markOverdue() throws SQLException {
-        List<String[]> expired = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("""
-                     SELECT provider, message_id FROM message_status
-                     WHERE is_final = FALSE AND overdue_at IS NULL AND first_seen_at < ?""")) {
-            select.setObject(1, utc(Instant.now().minus(maxAge)));
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    expired.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
+        List<MessageRows.Key> expired;
+        try (Connection connection = dataSource.getConnection()) {
+            expired = MessageRows.openSince(connection, Instant.now().minus(maxAge));
         }
         int marked = 0;
-        for (String[] message : expired) {
-            marked += markOverdue(message[0], message[1]) ? 1 : 0;
+        for (MessageRows.Key message : expired) {
+            marked += markOverdue(message) ? 1 : 0;
         }
         return marked;
     }
 
-    private boolean markOverdue(String provider, String messageId) throws SQLException {
-        Instant now = Instant.now();
+    private boolean markOverdue(MessageRows.Key message) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                int marked;
-                try (PreparedStatement mark = connection.prepareStatement("""
-                        UPDATE message_status SET overdue_at = ?
-                        WHERE provider = ? AND message_id = ? AND overdue_at IS NULL AND is_final = FALSE""")) {
-                    mark.setObject(1, utc(now));
-                    mark.setString(2, provider);
-                    mark.setString(3, messageId);
-                    marked = mark.executeUpdate();
-                }
-                if (marked == 0) {
+                Optional<MessageOverdue> overdue = MessageRows.markOverdue(connection, message, Instant.now());
+                if (overdue.isEmpty()) {
                     connection.rollback();   // another node, or a final receipt, got there first
                     return false;
                 }
-                MessageOverdue overdue;
                 try (PreparedStatement stop = connection.prepareStatement("""
                         UPDATE poll_schedule SET state = 'overdue', last_outcome = 'overdue'
-                        WHERE provider = ? AND message_id = ? AND state = 'active'""");
-                     PreparedStatement select = connection.prepareStatement("""
-                             SELECT batch_id, recipient, status, current_event_id, first_seen_at
-                             FROM message_status WHERE provider = ? AND message_id = ?""")) {
-                    stop.setString(1, provider);
-                    stop.setString(2, messageId);
+                        WHERE provider = ? AND message_id = ? AND state = 'active'""")) {
+                    stop.setString(1, message.provider());
+                    stop.setString(2, message.messageId());
                     stop.executeUpdate();
-                    select.setString(1, provider);
-                    select.setString(2, messageId);
-                    try (ResultSet rs = select.executeQuery()) {
-                        rs.next();
-                        CanonicalStatus last = rs.getString("current_event_id") == null ? null
-                                : CanonicalStatus.valueOf(rs.getString("status"));
-                        overdue = new MessageOverdue(provider, messageId, rs.getString("batch_id"),
-                                rs.getString("recipient"), last,
-                                rs.getObject("first_seen_at", OffsetDateTime.class).toInstant(), now);
-                    }
                 }
                 for (OverdueHook hook : overdueHooks) {
-                    hook.beforeCommit(connection, overdue);
+                    hook.beforeCommit(connection, overdue.get());
                 }
                 connection.commit();
-                LOG.warn("Message {} of {} is overdue: no final status after {}", messageId, provider, maxAge);
+                LOG.warn("Message {} of {} is overdue: no final status after {}", message.messageId(), message.provider(),
+                        maxAge);
                 return true;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -373,9 +321,4 @@ public class PollSchedule implements ReceiptCommitHook {
             }
         }
     }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
 }

@@ -10,11 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+
+import static com.dlradapter.store.Jdbc.instant;
+import static com.dlradapter.store.Jdbc.setInteger;
+import static com.dlradapter.store.Jdbc.utc;
 
 /**
  * The delivery table: queued deliveries to webhook and JDBC sink targets with their retry state.
@@ -420,11 +422,7 @@ public class Deliveries {
                 update.setString(1, delivered ? DELIVERED : last.get(i) ? FAILED : PENDING);
                 update.setInt(2, delivery.attempts() + (attempted ? 1 : 0));
                 update.setObject(3, utc(next.get(i)));
-                if (outcome.code() == null) {
-                    update.setNull(4, Types.INTEGER);
-                } else {
-                    update.setInt(4, outcome.code());
-                }
+                setInteger(update, 4, outcome.code());
                 String error = outcome.error();
                 update.setString(5, error == null ? null : error.substring(0, Math.min(error.length(), 1000)));
                 update.setObject(6, utc(now));
@@ -543,14 +541,5 @@ public class Deliveries {
                 instant(rs, "next_attempt_at"), instant(rs, "give_up_at"), lastCode, rs.getString("last_error"),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "delivered_at"),
                 instant(rs, "lease_until"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static com.dlradapter.routing.Deliveries.instant;
-import static com.dlradapter.routing.Deliveries.utc;
+import static com.dlradapter.store.Jdbc.instant;
+import static com.dlradapter.store.Jdbc.utc;
 
 /**
  * Email alert digests ({@code dlr.email.*}; off when no SMTP host is set). Alerts are queued in the

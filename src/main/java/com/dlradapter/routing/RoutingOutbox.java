@@ -24,7 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import static com.dlradapter.routing.Deliveries.utc;
+import static com.dlradapter.store.Jdbc.utc;
 
 /**
  * The transactional outbox between the store and the sinks. A row is written in the very

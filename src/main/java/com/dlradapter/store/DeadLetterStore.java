@@ -9,11 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps payloads that could not be mapped, with the reason, so nothing a provider sent is lost and
@@ -52,7 +52,7 @@ public class DeadLetterStore {
             insert.setString(4, type == null || type.length() <= 255 ? type : type.substring(0, 255));
             insert.setString(5, escaped ? NulText.escape(raw) : raw);
             insert.setBoolean(6, escaped);
-            insert.setObject(7, ReceiptStore.utc(receivedAt));
+            insert.setObject(7, Jdbc.utc(receivedAt));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -87,11 +87,61 @@ public class DeadLetterStore {
                     row.put("reason", rs.getString("reason"));
                     row.put("contentType", rs.getString("content_type"));
                     row.put("rawPayload", NulText.raw(rs.getString("raw_payload"), rs.getBoolean("raw_payload_escaped")));
-                    row.put("receivedAt", rs.getObject("received_at", OffsetDateTime.class).toInstant().toString());
+                    row.put("receivedAt", Jdbc.instant(rs, "received_at").toString());
                     rows.add(row);
                 }
             }
             return rows;
+        }
+    }
+
+    /** A kept payload, as it arrived. */
+    public record DeadLetter(long id, String provider, ReceiptSource source, String contentType, String rawPayload,
+                             Instant receivedAt) {
+    }
+
+    /** The dead letter {@code id}, its payload as it arrived (unescaped, see {@link NulText}). */
+    public Optional<DeadLetter> find(long id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT provider, source, content_type, raw_payload, raw_payload_escaped, received_at FROM dead_letter"
+                             + " WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new DeadLetter(id, row.getString(1), ReceiptSource.valueOf(row.getString(2).toUpperCase()),
+                        row.getString(3), NulText.raw(row.getString(4), row.getBoolean(5)),
+                        Jdbc.instant(row, "received_at")));
+            }
+        }
+    }
+
+    /**
+     * Records a replay of dead letter {@code id} ({@code dead_letter_replay}: when, its result and
+     * why, the reason cut at 2,000 characters).
+     *
+     * @return how many times it has been replayed, this one included
+     */
+    public int recordReplay(long id, Instant replayedAt, String result, String detail) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO dead_letter_replay (dead_letter_id, replayed_at, result, detail) VALUES (?, ?, ?, ?)")) {
+                insert.setLong(1, id);
+                insert.setObject(2, Jdbc.utc(replayedAt));
+                insert.setString(3, result);
+                insert.setString(4, detail == null || detail.length() <= MAX_REASON ? detail : detail.substring(0, MAX_REASON));
+                insert.executeUpdate();
+            }
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM dead_letter_replay WHERE dead_letter_id = ?")) {
+                count.setLong(1, id);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
         }
     }
 }

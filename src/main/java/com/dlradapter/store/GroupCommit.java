@@ -1,5 +1,6 @@
 package com.dlradapter.store;
 
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>If a batch's transaction fails, it is rolled back and each request of it is stored in a
  * transaction of its own, so one bad receipt (or a conflict with another node) fails only its own
  * request.
+ *
+ * <p>The committers are threads of Camel's {@link ExecutorServiceManager}, named by its thread name
+ * pattern, ending in {@code dlr-group-commit-<n>} (by default
+ * {@code Camel (camel-1) thread #7 - dlr-group-commit-1}).
  */
 public class GroupCommit extends ServiceSupport {
 
@@ -60,11 +66,13 @@ public class GroupCommit extends ServiceSupport {
     /** Receipts a second the committers manage when busy (EWMA), which sizes the admission bound. */
     private volatile double commitRate = 1_000;
     private final AtomicLong lastBusyLog = new AtomicLong(System.nanoTime() - BUSY_LOG_INTERVAL);
-    private final List<Thread> threads = new ArrayList<>();
+    private final ExecutorServiceManager executors;
+    private final List<ExecutorService> threads = new ArrayList<>();
     private volatile boolean running;
 
+    /** @param executors where the committer threads come from (the Camel context's) */
     public GroupCommit(ReceiptStore store, Durability durability, ReceiptKeyCache keys, int maxBatch, int committers,
-                       Duration answerBudget) {
+                       Duration answerBudget, ExecutorServiceManager executors) {
         if (maxBatch < 1 || committers < 1) {
             throw new IllegalArgumentException("group commit needs a batch of at least 1 and at least 1 committer");
         }
@@ -74,6 +82,7 @@ public class GroupCommit extends ServiceSupport {
         this.maxBatch = maxBatch;
         this.committers = committers;
         this.budgetNanos = answerBudget.toNanos();
+        this.executors = executors;
     }
 
     public void observe(Observer observer) {
@@ -199,9 +208,9 @@ public class GroupCommit extends ServiceSupport {
     protected void doStart() {
         running = true;
         for (int i = 1; i <= committers; i++) {
-            Thread thread = new Thread(this::commitLoop, "dlr-group-commit-" + i);
-            thread.setDaemon(true);
-            thread.start();
+            // one single-thread executor per committer, so each keeps its own number in its name
+            ExecutorService thread = executors.newSingleThreadExecutor(this, "dlr-group-commit-" + i);
+            thread.execute(this::commitLoop);
             threads.add(thread);
         }
     }
@@ -209,8 +218,9 @@ public class GroupCommit extends ServiceSupport {
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+        for (ExecutorService thread : threads) {
+            // the loop ends once the queue is drained; interrupted only if it has not in 10 s
+            executors.shutdownGraceful(thread, TimeUnit.SECONDS.toMillis(10));
         }
         threads.clear();
         // anything still queued was never committed: its callers get an error (503), not a 200

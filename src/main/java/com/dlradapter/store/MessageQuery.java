@@ -10,7 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -57,62 +57,15 @@ public class MessageQuery {
                         return Optional.empty();
                     }
                     currentEventId = rs.getString("current_event_id");
-                    state = CanonicalJson.MAPPER.createObjectNode();
-                    state.putNull("id");
-                    state.put("provider", provider);
-                    state.put("messageId", messageId);
-                    state.put("batchId", rs.getString("batch_id"));
-                    state.put("recipient", rs.getString("recipient"));
-                    state.put("status", rs.getString("status"));
-                    state.put("final", rs.getBoolean("is_final"));
-                    state.put("providerStatus", rs.getString("provider_status"));
-                    int parts = rs.getInt("parts");
-                    if (!rs.wasNull()) {
-                        state.put("parts", parts);
-                    }
-                    state.put("firstSeenAt", instant(rs, "first_seen_at"));
-                    state.put("updatedAt", instant(rs, "updated_at"));
-                    // Overdue: polled for the maximum age without reaching a final status.
-                    state.put("overdue", rs.getObject("overdue_at") != null);
-                    state.put("overdueAt", instant(rs, "overdue_at"));
-                    ObjectNode polling = state.putObject("polling");
-                    String pollState = rs.getString("poll_state");
-                    if (pollState == null) {
-                        // no schedule: a provider that is not polled, or a message final at its first event
-                        pollState = rs.getObject("overdue_at") != null ? "overdue" : rs.getBoolean("is_final") ? "done" : "off";
-                    } else if ("active".equals(pollState) && !polled.test(provider)) {
-                        pollState = "off";
-                    }
-                    polling.put("state", pollState);
-                    polling.put("attempts", rs.getInt("poll_attempts"));
-                    polling.put("nextPollAt", "active".equals(pollState) ? instant(rs, "next_poll_at") : null);
-                    polling.put("lastPolledAt", instant(rs, "last_polled_at"));
+                    state = state(rs, provider, messageId);
                 }
             }
             ArrayNode history = state.arrayNode();
-            ObjectNode current = null;
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT id, canonical FROM receipt_event WHERE provider = ? AND message_id = ? ORDER BY seq""")) {
-                select.setString(1, provider);
-                select.setString(2, messageId);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        ObjectNode event = (ObjectNode) CanonicalJson.MAPPER.readTree(rs.getString("canonical"));
-                        history.add(event);
-                        if (rs.getString("id").equals(currentEventId)) {
-                            current = event;
-                        }
-                    }
-                }
-            } catch (JsonProcessingException e) {
-                throw new SQLException("a stored canonical receipt is not valid JSON", e);
-            }
+            ObjectNode current = history(connection, provider, messageId, currentEventId, history);
             ObjectNode answer = CanonicalJson.MAPPER.createObjectNode();
             if (current != null) {
                 answer.setAll(current.deepCopy());
                 answer.putNull("part");     // the state is the message's, not one part's
-            }
-            if (current != null) {
                 state.remove("id");      // keep the current event's id
             }
             answer.setAll(state);
@@ -121,8 +74,70 @@ public class MessageQuery {
         }
     }
 
+    /** The message's own fields from its row (and its poll schedule's), {@code id} null. */
+    private ObjectNode state(ResultSet rs, String provider, String messageId) throws SQLException {
+        ObjectNode state = CanonicalJson.MAPPER.createObjectNode();
+        state.putNull("id");
+        state.put("provider", provider);
+        state.put("messageId", messageId);
+        state.put("batchId", rs.getString("batch_id"));
+        state.put("recipient", rs.getString("recipient"));
+        state.put("status", rs.getString("status"));
+        state.put("final", rs.getBoolean("is_final"));
+        state.put("providerStatus", rs.getString("provider_status"));
+        int parts = rs.getInt("parts");
+        if (!rs.wasNull()) {
+            state.put("parts", parts);
+        }
+        state.put("firstSeenAt", instant(rs, "first_seen_at"));
+        state.put("updatedAt", instant(rs, "updated_at"));
+        // Overdue: polled for the maximum age without reaching a final status.
+        state.put("overdue", rs.getObject("overdue_at") != null);
+        state.put("overdueAt", instant(rs, "overdue_at"));
+        ObjectNode polling = state.putObject("polling");
+        String pollState = rs.getString("poll_state");
+        if (pollState == null) {
+            // no schedule: a provider that is not polled, or a message final at its first event
+            pollState = rs.getObject("overdue_at") != null ? "overdue" : rs.getBoolean("is_final") ? "done" : "off";
+        } else if ("active".equals(pollState) && !polled.test(provider)) {
+            pollState = "off";
+        }
+        polling.put("state", pollState);
+        polling.put("attempts", rs.getInt("poll_attempts"));
+        polling.put("nextPollAt", "active".equals(pollState) ? instant(rs, "next_poll_at") : null);
+        polling.put("lastPolledAt", instant(rs, "last_polled_at"));
+        return state;
+    }
+
+    /**
+     * Adds every stored event of the message to {@code history}, oldest first.
+     *
+     * @return the event that set the message's current status, null if none did
+     */
+    private static ObjectNode history(Connection connection, String provider, String messageId, String currentEventId,
+                                      ArrayNode history) throws SQLException {
+        ObjectNode current = null;
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, canonical FROM receipt_event WHERE provider = ? AND message_id = ? ORDER BY seq""")) {
+            select.setString(1, provider);
+            select.setString(2, messageId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ObjectNode event = (ObjectNode) CanonicalJson.MAPPER.readTree(rs.getString("canonical"));
+                    history.add(event);
+                    if (rs.getString("id").equals(currentEventId)) {
+                        current = event;
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a stored canonical receipt is not valid JSON", e);
+        }
+        return current;
+    }
+
     private static String instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant().toString();
+        Instant value = Jdbc.instant(rs, column);
+        return value == null ? null : value.toString();
     }
 }

@@ -61,14 +61,36 @@ final class ReceiptBatch {
             DeliveryReceipt receipt = items.get(i).receipt();
             firstEvents.putIfAbsent(MessageKey.of(receipt), receipt);
         }
-        List<MessageKey> messages = new ArrayList<>(firstEvents.keySet());
-
-        insertMissingMessages(connection, firstEvents.values());
-        Map<MessageKey, Row> rows = lockMessages(connection, messages);
+        MessageRows.insertUnseen(connection, firstEvents.values(), now);
+        Map<MessageKey, Row> rows = lockMessages(connection, new ArrayList<>(firstEvents.keySet()));
         Set<String> storedKeys = existingEventKeys(connection);
         loadParts(connection, rows);
 
         StoreOutcome[] outcomes = new StoreOutcome[items.size()];
+        List<StoreOutcome> written = applyEvents(connection, rows, storedKeys, outcomes);
+        if (!written.isEmpty()) {
+            List<MessageRows.Change> changes = new ArrayList<>(rows.size());
+            for (Row row : rows.values()) {
+                if (row.touched) {
+                    changes.add(row.change());
+                }
+            }
+            MessageRows.update(connection, changes, now);
+            for (ReceiptCommitHook hook : hooks) {
+                hook.beforeCommit(connection, written);
+            }
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    /**
+     * Applies the events in arrival order within each message, in memory, and writes the new ones
+     * and their parts as JDBC batches; {@code outcomes} gets each item's outcome.
+     *
+     * @return the outcomes of the events written (not the duplicates)
+     */
+    private List<StoreOutcome> applyEvents(Connection connection, Map<MessageKey, Row> rows, Set<String> storedKeys,
+                                           StoreOutcome[] outcomes) throws SQLException {
         List<StoreOutcome> written = new ArrayList<>();
         try (PreparedStatement events = connection.prepareStatement(ReceiptStore.INSERT_EVENT);
              PreparedStatement newParts = connection.prepareStatement(INSERT_PART);
@@ -80,18 +102,15 @@ final class ReceiptBatch {
                     continue;
                 }
                 Row row = rows.get(MessageKey.of(receipt));
-                Message before = row.message;
-                Transition transition = StatusPrecedence.apply(before, receipt);
-                Message after = transition.message();
+                Transition transition = StatusPrecedence.apply(row.message, receipt);
                 if (transition.partAdvanced()) {
-                    bindPart(before.parts().containsKey(receipt.part()) ? changedParts : newParts, receipt);
+                    bindPart(row.message.parts().containsKey(receipt.part()) ? changedParts : newParts, receipt);
                 }
-                DeliveryReceipt stored = receipt.withFinal(after.isFinal());
-                StoreOutcome outcome = StoreOutcome.stored(stored, transition.changed(),
-                        before.currentEventId() == null, after.isFinal() && !before.isFinal());
+                DeliveryReceipt stored = receipt.withFinal(transition.message().isFinal());
+                StoreOutcome outcome = StoreOutcome.stored(stored, transition);
                 ReceiptStore.bindEvent(events, stored, outcome.canonical(), items.get(i).rawPayload());
                 events.addBatch();
-                row.apply(stored, after, transition.changed());
+                row.apply(stored, transition);
                 outcomes[i] = outcome;
                 written.add(outcome);
             }
@@ -101,51 +120,17 @@ final class ReceiptBatch {
                 events.executeBatch();
             }
         }
-        if (!written.isEmpty()) {
-            updateMessages(connection, rows.values());
-            for (ReceiptCommitHook hook : hooks) {
-                hook.beforeCommit(connection, written);
-            }
-        }
-        return Arrays.asList(outcomes);
+        return written;
     }
 
     private void bindPart(PreparedStatement write, DeliveryReceipt receipt) throws SQLException {
         write.setString(1, receipt.status().name());
         write.setString(2, receipt.id());
-        write.setObject(3, ReceiptStore.utc(now));
+        write.setObject(3, Jdbc.utc(now));
         write.setString(4, receipt.provider());
         write.setString(5, receipt.messageId());
         write.setInt(6, receipt.part());
         write.addBatch();
-    }
-
-    /** Creates the row of every message not yet known (status UNKNOWN until its first event applies). */
-    private void insertMissingMessages(Connection connection, Iterable<DeliveryReceipt> firstEvents) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(ReceiptStore.INSERT_MESSAGE)) {
-            for (DeliveryReceipt receipt : firstEvents) {
-                ReceiptStore.bindNewMessage(insert, receipt, now);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
-    /** One update per message the batch's events touched: its state after the last of them. */
-    private void updateMessages(Connection connection, Iterable<Row> rows) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(ReceiptStore.UPDATE_MESSAGE)) {
-            int touched = 0;
-            for (Row row : rows) {
-                if (row.touched) {
-                    row.bindUpdate(update, now);
-                    update.addBatch();
-                    touched++;
-                }
-            }
-            if (touched > 0) {
-                update.executeBatch();
-            }
-        }
     }
 
     /**
@@ -240,8 +225,7 @@ final class ReceiptBatch {
         }
         parts.forEach((key, known) -> {
             Row row = rows.get(key);
-            Message message = row.message;
-            row.message = new Message(message.status(), message.isFinal(), message.currentEventId(), message.partCount(), known);
+            row.message = row.message.withParts(known);
         });
     }
 
@@ -282,9 +266,9 @@ final class ReceiptBatch {
             this.message = message;
         }
 
-        void apply(DeliveryReceipt stored, Message after, boolean changed) {
+        void apply(DeliveryReceipt stored, Transition transition) {
             touched = true;
-            message = after;
+            message = transition.message();
             // the row keeps the first batch id and recipient it learns, and the latest part count
             if (batchId == null) {
                 batchId = stored.batchId();
@@ -295,25 +279,15 @@ final class ReceiptBatch {
             if (stored.parts() != null) {
                 parts = stored.parts();
             }
-            if (changed) {
+            if (transition.changed()) {
                 statusChanged = true;
                 providerStatus = stored.providerStatus();
             }
         }
 
-        void bindUpdate(PreparedStatement update, Instant now) throws SQLException {
-            update.setString(1, batchId);
-            update.setString(2, recipient);
-            ReceiptStore.setInteger(update, 3, parts);
-            update.setString(4, message.status().name());
-            update.setBoolean(5, message.isFinal());
-            update.setBoolean(6, statusChanged);
-            update.setString(7, providerStatus);
-            update.setBoolean(8, statusChanged);
-            update.setString(9, message.currentEventId());
-            update.setObject(10, ReceiptStore.utc(now));
-            update.setString(11, key.provider());
-            update.setString(12, key.messageId());
+        MessageRows.Change change() {
+            return new MessageRows.Change(key.provider(), key.messageId(), batchId, recipient, parts, message,
+                    statusChanged, providerStatus);
         }
     }
 }

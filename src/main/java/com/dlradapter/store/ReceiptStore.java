@@ -1,6 +1,5 @@
 package com.dlradapter.store;
 
-import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,11 +8,11 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
+
+import static com.dlradapter.store.Jdbc.setInteger;
+import static com.dlradapter.store.Jdbc.utc;
 
 /**
  * Stores receipt events and applies them to their messages' current status, in one transaction
@@ -26,26 +25,10 @@ public class ReceiptStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptStore.class);
     private static final int ATTEMPTS = 3;
 
-    static final String INSERT_MESSAGE = """
-            INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final, parts,
-                                        first_seen_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, FALSE, ?, ?, ?)
-            ON CONFLICT DO NOTHING""";
     static final String INSERT_EVENT = """
             INSERT INTO receipt_event (id, idempotency_key, provider, message_id, event_id, part, status,
                 provider_status, source, occurred_at, received_at, canonical, raw_payload, raw_payload_escaped)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    static final String UPDATE_MESSAGE = """
-            UPDATE message_status SET
-                batch_id = COALESCE(batch_id, ?),
-                recipient = COALESCE(recipient, ?),
-                parts = COALESCE(?, parts),
-                status = ?,
-                is_final = ?,
-                provider_status = CASE WHEN ? THEN ? ELSE provider_status END,
-                current_event_id = CASE WHEN ? THEN ? ELSE current_event_id END,
-                updated_at = ?
-            WHERE provider = ? AND message_id = ?""";
 
     private final DataSource dataSource;
     private final List<ReceiptCommitHook> hooks;
@@ -96,18 +79,6 @@ public class ReceiptStore {
         return storeAll(List.of(new Item(receipt, rawPayload))).get(0);
     }
 
-    /** A message's row before its first event is applied: status UNKNOWN, not final. */
-    static void bindNewMessage(PreparedStatement insert, DeliveryReceipt receipt, Instant now) throws SQLException {
-        insert.setString(1, receipt.provider());
-        insert.setString(2, receipt.messageId());
-        insert.setString(3, receipt.batchId());
-        insert.setString(4, receipt.recipient());
-        insert.setString(5, CanonicalStatus.UNKNOWN.name());
-        setInteger(insert, 6, receipt.parts());
-        insert.setObject(7, utc(now));
-        insert.setObject(8, utc(now));
-    }
-
     static void bindEvent(PreparedStatement insert, DeliveryReceipt receipt, String canonical, String rawPayload)
             throws SQLException {
         insert.setString(1, receipt.id());
@@ -126,18 +97,6 @@ public class ReceiptStore {
         boolean escaped = NulText.hasNul(rawPayload);
         insert.setString(13, escaped ? NulText.escape(rawPayload) : rawPayload);
         insert.setBoolean(14, escaped);
-    }
-
-    static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.INTEGER);
-        } else {
-            statement.setInt(index, value);
-        }
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     private static void rollbackQuietly(Connection connection) {

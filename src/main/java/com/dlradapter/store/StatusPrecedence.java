@@ -4,6 +4,7 @@ import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.SortedMap;
@@ -12,9 +13,17 @@ import java.util.TreeMap;
 /**
  * Status precedence: a message's status only moves forward (ACCEPTED &lt; SENT &lt; final), and once
  * final it stays. Late, lower or conflicting events are kept in history but change nothing.
- * {@link #apply} is the one place the store decides what an event does to its message.
+ * {@link #apply} is the one place the store decides what an event does to its message; {@link
+ * #UNSEEN} and {@link #REGISTERED} are where a message starts.
  */
 public final class StatusPrecedence {
+
+    /** A message whose row its first receipt creates: no status applied yet. */
+    public static final Message UNSEEN = new Message(CanonicalStatus.UNKNOWN, false, null, null,
+            Collections.emptySortedMap());
+    /** A message registered as sent ({@code POST /api/messages}) before any receipt of it. */
+    public static final Message REGISTERED = new Message(CanonicalStatus.ACCEPTED, false, null, null,
+            Collections.emptySortedMap());
 
     private StatusPrecedence() {
     }
@@ -61,8 +70,7 @@ public final class StatusPrecedence {
      * @return the message after it, and whether its status (or the event's part) moved
      */
     public static Transition apply(Message message, DeliveryReceipt receipt) {
-        // null while no event has been applied: a registered message's ACCEPTED is not a status to keep
-        CanonicalStatus current = message.currentEventId() == null ? null : message.status();
+        CanonicalStatus current = message.applied();
         SortedMap<Integer, CanonicalStatus> parts = message.parts();
         boolean partAdvanced = false;
         CanonicalStatus next;
@@ -87,7 +95,8 @@ public final class StatusPrecedence {
         Message after = new Message(changed ? next : current, isFinal,
                 changed ? receipt.id() : message.currentEventId(),
                 receipt.parts() != null ? receipt.parts() : message.partCount(), parts);
-        return new Transition(after, changed, partAdvanced);
+        return new Transition(after, changed, partAdvanced, message.currentEventId() == null,
+                isFinal && !message.isFinal());
     }
 
     /**
@@ -97,14 +106,29 @@ public final class StatusPrecedence {
      */
     public record Message(CanonicalStatus status, boolean isFinal, String currentEventId, Integer partCount,
                           SortedMap<Integer, CanonicalStatus> parts) {
+
+        /**
+         * The status an event set, null while no event has been applied: a registered message's
+         * ACCEPTED is not a status to keep, nor an unseen message's UNKNOWN.
+         */
+        public CanonicalStatus applied() {
+            return currentEventId == null ? null : status;
+        }
+
+        Message withParts(SortedMap<Integer, CanonicalStatus> known) {
+            return new Message(status, isFinal, currentEventId, partCount, known);
+        }
     }
 
     /**
      * @param message      the message after the event
      * @param changed      its current status moved to the event's (or the combined parts') status
      * @param partAdvanced the event's part took the event's status (multipart only)
+     * @param firstEvent   the event is the first applied to its message (new, or only registered)
+     * @param turnedFinal  the event made its message final
      */
-    public record Transition(Message message, boolean changed, boolean partAdvanced) {
+    public record Transition(Message message, boolean changed, boolean partAdvanced, boolean firstEvent,
+                             boolean turnedFinal) {
     }
 
     public record MessageState(CanonicalStatus status, boolean isFinal) {

@@ -26,4 +26,9 @@ public record StoreOutcome(DeliveryReceipt receipt, boolean duplicate, boolean s
     static StoreOutcome stored(DeliveryReceipt receipt, boolean statusChanged, boolean firstEvent, boolean turnedFinal) {
         return new StoreOutcome(receipt, false, statusChanged, firstEvent, turnedFinal, CanonicalJson.write(receipt));
     }
+
+    /** A stored receipt and what {@link StatusPrecedence#apply} made of it. */
+    static StoreOutcome stored(DeliveryReceipt receipt, StatusPrecedence.Transition transition) {
+        return stored(receipt, transition.changed(), transition.firstEvent(), transition.turnedFinal());
+    }
 }

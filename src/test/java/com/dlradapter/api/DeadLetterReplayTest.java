@@ -1,5 +1,7 @@
 package com.dlradapter.api;
 
+import com.dlradapter.canonical.DeliveryReceipt;
+import com.dlradapter.store.ReceiptKeyCache;
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,12 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A payload dead-lettered because the mapping does not know a status is replayed after the
@@ -71,6 +76,8 @@ class DeadLetterReplayTest {
             assertThat(JSON.readTree(still.body()).get("result").asText()).isEqualTo("still-unmappable");
             assertThat(still.body()).contains("ENROUTE");
             assertThat(adapter.get("/api/messages/zeckta/replay-message").statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(adapter.get("/api/dead-letters").body()).get("deadLetters"))
+                    .as("a replay the mapping still refuses is not kept a second time").hasSize(1);
 
             // The mapping fix: Zeckta's new ENROUTE status is SENT.
             Path zeckta = mappings.resolve("zeckta.yaml");
@@ -86,6 +93,12 @@ class DeadLetterReplayTest {
             HttpResponse<String> message = adapter.get("/api/messages/zeckta/replay-message");
             assertThat(message.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(message.body()).get("history")).hasSize(1);
+            // through the ingest route: the group commit told the idempotent consumer's repository
+            String key = DeliveryReceipt.statusKey("zeckta", "replay-message",
+                    JSON.readTree(message.body()).get("providerStatus").asText(), null);
+            assertThat(DeliveryReceipt.idFor(key)).isEqualTo(answer.get("receipts").get(0).get("id").asText());
+            ReceiptKeyCache keys = adapter.bean("receiptKeys", ReceiptKeyCache.class);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keys.known(Set.of(key))).containsExactly(key));
 
             JsonNode again = JSON.readTree(replay(adapter, id, "test-api-token").body());
             assertThat(again.get("result").asText()).isEqualTo("duplicate");

@@ -138,7 +138,8 @@ final class ThreadCpu {
         if (lower.startsWith("vert.x-worker") || lower.startsWith("vert.x-internal")) {
             return "Vert.x workers";
         }
-        if (lower.startsWith("dlr-group-comm")) {
+        // Camel's ExecutorServiceManager names them "Camel (camel-1) thread #7 - dlr-group-commit-1"
+        if (lower.contains("dlr-group-comm")) {
             return "group committers (dlr-group-commit-*)";
         }
         if (lower.contains("timer://") || lower.contains("quartz") || lower.contains("_worker-")) {

@@ -1,5 +1,6 @@
 package com.dlradapter.polling;
 
+import com.dlradapter.backoff.Backoff;
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
@@ -41,7 +42,7 @@ class PollScheduleTest {
 
     private PollSchedule open(Kind kind, Duration maxAge) {
         database = TestDatabases.database(kind, directory);
-        return new PollSchedule(database.dataSource(), List.of(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMinutes(5)),
+        return new PollSchedule(database.dataSource(), new Backoff.Steps(List.of(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMinutes(5))),
                 maxAge, List.of((connection, event) -> overdue.add(event)));
     }
 

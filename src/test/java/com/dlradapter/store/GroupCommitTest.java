@@ -1,12 +1,16 @@
 package com.dlradapter.store;
 
+import com.dlradapter.backoff.Backoff;
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.polling.PollSchedule;
 import com.dlradapter.routing.RoutingOutbox;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,9 +37,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static com.dlradapter.store.ReceiptStoreTest.receipt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -51,10 +57,12 @@ class GroupCommitTest {
     @TempDir
     Path directory;
     private final List<Database> databases = new ArrayList<>();
+    private final CamelContext camel = new DefaultCamelContext();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         databases.forEach(Database::stop);
+        camel.close();
     }
 
     private ReceiptStore store(Kind kind, String name) throws Exception {
@@ -70,7 +78,7 @@ class GroupCommitTest {
 
     private static List<ReceiptCommitHook> hooks(DataSource dataSource) {
         return List.of(
-                new PollSchedule(dataSource, List.of(Duration.ofMinutes(1)), Duration.ofHours(72), List.of()),
+                new PollSchedule(dataSource, new Backoff.Steps(List.of(Duration.ofMinutes(1))), Duration.ofHours(72), List.of()),
                 new RoutingOutbox(dataSource, null, null, Duration.ofMinutes(1), 10));
     }
 
@@ -135,7 +143,7 @@ class GroupCommitTest {
         ReceiptStore store = store(kind, "concurrent");
         AtomicInteger flushes = new AtomicInteger();
         GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, ReceiptKeyCache.NONE, 16, 2,
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), camel.getExecutorServiceManager());
         groupCommit.start();
         int threads = 16;
         int perThread = 60;
@@ -186,7 +194,7 @@ class GroupCommitTest {
         RecordingCache cache = new RecordingCache();
         cache.remembered.add("test|message|known-0|SENT");   // as if another node had stored it
         AtomicInteger flushes = new AtomicInteger();
-        GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, cache, 4, 2, Duration.ofMinutes(1));
+        GroupCommit groupCommit = new GroupCommit(store, flushes::incrementAndGet, cache, 4, 2, Duration.ofMinutes(1), camel.getExecutorServiceManager());
         groupCommit.start();
         List<List<ReceiptStore.Item>> requests = new ArrayList<>();
         List<CompletableFuture<List<StoreOutcome>>> answers = new ArrayList<>();
@@ -221,7 +229,7 @@ class GroupCommitTest {
     @EnumSource(Kind.class)
     void aRequestPastItsBudgetIsRefusedAndNotStored(Kind kind) throws Exception {
         ReceiptStore store = store(kind, "budget");
-        GroupCommit groupCommit = new GroupCommit(store, () -> { }, ReceiptKeyCache.NONE, 4, 1, Duration.ofMillis(200));
+        GroupCommit groupCommit = new GroupCommit(store, () -> { }, ReceiptKeyCache.NONE, 4, 1, Duration.ofMillis(200), camel.getExecutorServiceManager());
         groupCommit.start();
         long longAgo = System.nanoTime() - Duration.ofSeconds(1).toNanos();
         assertThatThrownBy(() -> groupCommit.admit(longAgo)).isInstanceOf(StoreBusyException.class);
@@ -230,6 +238,29 @@ class GroupCommitTest {
         assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreBusyException.class);
         groupCommit.stop();
         assertThat(rows(databases.get(0).dataSource(), "SELECT COUNT(*) FROM receipt_event")).containsExactly(List.of("0"));
+    }
+
+    /**
+     * The committers are threads of Camel's ExecutorServiceManager (named by its pattern, ending in
+     * dlr-group-commit-n, which the benchmark groups by) and end with the store.
+     */
+    @Test
+    void theCommittersAreCamelThreadsThatEndWithTheStore() throws Exception {
+        GroupCommit groupCommit = new GroupCommit(store(Kind.H2, "threads"), () -> { }, ReceiptKeyCache.NONE, 4, 2,
+                Duration.ofMinutes(1), camel.getExecutorServiceManager());
+        groupCommit.start();
+        String camelThread = "Camel (" + camel.getName() + ") thread #";
+        assertThat(groupCommit.storeAll(List.of(new ReceiptStore.Item(
+                receipt("threads", "SENT", CanonicalStatus.SENT, null, null), "{}")), System.nanoTime())).hasSize(1);
+        assertThat(committers(camelThread)).hasSize(2).allSatisfy(name ->
+                assertThat(name).matches(Pattern.quote(camelThread) + "\\d+ - dlr-group-commit-[12]"));
+        groupCommit.stop();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committers(camelThread)).isEmpty());
+    }
+
+    private static List<String> committers(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith(prefix) && name.contains("dlr-group-commit")).toList();
     }
 
     /** A repository that records what it is asked and told. */

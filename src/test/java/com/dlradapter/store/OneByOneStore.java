@@ -39,8 +39,8 @@ final class OneByOneStore {
 
     private StoreOutcome storeInTransaction(Connection connection, DeliveryReceipt receipt, String rawPayload, Instant now)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(ReceiptStore.INSERT_MESSAGE)) {
-            ReceiptStore.bindNewMessage(insert, receipt, now);
+        try (PreparedStatement insert = connection.prepareStatement(MessageRows.INSERT_UNSEEN)) {
+            MessageRows.bindUnseen(insert, receipt, now);
             insert.executeUpdate();
         }
         CanonicalStatus status;
@@ -98,17 +98,17 @@ final class OneByOneStore {
             ReceiptStore.bindEvent(insert, stored, outcome.canonical(), rawPayload);
             insert.executeUpdate();
         }
-        try (PreparedStatement update = connection.prepareStatement(ReceiptStore.UPDATE_MESSAGE)) {
+        try (PreparedStatement update = connection.prepareStatement(MessageRows.UPDATE)) {
             update.setString(1, stored.batchId());
             update.setString(2, stored.recipient());
-            ReceiptStore.setInteger(update, 3, stored.parts());
+            Jdbc.setInteger(update, 3, stored.parts());
             update.setString(4, (changed ? next : current).name());
             update.setBoolean(5, messageFinal);
             update.setBoolean(6, changed);
             update.setString(7, stored.providerStatus());
             update.setBoolean(8, changed);
             update.setString(9, stored.id());
-            update.setObject(10, ReceiptStore.utc(now));
+            update.setObject(10, Jdbc.utc(now));
             update.setString(11, stored.provider());
             update.setString(12, stored.messageId());
             update.executeUpdate();
@@ -146,7 +146,7 @@ final class OneByOneStore {
                 : "UPDATE message_part SET status = ?, event_id = ?, updated_at = ? WHERE provider = ? AND message_id = ? AND part = ?")) {
             write.setString(1, receipt.status().name());
             write.setString(2, receipt.id());
-            write.setObject(3, ReceiptStore.utc(now));
+            write.setObject(3, Jdbc.utc(now));
             write.setString(4, receipt.provider());
             write.setString(5, receipt.messageId());
             write.setInt(6, receipt.part());
