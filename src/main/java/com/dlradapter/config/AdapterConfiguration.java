@@ -81,6 +81,8 @@ public class AdapterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // every templatedRoute is checked against its local Kamelet's parameter contract as its file loads
+        context.getRegistry().bind("templateContracts", new com.dlradapter.routes.TemplateContracts(context));
         // before anything starts: a port another process holds stops the start, naming the setting
         ListenPorts.requireFree(settings);
         Path dataDirectory = Path.of(settings.text("dlr.data.dir", "data"));
