@@ -30,7 +30,7 @@ class ArchitectureTest {
     /** The layers, bottom first; the last one, the wiring, also holds the root package (Application). */
     static final List<List<String>> LAYERS = List.of(
             List.of("canonical", "backoff"),                 // the canonical receipt; retry schedules
-            List.of("mapping", "store", "security", "ops", "reload"),   // building blocks
+            List.of("mapping", "store", "security", "ops", "reload", "routes"),   // building blocks
             List.of("observe", "cluster", "http"),           // shared services
             List.of("health", "ingest", "polling", "routing"),   // the features
             List.of("api"),                                  // the admin API over the features

@@ -1,5 +1,6 @@
 package com.dlradapter.config;
 
+import com.dlradapter.routes.TemplateContracts;
 import com.dlradapter.cluster.LeaderLease;
 import com.dlradapter.http.PublicHttpServer;
 import com.dlradapter.observe.AdapterMetrics;
@@ -31,6 +32,8 @@ public class AdapterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // every templatedRoute is checked against its local Kamelet's parameter contract as its file loads
+        context.getRegistry().bind("templateContracts", new TemplateContracts(context));
         OpsConfiguration.Folders folders = OpsConfiguration.claimPortsAndFolders(context, settings);
         RoutingConfiguration routing = new RoutingConfiguration(settings);
         MappingConfiguration.Mappings mappings = MappingConfiguration.load(context, settings);

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 
 /**
  * polling/: the schedule of non-final messages (kept in the receipt's own transaction) and the
- * steps of routes/polling-template.yaml, for the providers with a status API
+ * steps of routes/polling-template.kamelet.yaml, for the providers with a status API
  * ({@code dlr.providers.<id>.base-url}).
  */
 final class PollingConfiguration {

@@ -24,67 +24,61 @@ public class ErrorAnswers {
 
     public void answer(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int status;
-        String error;
-        String message;
         HttpProblem problem = find(failure, HttpProblem.class);
-        if (problem != null) {
-            status = problem.status();
-            error = problem.error();
-            message = problem.getMessage();
-        } else if (find(failure, TooManyReceiptsException.class) != null) {
-            status = 413;
-            error = "too-many-receipts";
-            message = find(failure, TooManyReceiptsException.class).getMessage();
-        } else if (find(failure, MalformedPayloadException.class) != null) {
-            status = 400;
-            error = "malformed-payload";
-            message = find(failure, MalformedPayloadException.class).getMessage();
-        } else if (find(failure, UnsupportedPayloadFormatException.class) != null) {
-            status = 415;
-            error = "unsupported-media-type";
-            message = find(failure, UnsupportedPayloadFormatException.class).getMessage();
-        } else if (find(failure, UnknownProviderException.class) != null) {
-            status = 404;
-            error = "unknown-provider";
-            message = find(failure, UnknownProviderException.class).getMessage();
-        } else if (find(failure, StoreBusyException.class) != null) {
-            // overload: the store logs it once a minute; a line per refused request would flood the log
-            status = 503;
-            error = "busy";
-            message = "the adapter is busy; nothing was stored, please retry after the Retry-After delay";
-        } else if (find(failure, SQLException.class) != null) {
-            status = 503;
-            error = "unavailable";
-            message = "the receipt store is unavailable; nothing was stored, please retry";
-            LOG.warn("Answering 503 on {}: database unavailable: {}", exchange.getFromRouteId(),
-                    find(failure, SQLException.class).getMessage());
-        } else {
-            status = 500;
-            error = "internal-error";
-            message = "the request could not be processed";
-            LOG.error("Answering 500 on {}", exchange.getFromRouteId(), failure);
-        }
-        var answer = exchange.getMessage();
-        answer.removeHeaders("*");
-        answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        answer.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (status == 503) {
-            answer.setHeader("Retry-After", "busy".equals(error) ? "1" : "5");
+        Answer answer = problem != null
+                ? new Answer(problem.status(), problem.error(), problem.getMessage())
+                : classify(exchange, failure);
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (answer.status() == 503) {
+            message.setHeader("Retry-After", "busy".equals(answer.error()) ? "1" : "5");
         }
         if (problem != null && problem.retryAfterSeconds() > 0) {
-            answer.setHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
+            message.setHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
         }
         if (problem != null && problem.allow() != null) {
-            answer.setHeader("Allow", problem.allow());
+            message.setHeader("Allow", problem.allow());
         }
         if (problem != null && problem.challenge() != null) {
-            answer.setHeader("WWW-Authenticate", problem.challenge());
+            message.setHeader("WWW-Authenticate", problem.challenge());
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("message", message);
-        answer.setBody(CanonicalJson.write(body));
+        body.put("error", answer.error());
+        body.put("message", answer.message());
+        message.setBody(CanonicalJson.write(body));
+    }
+
+    /** Status, error and message of an answer. */
+    private record Answer(int status, String error, String message) {
+    }
+
+    /** The answer to a failure that is not an {@link HttpProblem}, by the first known cause. */
+    private static Answer classify(Exchange exchange, Throwable failure) {
+        if (find(failure, TooManyReceiptsException.class) != null) {
+            return new Answer(413, "too-many-receipts", find(failure, TooManyReceiptsException.class).getMessage());
+        }
+        if (find(failure, MalformedPayloadException.class) != null) {
+            return new Answer(400, "malformed-payload", find(failure, MalformedPayloadException.class).getMessage());
+        }
+        if (find(failure, UnsupportedPayloadFormatException.class) != null) {
+            return new Answer(415, "unsupported-media-type", find(failure, UnsupportedPayloadFormatException.class).getMessage());
+        }
+        if (find(failure, UnknownProviderException.class) != null) {
+            return new Answer(404, "unknown-provider", find(failure, UnknownProviderException.class).getMessage());
+        }
+        if (find(failure, StoreBusyException.class) != null) {
+            // overload: the store logs it once a minute; a line per refused request would flood the log
+            return new Answer(503, "busy", "the adapter is busy; nothing was stored, please retry after the Retry-After delay");
+        }
+        if (find(failure, SQLException.class) != null) {
+            LOG.warn("Answering 503 on {}: database unavailable: {}", exchange.getFromRouteId(),
+                    find(failure, SQLException.class).getMessage());
+            return new Answer(503, "unavailable", "the receipt store is unavailable; nothing was stored, please retry");
+        }
+        LOG.error("Answering 500 on {}", exchange.getFromRouteId(), failure);
+        return new Answer(500, "internal-error", "the request could not be processed");
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

@@ -113,7 +113,25 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         this.guard = new ConnectionGuard(options, headerTimeout, requestTimeout);
 
-        Handler<RoutingContext> bodies = bodyHandler(maxBodyBytes);
+        answerRouterErrors();
+        bindForPlatformHttp(context, bodyHandler(maxBodyBytes));
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            /** Called first by CamelContext.stop(), before the routes' consumers are suspended and stopped. */
+            @Override
+            public void onContextStopping(CamelContext camelContext) {
+                stopping = true;
+            }
+
+            /** Called once every service has stopped: the management server no longer uses the Vert.x. */
+            @Override
+            public void onContextStopped(CamelContext camelContext) {
+                closeVertx();
+            }
+        });
+    }
+
+    /** The router's own answers: a failed handler, a wrong path (or a route gone because the adapter stops), a wrong method. */
+    private void answerRouterErrors() {
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
         // a route removed because the adapter is stopping is not a wrong path
         router.errorHandler(404, ctx -> {
@@ -124,6 +142,10 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
             }
         });
         router.errorHandler(405, this::methodNotAllowed);
+    }
+
+    /** The router and the port as platform-http looks them up, with this server's body handler. */
+    private void bindForPlatformHttp(CamelContext context, Handler<RoutingContext> bodies) {
         String name = VertxPlatformHttpRouter.getRouterNameFromPort(port);
         context.getRegistry().bind(name, new VertxPlatformHttpRouter(null, vertx, router, name,
                 VertxPlatformHttpRouter.SERVER_TYPE_SERVER) {
@@ -138,19 +160,6 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         configuration.setBindHost(host);
         configuration.setBindPort(port);
         context.getRegistry().bind("publicHttpServerConfiguration", configuration);
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            /** Called first by CamelContext.stop(), before the routes' consumers are suspended and stopped. */
-            @Override
-            public void onContextStopping(CamelContext camelContext) {
-                stopping = true;
-            }
-
-            /** Called once every service has stopped: the management server no longer uses the Vert.x. */
-            @Override
-            public void onContextStopped(CamelContext camelContext) {
-                closeVertx();
-            }
-        });
     }
 
     /** Vert.x's body handler with file uploads off: a multipart file part is read and dropped, never stored. */

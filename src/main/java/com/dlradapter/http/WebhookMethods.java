@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The HTTP methods a provider's webhook route takes ({@code methods} of routes/webhook-template.yaml,
+ * The HTTP methods a provider's webhook route takes ({@code methods} of routes/webhook-template.kamelet.yaml,
  * e.g. "GET, POST"), read from the route serving {@code /webhooks/{provider}}, so that the
  * path-token form {@code /webhooks/{provider}/{token}}, one route for every provider, answers 405
  * where the provider's own route would. Cached per provider (callers ask only for known

@@ -148,48 +148,23 @@ public class MappingEngine {
     private DeliveryReceipt receipt(ProviderMapping mapping, PayloadShape shape, JsonNode document,
                                     ReceiptSource source, Instant receivedAt, String where) {
         Fields fields = new Fields(shape, document, where);
-        String messageId = fields.id(CanonicalField.MESSAGE_ID);
-        if (messageId == null) {
-            throw new UnmappablePayloadException(where + ", field 'messageId': no value at "
-                    + shape.fields().get(CanonicalField.MESSAGE_ID));
-        }
-        String providerStatus = fields.id(CanonicalField.PROVIDER_STATUS);
-        if (providerStatus == null) {
-            throw new UnmappablePayloadException(where + ", field 'providerStatus': no value at "
-                    + shape.fields().get(CanonicalField.PROVIDER_STATUS));
-        }
+        String messageId = fields.required(CanonicalField.MESSAGE_ID);
+        String providerStatus = fields.required(CanonicalField.PROVIDER_STATUS);
         StatusRule rule = mapping.statuses().get(providerStatus);
         if (rule == null) {
             throw new UnmappablePayloadException(mapping.file() + ", field 'providerStatus': provider status '"
                     + providerStatus + "' is not in the statuses table " + mapping.statuses().keySet());
         }
-        Reason reason = Reason.of(fields.text(CanonicalField.REASON_CODE), fields.text(CanonicalField.REASON_DESCRIPTION));
-        if (reason == null && rule.reason() != null) {
-            reason = new Reason(providerStatus, rule.reason());
-        }
-        CanonicalStatus status = rule.status();
-        if (status.isFailure() && reason != null && reason.code() != null
-                && mapping.reasonStatuses().containsKey(reason.code())) {
-            status = mapping.reasonStatuses().get(reason.code());
-        }
+        Reason reason = reason(fields, rule, providerStatus);
+        CanonicalStatus status = status(mapping, rule, reason);
         Integer part = fields.positiveInteger(CanonicalField.PART);
         Integer parts = fields.positiveInteger(CanonicalField.PARTS);
         if (part != null && parts != null && part > parts) {
             throw new UnmappablePayloadException(where + ": part " + part + " of " + parts + " is out of range");
         }
         String eventId = fields.id(CanonicalField.EVENT_ID);
-        String recipient;
-        try {
-            recipient = PhoneNumbers.toE164(fields.text(CanonicalField.RECIPIENT));
-        } catch (UnmappablePayloadException e) {
-            throw new UnmappablePayloadException(where + ", field 'recipient': " + e.getMessage());
-        }
-        Instant occurredAt;
-        try {
-            occurredAt = mapping.timestamps().parse(fields.value(CanonicalField.OCCURRED_AT));
-        } catch (UnmappablePayloadException e) {
-            throw new UnmappablePayloadException(where + ", field 'occurredAt': " + e.getMessage());
-        }
+        String recipient = fields.recipient();
+        Instant occurredAt = fields.occurredAt(mapping);
         // A part's final status does not make a multipart message final: the store decides that.
         boolean multipart = part != null && parts != null && parts > 1;
         String key = mapping.deduplicateByStatus()
@@ -217,6 +192,25 @@ public class MappingEngine {
                 receivedAt,
                 source,
                 key);
+    }
+
+    /** The payload's reason, else the status table's reason for the provider status. */
+    private static Reason reason(Fields fields, StatusRule rule, String providerStatus) {
+        Reason reason = Reason.of(fields.text(CanonicalField.REASON_CODE), fields.text(CanonicalField.REASON_DESCRIPTION));
+        if (reason == null && rule.reason() != null) {
+            reason = new Reason(providerStatus, rule.reason());
+        }
+        return reason;
+    }
+
+    /** The status table's status, refined by the reason code for a failure (reasonStatuses). */
+    private static CanonicalStatus status(ProviderMapping mapping, StatusRule rule, Reason reason) {
+        CanonicalStatus status = rule.status();
+        if (status.isFailure() && reason != null && reason.code() != null
+                && mapping.reasonStatuses().containsKey(reason.code())) {
+            status = mapping.reasonStatuses().get(reason.code());
+        }
+        return status;
     }
 
     /** Reads and converts the fields of one receipt, naming the field in every error. */
@@ -265,6 +259,32 @@ public class MappingEngine {
                 return decimal.toPlainString();
             }
             return value.toString().trim();
+        }
+
+        /** An id the receipt cannot do without (messageId, providerStatus). */
+        String required(CanonicalField field) {
+            String id = id(field);
+            if (id == null) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key() + "': no value at "
+                        + shape.fields().get(field));
+            }
+            return id;
+        }
+
+        String recipient() {
+            try {
+                return PhoneNumbers.toE164(text(CanonicalField.RECIPIENT));
+            } catch (UnmappablePayloadException e) {
+                throw new UnmappablePayloadException(where + ", field 'recipient': " + e.getMessage());
+            }
+        }
+
+        Instant occurredAt(ProviderMapping mapping) {
+            try {
+                return mapping.timestamps().parse(value(CanonicalField.OCCURRED_AT));
+            } catch (UnmappablePayloadException e) {
+                throw new UnmappablePayloadException(where + ", field 'occurredAt': " + e.getMessage());
+            }
         }
 
         String id(CanonicalField field) {

@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.function.Predicate;
 
 /**
- * Which providers are polled: those with a polling route (routes/polling-template.yaml, on the
+ * Which providers are polled: those with a polling route (routes/polling-template.kamelet.yaml, on the
  * Quartz endpoint {@code quartz://dlr-polling/<provider>}) and a status API to call,
  * {@code dlr.providers.<id>.base-url}. The one place that decides it, for the start (a polling route
  * without a base URL is not started, see {@link #onRoutesAdd}), the start-up summary and the query API's
@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  */
 public class PolledProviders extends LifecycleStrategySupport implements Predicate<String> {
 
-    /** The endpoint of a provider's polling route, as routes/polling-template.yaml names it. */
+    /** The endpoint of a provider's polling route, as routes/polling-template.kamelet.yaml names it. */
     static final String POLL_ENDPOINT = "quartz://dlr-polling/";
 
     private final CamelContext context;

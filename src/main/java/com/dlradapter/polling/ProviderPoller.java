@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The generic steps of the polling route (routes/polling-template.yaml): which calls are due,
+ * The generic steps of the polling route (routes/polling-template.kamelet.yaml): which calls are due,
  * how a call authenticates, and what its answer means for the schedule. Nothing here knows a
  * provider: URLs, paths and the kind of authentication come from each provider's route file and
  * settings.

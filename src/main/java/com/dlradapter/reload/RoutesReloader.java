@@ -13,6 +13,7 @@ import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,9 @@ public class RoutesReloader extends ServiceSupport {
      */
     private List<String> reload(Path file) throws Exception {
         Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
-        RoutesBuilder builder = PluginHelper.getRoutesLoader(context).getRoutesLoader("yaml").loadRoutesBuilder(resource);
+        // "yaml", or "kamelet.yaml" for a local Kamelet (a route template with its parameters' contract)
+        RoutesBuilder builder = PluginHelper.getRoutesLoader(context)
+                .getRoutesLoader(FileUtil.onlyExt(file.getFileName().toString(), false)).loadRoutesBuilder(resource);
         List<String> ids = new ArrayList<>(builder.updateRoutesToCamelContext(context));
         if (builder instanceof RouteBuilder routeBuilder) {
             Model model = context.getCamelContextExtension().getContextPlugin(Model.class);

@@ -129,6 +129,16 @@ class HotReloadTest {
             assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta(id, "X", "SENT", id)).statusCode()).isEqualTo(200);
         });
 
+        // A value its Kamelet's contract does not allow (routes/webhook-template.kamelet.yaml) is
+        // refused like any broken file: acme2 keeps taking POST.
+        replace(routes.resolve("acme2.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme2")
+                .replace("value: GET,POST", "value: PUT"));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String id = "reload-5-" + attempt.incrementAndGet();
+            assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=" + id + "&MessageStatus=sent", form).statusCode())
+                    .isEqualTo(200);
+        });
+
         // A removed file takes its routes away.
         Files.delete(routes.resolve("acme2.yaml"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

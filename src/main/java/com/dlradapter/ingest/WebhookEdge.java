@@ -1,0 +1,107 @@
+package com.dlradapter.ingest;
+
+import com.dlradapter.security.Secrets;
+import com.dlradapter.security.ClientAddress;
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The first step of the webhook gate: reads what the pipeline needs (method, body, content type,
+ * credential, client address) from the HTTP request itself, never from the Camel headers (into
+ * which platform-http copies request headers, query parameters and form fields alike), then
+ * removes every header, so no request header can steer a producer further on, nor be echoed back.
+ */
+final class WebhookEdge {
+
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final ClientAddress clientAddress;
+
+    WebhookEdge(ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
+    }
+
+    /** What the gate's later steps decide on, read from one request. */
+    record Call(HttpServerRequest request, String method, byte[] body, String client, String token) {
+
+        /** A request header (basic auth, the signature's), read from the request, not the Camel message. */
+        String header(String name) {
+            return request.getHeader(name);
+        }
+
+        /** The token given in the query or the path, else the password of HTTP basic auth. */
+        String credential() {
+            return token != null ? token : Secrets.basicPassword(header("Authorization"));
+        }
+    }
+
+    /**
+     * Captures the call, sets the exchange properties contentType, receivedAt and the client
+     * address, and clears the headers. {@code token}: the credential from the query or the path,
+     * or null, when the password of HTTP basic auth is the credential.
+     */
+    Call capture(Exchange exchange, String token) {
+        HttpServerRequest request = request(exchange);
+        exchange.setProperty(IngestProperties.RECEIVED_AT, java.time.Instant.now());
+        Message in = exchange.getMessage();
+        String method = request.method().name();
+        String contentType = request.getHeader("Content-Type");
+        // Vert.x hands a form-encoded body over as a map of its fields: encode it back.
+        Object rawBody = in.getBody();
+        byte[] body = rawBody instanceof Map<?, ?> form
+                ? encodeForm(form).getBytes(StandardCharsets.UTF_8)
+                : in.getBody(byte[].class);
+        in.getHeaders().clear();
+        if ("GET".equals(method)) {
+            // A GET callback's payload is its query string, less our own credential.
+            body = WebhookTokens.withoutTokens(request.query()).getBytes(StandardCharsets.UTF_8);
+            contentType = FORM;
+        }
+        exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
+        String client = clientAddress.resolve(peerAddress(request), forwardedFor(request));
+        exchange.setProperty(WebhookGate.CLIENT, client);
+        return new Call(request, method, body, client, token);
+    }
+
+    /** The request platform-http received; the gate reads nothing it did not send. */
+    static HttpServerRequest request(Exchange exchange) {
+        if (exchange.getMessage() instanceof HttpMessage http && http.getRequest() != null) {
+            return http.getRequest();
+        }
+        throw new IllegalStateException("the webhook gate serves platform-http routes only");
+    }
+
+    static String encodeForm(Map<?, ?> form) {
+        StringBuilder encoded = new StringBuilder();
+        form.forEach((name, value) -> {
+            for (Object single : value instanceof Iterable<?> values ? values : List.of(value == null ? "" : value)) {
+                if (encoded.length() > 0) {
+                    encoded.append('&');
+                }
+                encoded.append(URLEncoder.encode(String.valueOf(name), StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(String.valueOf(single), StandardCharsets.UTF_8));
+            }
+        });
+        return encoded.toString();
+    }
+
+    private String forwardedFor(HttpServerRequest request) {
+        if (!clientAddress.readsForwardedFor()) {
+            return null;
+        }
+        List<String> values = request.headers().getAll("X-Forwarded-For");
+        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(",", values);
+    }
+
+    private static String peerAddress(HttpServerRequest request) {
+        io.vertx.core.net.SocketAddress peer = request.remoteAddress();
+        return peer == null ? null : peer.hostAddress();
+    }
+}
