@@ -26,6 +26,8 @@ public class DeliveryRounds {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRounds.class);
     /** Exchange property: the sink target a drain works on. */
     public static final String TARGET = "dlrDeliveryTarget";
+    /** The target's name, for routes that pick an endpoint by it (no OGNL call per round). */
+    public static final String TARGET_NAME = "dlrDeliveryTargetName";
     /** Exchange property: the kind of sink of that target ({@code webhook} or {@code jdbc}), for the route to choose on. */
     public static final String SINK = "dlrDeliverySink";
     /** Exchange property: the {@link Drain} this exchange is. */
@@ -103,11 +105,12 @@ public class DeliveryRounds {
         exchange.getMessage().setBody(idle());
     }
 
-    /** First step of a drain (body: its {@link Drain}): sets {@link #DRAIN}, {@link #TARGET} and {@link #SINK}. */
+    /** First step of a drain (body: its {@link Drain}): sets {@link #DRAIN}, {@link #TARGET}, {@link #TARGET_NAME} and {@link #SINK}. */
     public void begin(Exchange exchange) {
         Drain drain = exchange.getMessage().getBody(Drain.class);
         exchange.setProperty(DRAIN, drain);
         exchange.setProperty(TARGET, drain.target());
+        exchange.setProperty(TARGET_NAME, drain.target().name());
         exchange.setProperty(SINK, drain.target().sink());
     }
 

@@ -40,11 +40,8 @@ class JdbcSinkTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void receiptsReachTheStagingTableOfASecondDatabase(TestDatabases.Kind kind) throws Exception {
-        String erpUrl = kind == TestDatabases.Kind.H2
-                ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                : TestDatabases.freshPostgresSchema();
-        try (Connection connection = kind == TestDatabases.Kind.H2
-                ? DriverManager.getConnection(erpUrl, "sa", "") : DriverManager.getConnection(erpUrl);
+        String erpUrl = erpUrl(kind);
+        try (Connection connection = connect(erpUrl, kind);
              Statement statement = connection.createStatement()) {
             statement.execute("""
                     CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY, message_id VARCHAR(255), provider VARCHAR(64),
@@ -108,11 +105,8 @@ class JdbcSinkTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aRowTheSinkRefusesFailsAloneAndTheRestOfItsRoundIsWritten(TestDatabases.Kind kind) throws Exception {
-        String erpUrl = kind == TestDatabases.Kind.H2
-                ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                : TestDatabases.freshPostgresSchema();
-        try (Connection connection = kind == TestDatabases.Kind.H2
-                ? DriverManager.getConnection(erpUrl, "sa", "") : DriverManager.getConnection(erpUrl);
+        String erpUrl = erpUrl(kind);
+        try (Connection connection = connect(erpUrl, kind);
              Statement statement = connection.createStatement()) {
             statement.execute("""
                     CREATE TABLE erp_dlr (receipt_id VARCHAR(36) PRIMARY KEY,
@@ -143,8 +137,7 @@ class JdbcSinkTest {
             String lastError = OutboundWebhookTest.deliveries(adapter, "pending").get(0).get("lastError").asText();
             assertThat(lastError).containsIgnoringCase("no_poison").doesNotContain("PreparedStatementCallback");
         }
-        try (Connection connection = kind == TestDatabases.Kind.H2
-                ? DriverManager.getConnection(erpUrl, "sa", "") : DriverManager.getConnection(erpUrl);
+        try (Connection connection = connect(erpUrl, kind);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT * FROM erp_dlr ORDER BY message_id")) {
             List<String> rows = new ArrayList<>();
@@ -232,10 +225,20 @@ class JdbcSinkTest {
         }
     }
 
+    /** The ERP's database: an H2 file of the test's own, or a fresh schema of the test PostgreSQL. */
+    private String erpUrl(TestDatabases.Kind kind) {
+        return kind == TestDatabases.Kind.H2
+                ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+                : TestDatabases.freshPostgresSchema();
+    }
+
+    static Connection connect(String url, TestDatabases.Kind kind) throws Exception {
+        return kind == TestDatabases.Kind.H2 ? DriverManager.getConnection(url, "sa", "") : DriverManager.getConnection(url);
+    }
+
     static List<Map<String, Object>> rows(String url, TestDatabases.Kind kind) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection connection = kind == TestDatabases.Kind.H2
-                ? DriverManager.getConnection(url, "sa", "") : DriverManager.getConnection(url);
+        try (Connection connection = connect(url, kind);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT * FROM erp_dlr")) {
             while (rs.next()) {

@@ -99,7 +99,10 @@ class RoutingInterestTest {
                 "deliver-jdbc", "delivery-retention")) {
             // (the global error handler of routes/errors.yaml, copied into every route, runs on errors only)
             String route = model.getRouteDefinition(id).toString().replace("Bean[ref:errorAnswers method:answer]", "");
-            assertThat(route).as(id).doesNotContain("Bean[").contains("process[ref:");
+            assertThat(route).as(id).doesNotContain("Bean[");
+            if (!id.equals("deliver-jdbc")) {   // a hand-off (toD) to the sink's own camel-sql route
+                assertThat(route).as(id).contains("process[ref:");
+            }
             java.util.regex.Matcher simple = java.util.regex.Pattern.compile("simple\\{([^}]*)}").matcher(route);
             while (simple.find()) {
                 assertThat(simple.group(1)).as(id + ": " + simple.group()).doesNotContain("(");
