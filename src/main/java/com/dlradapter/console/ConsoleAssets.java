@@ -50,7 +50,6 @@ public class ConsoleAssets {
         message.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         message.setHeader("X-Content-Type-Options", "nosniff");
         message.setHeader("Referrer-Policy", "no-referrer");
-        message.setHeader("Cache-Control", "no-cache");
         if (PREFIX.equals(path)) {
             // relative links in the page resolve against /console/
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
