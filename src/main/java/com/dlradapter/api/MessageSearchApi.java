@@ -54,9 +54,9 @@ public class MessageSearchApi {
 
     /** {@code GET /api/messages/{provider}/{messageId}/events/{eventId}}: the event's raw payload, as received. */
     public void event(Exchange exchange) throws SQLException {
-        String provider = QueryApi.parameter(exchange, "provider");
-        String messageId = QueryApi.parameter(exchange, "messageId");
-        String eventId = QueryApi.parameter(exchange, "eventId");
+        String provider = key(exchange, "provider");
+        String messageId = key(exchange, "messageId");
+        String eventId = key(exchange, "eventId");
         var event = search.event(provider, messageId, eventId)
                 .orElseThrow(() -> HttpProblem.notFound("no event " + eventId + " of message " + messageId + " from provider " + provider));
         ok(exchange, CanonicalJson.write(event));
@@ -68,10 +68,14 @@ public class MessageSearchApi {
         exchange.getMessage().setBody(json);
     }
 
+    /** A provider, message or event id: nothing longer than the columns, and no NUL, which PostgreSQL cannot compare. */
     private static String key(Exchange exchange, String name) {
         String value = QueryApi.parameter(exchange, name);
         if (value != null && value.length() > MAX_KEY) {
             throw HttpProblem.badRequest("'" + name + "' is longer than " + MAX_KEY + " characters");
+        }
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw HttpProblem.badRequest("'" + name + "' contains a NUL character (U+0000)");
         }
         return value;
     }

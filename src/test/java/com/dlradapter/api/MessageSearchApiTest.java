@@ -103,7 +103,8 @@ class MessageSearchApiTest {
                     "final=yes", "since=yesterday", "until=2026-06-09T13:00:00", "recipient=08012345678",
                     "recipient=+2348012345678" /* an unencoded '+' reads as a space */, "recipient=" + enc("+0123"),
                     "cursor=%25%25%25", "cursor=" + foreignCursor,
-                    "since=2026-06-09T13:00:00Z&until=2026-06-09T13:00:00Z", "provider=" + "p".repeat(256)}) {
+                    "since=2026-06-09T13:00:00Z&until=2026-06-09T13:00:00Z", "provider=" + "p".repeat(256),
+                    "provider=zeckta%00", "messageId=a%00b"}) {
                 HttpResponse<String> answer = adapter.get("/api/messages?" + query);
                 assertThat(answer.statusCode()).as(query).isEqualTo(400);
                 JsonNode problem = JSON.readTree(answer.body());
@@ -139,6 +140,7 @@ class MessageSearchApiTest {
 
             assertThat(adapter.get("/api/messages/zeckta/zs-raw/events/no-such-event").statusCode()).isEqualTo(404);
             assertThat(adapter.get("/api/messages/zeckta/other/events/" + eventId).statusCode()).isEqualTo(404);
+            assertThat(adapter.get("/api/messages/zeckta/zs-raw/events/a%00b").statusCode()).isEqualTo(400);
             assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages/zeckta/zs-raw/events/" + eventId)))
                     .GET()).statusCode()).isEqualTo(401);
         }
