@@ -132,6 +132,70 @@ class ConsoleBrowserTest {
         assertNothingRan(driver);
     }
 
+    /** The other filters and the pages: 52 Routee messages are a page of 50 and one of 2. */
+    @Test
+    void filtersAndPages() {
+        for (int i = 0; i < 52; i++) {
+            String receipt = """
+                    {"messageId": "rt-page-%02d", "smsId": "sms-%02d", "part": 1, "parts": 1, "to": "+306948530920",
+                     "from": "Routee", "status": {"name": "Delivered", "updatedDate": "2026-06-09T13:04:57Z"}}
+                    """.formatted(i, i);
+            var answer = adapter.post(adapter.webhook("routee"), receipt);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        }
+        ChromeDriver driver = browser.driver();
+        driver.get(adapter.url("/console/"));
+        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
+        driver.navigate().refresh();
+        visible("messages-page");
+
+        search("f-provider", "routee");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-status"))).selectByVisibleText("DELIVERED");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-final"))).selectByVisibleText("final");
+        driver.findElement(By.id("search")).click();
+        List<String> first = shownIds(50, "rt-page-51");
+        assertThat(first).allMatch(id -> id.startsWith("rt-page-"));
+        assertThat(driver.findElement(By.id("newer-page")).isEnabled()).isFalse();
+        driver.findElement(By.id("older-page")).click();
+        List<String> second = shownIds(2, "rt-page-01");
+        assertThat(driver.findElement(By.id("older-page")).isEnabled()).isFalse();
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        assertThat(all).doesNotHaveDuplicates().hasSize(52);
+        browser.screenshot("messages-older-page");
+        driver.findElement(By.id("newer-page")).click();
+        assertThat(shownIds(50, "rt-page-51")).isEqualTo(first);
+
+        // not final: none of them; then a time range before any of them, and one that holds them all
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-final"))).selectByVisibleText("not final");
+        driver.findElement(By.id("search")).click();
+        visible("messages-empty");
+        assertThat(driver.findElements(By.cssSelector("#messages-rows tr.message"))).isEmpty();
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-final"))).selectByVisibleText("any");
+        driver.executeScript("document.getElementById('f-until').value = '2020-01-01T00:00:00'");
+        driver.findElement(By.id("search")).click();
+        visible("messages-empty");
+        driver.executeScript("document.getElementById('f-until').value = ''; document.getElementById('f-since').value = '2020-01-01T00:00:00'");
+        driver.findElement(By.id("search")).click();
+        assertThat(shownIds(50, "rt-page-51")).isEqualTo(first);
+        assertThat(driver.findElement(By.id("messages-empty")).isDisplayed()).isFalse();
+    }
+
+    /** The message ids the list shows, once it shows {@code rows} of them with {@code newest} first. */
+    private static List<String> shownIds(int rows, String newest) {
+        By ids = By.cssSelector("#messages-rows td.message-id");
+        try {
+            waiter().until(d -> {
+                List<WebElement> shown = d.findElements(ids);
+                return shown.size() == rows && shown.get(0).getText().equals(newest);
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            browser.screenshot("failed-" + rows + "-" + newest);
+            throw e;
+        }
+        return browser.driver().findElements(ids).stream().map(WebElement::getText).toList();
+    }
+
     @Test
     void aRefusedTokenGoesBackToTheLoginForm() {
         ChromeDriver driver = browser.driver();
