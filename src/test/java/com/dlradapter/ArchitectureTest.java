@@ -33,7 +33,7 @@ class ArchitectureTest {
             List.of("mapping", "store", "security", "ops", "reload", "routes"),   // building blocks
             List.of("observe", "cluster", "http"),           // shared services
             List.of("health", "ingest", "polling", "routing"),   // the features
-            List.of("api"),                                  // the admin API over the features
+            List.of("api", "console"),                       // the admin API over the features, its console
             List.of("config"));                              // the wiring, and Application
 
     @ArchTest

@@ -3,6 +3,7 @@ package com.dlradapter.config;
 import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.DeadLetterReplay;
 import com.dlradapter.api.DeliveryApi;
+import com.dlradapter.api.MessageSearchApi;
 import com.dlradapter.api.QueryApi;
 import com.dlradapter.api.RegistrationApi;
 import com.dlradapter.mapping.MappingEngine;
@@ -10,6 +11,7 @@ import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.polling.PollSchedule;
 import com.dlradapter.routing.Deliveries;
 import com.dlradapter.store.MessageQuery;
+import com.dlradapter.store.MessageSearch;
 import org.apache.camel.CamelContext;
 
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ final class ApiConfiguration {
         registry.bind("deadLetterReplay", new DeadLetterReplay(store.deadLetters(), store.database()));
         registry.bind("apiGate", security.apiGate(token));
         registry.bind("queryApi", new QueryApi(new MessageQuery(store.database().dataSource(), polled), store.deadLetters()));
+        registry.bind("messageSearchApi", new MessageSearchApi(new MessageSearch(store.database().dataSource())));
     }
 
     static void bindRegistrations(CamelContext context, MappingEngine engine, PollSchedule pollSchedule) {

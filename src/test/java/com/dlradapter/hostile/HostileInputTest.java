@@ -184,6 +184,13 @@ class HostileInputTest {
         HttpResponse<String> replay = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters/" + segment + "/replay")))
                 .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
         assertThat(replay.statusCode()).as(replay.body()).isIn(200, 400, 404);
+        for (String parameter : new String[] {"provider", "messageId", "recipient", "status", "final", "since", "until",
+                "limit", "cursor"}) {
+            HttpResponse<String> search = adapter.get("/api/messages?" + parameter + "=" + segment);
+            assertThat(search.statusCode()).as(parameter + ": " + search.body()).isIn(200, 400);
+        }
+        HttpResponse<String> event = adapter.get("/api/messages/" + provider + "/" + segment + "/events/" + segment);
+        assertThat(event.statusCode()).as(event.body()).isIn(200, 400, 404);
     }
 
     @Property(tries = 200)

@@ -221,7 +221,10 @@ class WebhookSecurityTest {
                 new ApiCall("GET", "/api/dead-letters", "/api/dead-letters", null, 200),
                 new ApiCall("POST", "/api/dead-letters/{id}/replay", "/api/dead-letters/" + deadLetterId + "/replay", null, 200),
                 new ApiCall("GET", "/api/deliveries", "/api/deliveries?status=failed", null, 200),
-                new ApiCall("POST", "/api/deliveries/{id}/retry", "/api/deliveries/msg_unknown/retry", null, 404));
+                new ApiCall("POST", "/api/deliveries/{id}/retry", "/api/deliveries/msg_unknown/retry", null, 404),
+                new ApiCall("GET", "/api/messages", "/api/messages?limit=5&provider=zeckta", null, 200),
+                new ApiCall("GET", "/api/messages/{provider}/{messageId}/events/{eventId}", "/api/messages/open/sec-x/events/e-1",
+                        null, 404));
         Set<String> tested = calls.stream().map(call -> call.method() + " " + call.route()).collect(Collectors.toCollection(TreeSet::new));
         assertThat(tested).as("every route of routes/api.yaml is tested").isEqualTo(apiRoutes());
 
