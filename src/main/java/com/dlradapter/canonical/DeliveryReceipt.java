@@ -80,6 +80,11 @@ public record DeliveryReceipt(
     /** Whether this message has more than one SMS part whose receipts arrive separately. */
     @JsonIgnore
     public boolean isMultipart() {
+        return isMultipart(part, parts);
+    }
+
+    /** The multipart rule, for a receipt still being built: a part of a message of more than one part. */
+    public static boolean isMultipart(Integer part, Integer parts) {
         return parts != null && parts > 1 && part != null;
     }
 

@@ -166,7 +166,7 @@ public class MappingEngine {
         String recipient = fields.recipient();
         Instant occurredAt = fields.occurredAt(mapping);
         // A part's final status does not make a multipart message final: the store decides that.
-        boolean multipart = part != null && parts != null && parts > 1;
+        boolean multipart = DeliveryReceipt.isMultipart(part, parts);
         String key = mapping.deduplicateByStatus()
                 ? DeliveryReceipt.statusKey(mapping.provider(), messageId, providerStatus, part)
                 : DeliveryReceipt.idempotencyKey(mapping.provider(), eventId, messageId, providerStatus, part);

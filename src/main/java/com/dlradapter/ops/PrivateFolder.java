@@ -1,5 +1,7 @@
 package com.dlradapter.ops;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -36,7 +39,7 @@ import java.util.stream.Stream;
  * <p>Only entries the filter accepts are touched: everything in {@code dlr.data.dir}, or only the
  * database's own files in an H2 folder elsewhere.
  */
-public class PrivateFolder extends ServiceSupport {
+public class PrivateFolder extends ServiceSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrivateFolder.class);
     static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
@@ -46,7 +49,8 @@ public class PrivateFolder extends ServiceSupport {
     private final Predicate<Path> mine;
     private final boolean wholeFolder;
     private WatchService watch;
-    private Thread watcher;
+    private CamelContext camelContext;
+    private ExecutorService watcher;
 
     private PrivateFolder(Path folder, Predicate<Path> mine, boolean wholeFolder) {
         this.folder = folder.toAbsolutePath().normalize();
@@ -176,9 +180,9 @@ public class PrivateFolder extends ServiceSupport {
         } else {
             folder.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
         }
-        watcher = new Thread(this::watchLoop, "dlr-private-files");
-        watcher.setDaemon(true);
-        watcher.start();
+        // Camel's thread (named, stopped with the context), added to the context before it starts
+        watcher = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "dlr-private-files");
+        watcher.submit(this::watchLoop);
     }
 
     private void register(Path directory) throws IOException {
@@ -225,13 +229,23 @@ public class PrivateFolder extends ServiceSupport {
     }
 
     @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
     protected void doStop() throws IOException {
         if (watch != null) {
             watch.close();
             watch = null;
         }
         if (watcher != null) {
-            watcher.interrupt();
+            camelContext.getExecutorServiceManager().shutdownNow(watcher);
             watcher = null;
         }
     }
