@@ -147,7 +147,9 @@ class HttpProtocolTest {
                 new Case("GET", "/api/deliveries/1/retry", Set.of("POST")),
                 new Case("HEAD", "/webhooks/zeckta", Set.of("POST")),
                 new Case("HEAD", "/webhooks/zeckta/test-zeckta-token", Set.of("POST")),
-                new Case("HEAD", "/api/messages", Set.of("POST")))) {
+                // POST registers a message, GET searches them (the console's search API)
+                new Case("HEAD", "/api/messages", Set.of("GET", "POST")),
+                new Case("HEAD", "/api/deliveries/1/retry", Set.of("POST")))) {
             RawHttp.Answer answer = RawHttp.exchange(port, c.method() + " " + c.path()
                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 10_000);
             String what = c.method() + " " + c.path() + ": " + answer.text();
