@@ -41,6 +41,12 @@ class ArrayPayloadPipelineTest {
         }
         Files.writeString(routes.resolve("arraysms.yaml"), Files.readString(Path.of("routes/acme.yaml"))
                 .replace("acme", "arraysms").replace("GET,POST", "POST"));
+        // every route needs its provider's mapping
+        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, mappings.resolve(file.getFileName()));
+            }
+        }
         Files.copy(Path.of("src/test/resources/shape-mappings/arraysms.yaml"), mappings.resolve("arraysms.yaml"));
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.routes.dir", routes.toString());

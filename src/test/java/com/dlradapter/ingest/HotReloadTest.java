@@ -125,6 +125,24 @@ class HotReloadTest {
     }
 
     @Test
+    void aRouteFileWrittenBeforeItsMappingGoesLiveOnlyOnceTheMappingIsLoaded() throws Exception {
+        replace(routes.resolve("acme2.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme2"));
+        String form = "application/x-www-form-urlencoded";
+        // refused while acme2 has no mapping: no route, not even one answering "unknown provider"
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(adapter.context().getRoute("webhook-acme2")).isNull();
+            assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=B1&MessageStatus=sent", form).statusCode())
+                    .isEqualTo(404);
+        });
+        replace(mappings.resolve("acme2.yaml"), Files.readString(mappings.resolve("acme.yaml"))
+                .replace("provider: acme", "provider: acme2"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var answer = adapter.post(adapter.webhook("acme2"), "MessageSid=B2&MessageStatus=sent", form);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        });
+    }
+
+    @Test
     void anAddedProviderIsServedAndABrokenRouteFileIsRefused() throws Exception {
         replace(mappings.resolve("acme2.yaml"), Files.readString(mappings.resolve("acme.yaml"))
                 .replace("provider: acme", "provider: acme2"));

@@ -112,8 +112,13 @@ class MappingLoaderTest {
         assertThatThrownBy(() -> RunningAdapter.start(settings).close())
                 .hasStackTraceContaining(file + ": sample 'delivered' fails")
                 .hasStackTraceContaining("providerStatus");
-        // the same file with the right path starts
+        // the same file with the right path starts (beside the shipped mappings its routes need)
         write(VALID + Files.readString(file).substring(Files.readString(file).indexOf("samples:")));
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path shipped : files.filter(f -> !f.getFileName().toString().equals("acme.yaml")).toList()) {
+                Files.copy(shipped, directory.resolve(shipped.getFileName()));
+            }
+        }
         RunningAdapter.start(settings).close();
     }
 }
