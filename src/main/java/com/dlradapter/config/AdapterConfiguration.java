@@ -32,11 +32,13 @@ public class AdapterConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
-        // every templatedRoute is checked against its local Kamelet's parameter contract as its file loads
-        context.getRegistry().bind("templateContracts", new TemplateContracts(context));
         OpsConfiguration.Folders folders = OpsConfiguration.claimPortsAndFolders(context, settings);
         RoutingConfiguration routing = new RoutingConfiguration(settings);
         MappingConfiguration.Mappings mappings = MappingConfiguration.load(context, settings);
+        // every templatedRoute is checked against its local Kamelet's parameter contract as its file
+        // loads, and a provider's route against its mapping
+        context.getRegistry().bind("templateContracts",
+                new TemplateContracts(context, provider -> mappings.registry().mappings().containsKey(provider)));
         StoreConfiguration store = StoreConfiguration.open(context, settings);
         ClusterConfiguration.Cluster cluster = ClusterConfiguration.join(context, settings);
         AdapterMetrics metrics = ObserveConfiguration.metrics(context);

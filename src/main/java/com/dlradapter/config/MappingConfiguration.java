@@ -48,8 +48,11 @@ final class MappingConfiguration {
         context.addLifecycleStrategy(polled);
         if (reload) {
             // started with the context, after the routes it watches
-            context.addService(new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),
-                    settings.duration("dlr.reload.interval", Duration.ofSeconds(2))), true, false);
+            RoutesReloader routes = new RoutesReloader(context, Path.of(settings.text("dlr.routes.dir", "routes")),
+                    settings.duration("dlr.reload.interval", Duration.ofSeconds(2)));
+            // a route file refused for want of its mapping goes live once the mapping is loaded
+            mappings.onReload(provider -> routes.retryRefused());
+            context.addService(routes, true, false);
         }
         context.getRegistry().bind("mappingEngine", engine);
         context.getRegistry().bind("mappingRegistry", mappings);

@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@link ConnectionGuard}: header, request and idle timeouts, and strict message framing
  *   (Content-Length with Transfer-Encoding, unknown transfer codings: 400 and the connection closed);</li>
+ *   <li>a form-encoded request's exact body bytes, for its signature and its stored payload
+ *   ({@link FormBytesEngine});</li>
  *   <li>a body handler without file uploads (Camel's stores multipart files, and creates its
  *   folder for every form request, under a shared {@code ${java.io.tmpdir}/camel});</li>
  *   <li>answers to malformed requests, unknown paths and failed bodies as short JSON errors, each
@@ -160,6 +162,10 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         configuration.setBindHost(host);
         configuration.setBindPort(port);
         context.getRegistry().bind("publicHttpServerConfiguration", configuration);
+        // the engine platform-http builds its consumers with: a form keeps its exact bytes (signatures)
+        FormBytesEngine engine = new FormBytesEngine();
+        engine.setCamelContext(context);
+        context.getRegistry().bind(FormBytesEngine.REGISTRY_NAME, engine);
     }
 
     /** Vert.x's body handler with file uploads off: a multipart file part is read and dropped, never stored. */

@@ -57,7 +57,9 @@ public class ReceiptIngest {
     }
 
     /**
-     * The receipts of the payload, through the provider's mapping, into the body. A webhook the
+     * The receipts of the payload, through the provider's mapping, into the body (with the items of
+     * a multi-receipt payload the mapping refused, each kept as its own dead letter by
+     * {@link #store}). A webhook the
      * store cannot take in time is refused first (503 busy), before any work is spent on it.
      */
     public void map(Exchange exchange) throws SQLException {
@@ -65,8 +67,11 @@ public class ReceiptIngest {
         if (source == ReceiptSource.WEBHOOK) {
             store.admit(arrivedNanos(exchange, source));
         }
+        // one bad item of a batch is kept alone, the others stored; a replay stays all or nothing:
+        // the dead letter it replays is kept as it is unless the whole of it maps
+        boolean eachItemAlone = exchange.getProperty(IngestProperties.REPLAY_OF) == null;
         exchange.getMessage().setBody(engine.mapPayload(provider(exchange), exchange.getProperty(IngestProperties.RAW_BODY, String.class),
-                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source, receivedAt(exchange)));
+                exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class), source, receivedAt(exchange), eachItemAlone));
     }
 
     /**
@@ -104,7 +109,34 @@ public class ReceiptIngest {
                 log(outcome);
             }
         }
-        answer(exchange, outcomes);
+        List<ItemDeadLetter> itemDeadLetters = payload.rejected().isEmpty() ? List.of() : keepRejected(exchange, payload.rejected());
+        answer(exchange, outcomes, itemDeadLetters);
+    }
+
+    /** An item of a batch kept as its own dead letter: its index in the payload, the dead letter, why. */
+    record ItemDeadLetter(int item, long deadLetterId, String reason) {
+    }
+
+    /**
+     * Keeps each refused item of a batch as a dead letter of its own (the payload with only that
+     * item, so its replay maps it as it came), durable before the answer; a failure propagates
+     * (503: the provider's retry finds the stored items duplicates and keeps these).
+     */
+    private List<ItemDeadLetter> keepRejected(Exchange exchange, List<MappingEngine.RejectedItem> rejected) throws SQLException {
+        durability.ensureKept();
+        List<ItemDeadLetter> kept = new ArrayList<>(rejected.size());
+        String provider = provider(exchange);
+        ReceiptSource source = source(exchange);
+        String contentType = exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class);
+        Instant receivedAt = receivedAt(exchange);
+        for (MappingEngine.RejectedItem item : rejected) {
+            long id = deadLetters.save(provider, source, item.reason(), contentType, item.payload(), receivedAt);
+            metrics.deadLettered(provider, source);
+            LOG.warn("Dead letter {} from {}: {}", id, provider, item.reason());
+            kept.add(new ItemDeadLetter(item.index(), id, item.reason()));
+        }
+        durability.flush();
+        return kept;
     }
 
     /** Keeps the payload the mapping refused; a failure to keep it propagates (answered 503). */
@@ -130,9 +162,11 @@ public class ReceiptIngest {
 
     /**
      * The 200 answer once every receipt of the request is committed and durable:
-     * {@code {"result":"stored"|"duplicate","receipts":[{"id","messageId","status","duplicate"}]}}.
+     * {@code {"result":"stored"|"duplicate","receipts":[{"id","messageId","status","duplicate"}]}};
+     * when items of a batch were refused, also {@code "deadLettered":[{"item","deadLetterId","reason"}]}
+     * and {@code "counts":{"receipts","deadLettered"}}.
      */
-    static void answer(Exchange exchange, List<StoreOutcome> outcomes) {
+    static void answer(Exchange exchange, List<StoreOutcome> outcomes, List<ItemDeadLetter> itemDeadLetters) {
         int duplicates = 0;
         for (StoreOutcome outcome : outcomes) {
             duplicates += outcome.duplicate() ? 1 : 0;
@@ -151,6 +185,21 @@ public class ReceiptIngest {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            if (!itemDeadLetters.isEmpty()) {
+                json.writeArrayFieldStart("deadLettered");
+                for (ItemDeadLetter item : itemDeadLetters) {
+                    json.writeStartObject();
+                    json.writeNumberField("item", item.item());
+                    json.writeNumberField("deadLetterId", item.deadLetterId());
+                    json.writeStringField("reason", item.reason());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+                json.writeObjectFieldStart("counts");
+                json.writeNumberField("receipts", outcomes.size());
+                json.writeNumberField("deadLettered", itemDeadLetters.size());
+                json.writeEndObject();
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

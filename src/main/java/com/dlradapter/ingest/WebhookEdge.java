@@ -2,15 +2,14 @@ package com.dlradapter.ingest;
 
 import com.dlradapter.security.Secrets;
 import com.dlradapter.security.ClientAddress;
+import com.dlradapter.http.FormBytesEngine;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The first step of the webhook gate: reads what the pipeline needs (method, body, content type,
@@ -28,8 +27,12 @@ final class WebhookEdge {
         this.clientAddress = clientAddress;
     }
 
-    /** What the gate's later steps decide on, read from one request. */
-    record Call(HttpServerRequest request, String method, byte[] body, String client, String token) {
+    /**
+     * What the gate's later steps decide on, read from one request. {@code body}: the exact bytes
+     * received (a GET: its query less the tokens); {@code form}: a form-encoded POST body, whose
+     * token-named fields are left out of the stored payload once its signature is checked.
+     */
+    record Call(HttpServerRequest request, String method, byte[] body, boolean form, String client, String token) {
 
         /** A request header (basic auth, the signature's), read from the request, not the Camel message. */
         String header(String name) {
@@ -53,21 +56,21 @@ final class WebhookEdge {
         Message in = exchange.getMessage();
         String method = request.method().name();
         String contentType = request.getHeader("Content-Type");
-        // Vert.x hands a form-encoded body over as a map of its fields: encode it back.
-        Object rawBody = in.getBody();
-        byte[] body = rawBody instanceof Map<?, ?> form
-                ? encodeForm(form).getBytes(StandardCharsets.UTF_8)
-                : in.getBody(byte[].class);
+        // A form's exact bytes, as sent (its signature covers them); Vert.x parsed its fields apart.
+        byte[] formBytes = exchange.getProperty(FormBytesEngine.FORM_BYTES, byte[].class);
+        boolean form = formBytes != null;
+        byte[] body = form ? formBytes : in.getBody(byte[].class);
         in.getHeaders().clear();
         if ("GET".equals(method)) {
             // A GET callback's payload is its query string, less our own credential.
             body = WebhookTokens.withoutTokens(request.query()).getBytes(StandardCharsets.UTF_8);
             contentType = FORM;
+            form = false;   // already without its tokens
         }
         exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
         String client = clientAddress.resolve(peerAddress(request), forwardedFor(request));
         exchange.setProperty(WebhookGate.CLIENT, client);
-        return new Call(request, method, body, client, token);
+        return new Call(request, method, body, form, client, token);
     }
 
     /** The request platform-http received; the gate reads nothing it did not send. */
@@ -76,20 +79,6 @@ final class WebhookEdge {
             return http.getRequest();
         }
         throw new IllegalStateException("the webhook gate serves platform-http routes only");
-    }
-
-    static String encodeForm(Map<?, ?> form) {
-        StringBuilder encoded = new StringBuilder();
-        form.forEach((name, value) -> {
-            for (Object single : value instanceof Iterable<?> values ? values : List.of(value == null ? "" : value)) {
-                if (encoded.length() > 0) {
-                    encoded.append('&');
-                }
-                encoded.append(URLEncoder.encode(String.valueOf(name), StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(String.valueOf(single), StandardCharsets.UTF_8));
-            }
-        });
-        return encoded.toString();
     }
 
     private String forwardedFor(HttpServerRequest request) {

@@ -19,8 +19,10 @@ import java.util.function.Function;
  * ({@code /webhooks/{provider}?token=...}), the last path segment
  * ({@code /webhooks/{provider}/{token}}), or the password of HTTP basic auth. Nothing else
  * ({@code TOKEN=}, {@code tok%65n=}, {@code x=1;token=}, a {@code token:} header, a form field) is
- * a credential; and every query parameter named token, in any case or encoding, is left out of a
- * GET callback's payload ({@link WebhookTokens}).
+ * a credential; and every query parameter (or form field) named token, in any case or encoding, is
+ * left out of a GET callback's (or a form POST's) stored payload ({@link WebhookTokens}). A
+ * signature is checked over the exact bytes received, a form's included ({@link
+ * com.dlradapter.http.FormBytesEngine}).
  */
 public class WebhookGate {
 
@@ -68,6 +70,6 @@ public class WebhookGate {
     private void admit(Exchange exchange, String provider, String token, boolean pathForm) {
         WebhookEdge.Call call = edge.capture(exchange, token);
         access.check(call, provider, pathForm);
-        payload.decode(exchange, call.body());
+        payload.decode(exchange, call.body(), call.form());
     }
 }

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The webhook gate's last step, once the caller is admitted: the body's size (413) and its
  * encoding (UTF-8 text, else 400); the text becomes the message body and the raw body the
- * pipeline keeps.
+ * pipeline keeps. A form body is kept without its token-named fields, like a GET's query: the
+ * signature was checked over the bytes as sent, the stored payload holds no secret.
  */
 final class WebhookPayload {
 
@@ -22,11 +23,11 @@ final class WebhookPayload {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void decode(Exchange exchange, byte[] body) {
+    void decode(Exchange exchange, byte[] body, boolean form) {
         if (body != null && body.length > maxBodyBytes) {
             throw HttpProblem.tooLarge(maxBodyBytes);
         }
-        String text = utf8(body);
+        String text = form ? WebhookTokens.withoutTokens(utf8(body)) : utf8(body);
         exchange.getMessage().setBody(text);
         exchange.setProperty(IngestProperties.RAW_BODY, text);
     }

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Where a webhook's credential may be written, read exactly: the query parameter named exactly
  * {@code token} and the last path segment; and every query parameter that names a token in any
- * case or encoding, left out of a GET callback's payload.
+ * case or encoding, left out of a GET callback's payload (and a form field so named, out of a
+ * form POST's).
  */
 final class WebhookTokens {
 
@@ -59,7 +60,7 @@ final class WebhookTokens {
     }
 
     /**
-     * The raw query without any parameter that names a token in any case or encoding
+     * The raw query (or form body: the same syntax) without any parameter that names a token in any case or encoding
      * ({@code token}, {@code TOKEN}, {@code tok%65n}): only the exact {@code token} is a credential,
      * but a provider's secret sent under another spelling is not kept in a payload either.
      */

@@ -114,6 +114,35 @@ final class JsonLocator {
         }
     }
 
+    /**
+     * {@code json} with the array this path names holding only {@code element} (an element's exact
+     * text): the envelope of one item of a multi-receipt payload, which maps alone as the whole
+     * payload would (an item kept as a dead letter is replayed this way). Null when the array
+     * cannot be found as for {@link #elementTexts}.
+     */
+    String withOnlyElement(String json, String element) {
+        if (arraySteps == null) {
+            return null;
+        }
+        try (JsonParser parser = TEXT.createParser(json)) {
+            parser.nextToken();
+            for (Object step : arraySteps) {
+                if (!(step instanceof String name ? toField(parser, name) : toElement(parser, (Integer) step))) {
+                    return null;
+                }
+            }
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            int start = (int) parser.currentTokenLocation().getCharOffset();
+            parser.skipChildren();
+            int end = (int) parser.currentLocation().getCharOffset();
+            return json.substring(0, start) + "[" + element + "]" + json.substring(end);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static final JsonFactory TEXT = JsonFactory.builder().build();
 
     /** From an object, to the value of its field {@code name}. */

@@ -16,11 +16,13 @@ import java.util.List;
  * The mapping checker for architects, run from the jar:
  * <pre>
  * java -jar target/dlr-adapter.jar check mappings/acme.yaml                      # run its samples
+ * java -jar target/dlr-adapter.jar check mappings/                               # every mapping of the folder
  * java -jar target/dlr-adapter.jar check mappings/acme.yaml payload.txt \
  *      [--content-type application/x-www-form-urlencoded] [--source poll]      # map one payload
  * </pre>
- * Exit codes: 0 all good; 1 a sample failed or the payload cannot be mapped; 2 the mapping file
- * is invalid or the command is wrong. Fits a CI pipeline.
+ * Exit codes: 0 all good; 1 a sample failed or the payload cannot be mapped; 2 a mapping file is
+ * invalid, a file is missing, a mapping was given where a payload belongs, or the command is
+ * wrong. Fits a CI pipeline.
  */
 public final class MappingChecker {
 
@@ -60,9 +62,19 @@ public final class MappingChecker {
         if (positional.isEmpty() || positional.size() > 2) {
             return usage("give a mapping file, and optionally a payload file");
         }
+        Path target = Path.of(positional.get(0));
+        if (!Files.exists(target)) {
+            err.println("MISSING " + target + ": no such file or folder");
+            return INVALID;
+        }
+        if (Files.isDirectory(target)) {
+            return positional.size() == 2
+                    ? usage("a payload is mapped by one mapping file, not a folder (" + target + ")")
+                    : checkFolder(target);
+        }
         ProviderMapping mapping;
         try {
-            mapping = new MappingLoader().load(Path.of(positional.get(0)));
+            mapping = new MappingLoader().load(target);
         } catch (MappingDefinitionException e) {
             err.println("INVALID MAPPING " + e.getMessage());
             return INVALID;
@@ -70,6 +82,53 @@ public final class MappingChecker {
         return positional.size() == 2
                 ? mapPayload(mapping, Path.of(positional.get(1)), contentType, source)
                 : runSamples(mapping);
+    }
+
+    /**
+     * Every mapping file of a folder: each one's samples, an invalid file reported and the others
+     * still checked, and two files for one provider refused as the adapter's start would.
+     */
+    private int checkFolder(Path folder) {
+        List<Path> files;
+        try (var listing = Files.list(folder)) {
+            files = listing.filter(MappingLoader::isMappingFile).sorted().toList();
+        } catch (IOException e) {
+            err.println("MISSING " + folder + ": cannot list the folder: " + e.getMessage());
+            return INVALID;
+        }
+        if (files.isEmpty()) {
+            err.println("MISSING " + folder + ": no mapping files (*.yaml, *.yml) in the folder");
+            return INVALID;
+        }
+        MappingLoader loader = new MappingLoader();
+        java.util.Map<String, Path> providers = new java.util.HashMap<>();
+        int invalid = 0;
+        int failed = 0;
+        for (Path file : files) {
+            out.println("== " + file);
+            ProviderMapping mapping;
+            try {
+                mapping = loader.load(file);
+            } catch (MappingDefinitionException e) {
+                err.println("INVALID MAPPING " + e.getMessage());
+                out.println("INVALID (see the error output)");
+                invalid++;
+                continue;
+            }
+            Path clash = providers.putIfAbsent(mapping.provider(), file);
+            if (clash != null) {
+                err.println("INVALID MAPPING " + file + ": provider '" + mapping.provider() + "' is already defined by " + clash);
+                out.println("INVALID (see the error output)");
+                invalid++;
+                continue;
+            }
+            if (runSamples(mapping) != OK) {
+                failed++;
+            }
+        }
+        out.println(files.size() + " mapping files: " + (files.size() - invalid - failed) + " passed, " + failed
+                + " failed, " + invalid + " invalid");
+        return invalid > 0 ? INVALID : failed > 0 ? FAILED : OK;
     }
 
     private int runSamples(ProviderMapping mapping) {
@@ -91,11 +150,21 @@ public final class MappingChecker {
     }
 
     private int mapPayload(ProviderMapping mapping, Path payloadFile, String contentType, ReceiptSource source) {
+        if (!Files.exists(payloadFile)) {
+            err.println("MISSING " + payloadFile + ": no such payload file");
+            return INVALID;
+        }
         String payload;
         try {
             payload = Files.readString(payloadFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return usage("cannot read " + payloadFile + ": " + e.getMessage());
+        }
+        String provider = mappingIn(payload);
+        if (provider != null) {
+            err.println("NOT A PAYLOAD " + payloadFile + " is a mapping file (provider: " + provider + "), not a payload; "
+                    + "to check several mappings give each on its own, or their folder (check " + mapping.file().getParent() + ")");
+            return INVALID;
         }
         MappingEngine engine = new MappingEngine(() -> java.util.Map.of(mapping.provider(), mapping));
         try {
@@ -112,9 +181,25 @@ public final class MappingChecker {
         return FAILED;
     }
 
+    /**
+     * The provider a text names if it is a mapping file (a YAML object with {@code provider} and
+     * {@code shapes}), else null: a mapping given by mistake where a payload belongs would be read
+     * as a payload and fail for a reason that says nothing of the mistake.
+     */
+    private static String mappingIn(String text) {
+        try {
+            var root = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(text);
+            return root != null && root.isObject() && root.path("provider").isTextual() && root.has("shapes")
+                    ? root.path("provider").asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;   // not YAML: a payload (form, XML, broken JSON) the mapping will judge
+        }
+    }
+
     private int usage(String problem) {
         err.println(problem);
-        err.println("usage: java -jar dlr-adapter.jar check <mapping.yaml> [payload-file] "
+        err.println("usage: java -jar dlr-adapter.jar check <mapping.yaml | mappings-folder> [payload-file] "
                 + "[--content-type TYPE] [--source webhook|poll]");
         return INVALID;
     }

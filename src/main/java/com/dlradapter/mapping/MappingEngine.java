@@ -85,10 +85,22 @@ public class MappingEngine {
     /**
      * The receipts of a payload with the raw text each is stored with: the whole body for a
      * single-receipt payload; for a multi-receipt one, each item's own text, exactly as written
-     * for JSON (else the item as JSON).
+     * for JSON (else the item as JSON). Any item the mapping refuses refuses the whole payload.
      */
     public MappedPayload mapPayload(String provider, String body, String contentType, ReceiptSource source,
                                     Instant receivedAt) {
+        return mapPayload(provider, body, contentType, source, receivedAt, false);
+    }
+
+    /**
+     * As {@link #mapPayload(String, String, String, ReceiptSource, Instant)}; with
+     * {@code eachItemAlone}, the items of a multi-receipt payload the mapping refuses are set
+     * apart ({@link MappedPayload#rejected()}, each with its index and reason) and the others are
+     * mapped: one bad item no longer costs the batch. A payload whose every item is refused is
+     * refused as a whole, as before.
+     */
+    public MappedPayload mapPayload(String provider, String body, String contentType, ReceiptSource source,
+                                    Instant receivedAt, boolean eachItemAlone) {
         ProviderMapping mapping = mapping(provider);
         PayloadFormat format = PayloadFormat.detect(contentType, body);
         if (!mapping.reads(format)) {
@@ -112,22 +124,73 @@ public class MappingEngine {
             throw new TooManyReceiptsException(array.size(), maxReceiptsPerRequest);
         }
         List<DeliveryReceipt> receipts = new ArrayList<>(array.size());
+        List<Integer> rejectedAt = null;
+        List<String> reasons = null;
+        UnmappablePayloadException firstRefusal = null;
         int index = 0;
         for (JsonNode item : array) {
-            receipts.add(receipt(mapping, shape, item, source, receivedAt, where + ", item " + index++));
+            try {
+                receipts.add(receipt(mapping, shape, item, source, receivedAt, where + ", item " + index));
+            } catch (UnmappablePayloadException e) {
+                if (!eachItemAlone) {
+                    throw e;
+                }
+                if (rejectedAt == null) {
+                    rejectedAt = new ArrayList<>();
+                    reasons = new ArrayList<>();
+                    firstRefusal = e;
+                }
+                rejectedAt.add(index);
+                reasons.add("item " + index + " of " + array.size() + ": " + e.getMessage());
+            }
+            index++;
+        }
+        if (receipts.isEmpty()) {
+            // nothing to store: the payload is the dead letter, as a whole (as before items stood alone)
+            throw array.size() == 1 ? firstRefusal : new UnmappablePayloadException(firstRefusal.getMessage()
+                    + " (all " + array.size() + " items were refused)");
         }
         List<String> texts = format == PayloadFormat.JSON ? shape.items().elementTexts(body) : null;
-        if (texts == null || texts.size() != array.size()) {
+        boolean exact = texts != null && texts.size() == array.size();
+        if (!exact) {
             texts = new ArrayList<>(array.size());
             for (JsonNode item : array) {
                 texts.add(item.toString());
             }
         }
-        return new MappedPayload(receipts, texts);
+        if (rejectedAt == null) {
+            return new MappedPayload(receipts, texts);
+        }
+        List<String> raw = new ArrayList<>(receipts.size());
+        List<RejectedItem> rejected = new ArrayList<>(rejectedAt.size());
+        int next = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (next < rejectedAt.size() && rejectedAt.get(next) == i) {
+                // kept as the payload with only this item, so that its replay maps it as it came;
+                // where that text cannot be made (not JSON), the whole payload
+                String alone = exact ? shape.items().withOnlyElement(body, texts.get(i)) : null;
+                rejected.add(new RejectedItem(i, reasons.get(next), alone != null ? alone : body));
+                next++;
+            } else {
+                raw.add(texts.get(i));
+            }
+        }
+        return new MappedPayload(receipts, raw, rejected);
     }
 
-    /** A payload's receipts and, for each, the raw text it is stored with. */
-    public record MappedPayload(List<DeliveryReceipt> receipts, List<String> raw) {
+    /** A payload's receipts and, for each, the raw text it is stored with; and the items refused. */
+    public record MappedPayload(List<DeliveryReceipt> receipts, List<String> raw, List<RejectedItem> rejected) {
+
+        public MappedPayload(List<DeliveryReceipt> receipts, List<String> raw) {
+            this(receipts, raw, List.of());
+        }
+    }
+
+    /**
+     * One item of a multi-receipt payload the mapping refused: its index (from 0), the reason
+     * naming it and the field, and the payload to keep for it (the payload with only this item).
+     */
+    public record RejectedItem(int index, String reason, String payload) {
     }
 
     /** The first shape of the payload's format whose {@code match} path holds a value. */

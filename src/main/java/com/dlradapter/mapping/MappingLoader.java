@@ -67,6 +67,12 @@ public final class MappingLoader {
     }
 
     public ProviderMapping load(Path file) {
+        if (!Files.exists(file)) {
+            throw new MappingDefinitionException(file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new MappingDefinitionException(file + ": a folder, not a mapping file");
+        }
         JsonNode root;
         try {
             root = yaml.readTree(file.toFile());

@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The loaded mappings, by provider. At start every file must be valid. With hot reload on, the
- * directory is re-read when a file changes: a valid new version replaces the old one at once; a
- * broken one is refused with a log line naming the file and the field, and the previous version
+ * The loaded mappings, by provider. At start every file must be valid and pass its own samples.
+ * With hot reload on, the directory is re-read when a file changes: a valid new version whose
+ * samples pass replaces the old one at once; a broken one, or one failing a sample, is refused with a log line naming the file and the field, and the previous version
  * keeps serving. Readers see either the old or the new set, never half of one. Who watches the
  * directory and when is the wiring's business: it calls {@link #reload}.
  */
@@ -27,9 +27,11 @@ public class MappingRegistry {
     private volatile Map<String, ProviderMapping> mappings;
     private final List<Consumer<String>> reloadListeners = new CopyOnWriteArrayList<>();
 
-    /** Loads the directory now: every file must be valid. */
+    /** Loads the directory now: every file must be valid and pass its own samples. */
     public MappingRegistry(Path directory) {
-        this.mappings = Collections.unmodifiableMap(loader.loadDirectory(directory));
+        Map<String, ProviderMapping> loaded = loader.loadDirectory(directory);
+        loaded.values().forEach(SampleCheck::requirePassing);
+        this.mappings = Collections.unmodifiableMap(loaded);
     }
 
     public Map<String, ProviderMapping> mappings() {
@@ -57,7 +59,7 @@ public class MappingRegistry {
         }
         for (Path file : changed) {
             try {
-                ProviderMapping mapping = loader.load(file);
+                ProviderMapping mapping = SampleCheck.requirePassing(loader.load(file));
                 ProviderMapping other = next.get(mapping.provider());
                 if (other != null && !other.file().equals(file)) {
                     throw new MappingDefinitionException(file + ": provider '" + mapping.provider()

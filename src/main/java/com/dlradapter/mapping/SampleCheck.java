@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * Runs a mapping's samples: each payload must give exactly the canonical receipts its
  * {@code expect} describes (all fields but {@code id} and {@code receivedAt}; a field left out must
- * be null), or be a dead letter whose reason contains {@code deadLetter}. Used by the test suite
- * and by the mapping checker alike.
+ * be null), or be a dead letter whose reason contains {@code deadLetter}. Used by the registry
+ * (a mapping goes live only if its samples pass), the test suite and the mapping checker alike.
  */
 public final class SampleCheck {
 
@@ -27,6 +27,21 @@ public final class SampleCheck {
     }
 
     private SampleCheck() {
+    }
+
+    /**
+     * Refuses a mapping that fails one of its own samples, naming the file, the sample and what
+     * differs (the fields, or the dead letter's reason): what the adapter checks before a mapping
+     * goes live, at start and on every reload, so a path typo cannot store receipts with nulls.
+     */
+    public static ProviderMapping requirePassing(ProviderMapping mapping) {
+        for (Result result : runAll(mapping)) {
+            if (!result.passed()) {
+                throw new MappingDefinitionException(mapping.file() + ": sample '" + result.sample() + "' fails: "
+                        + result.detail().replaceFirst("\\R\\s+", ": ").replaceAll("\\R\\s+", "; "));
+            }
+        }
+        return mapping;
     }
 
     public static List<Result> runAll(ProviderMapping mapping) {

@@ -30,7 +30,9 @@ import java.util.Set;
  * Hot reload of the YAML routes: every few seconds, a new or changed file in the routes directory
  * is loaded again and its routes replace their previous versions; a file that does not load is
  * refused with a log line and the routes it had keep serving; a removed file takes its routes away.
- * It polls modification times ({@link DirectoryWatch}).
+ * It polls modification times ({@link DirectoryWatch}). A refused file is tried again when a
+ * mapping is (re)loaded ({@link #retryRefused}): a provider's route file refused because its
+ * mapping was not loaded yet goes live once the mapping is, never before.
  */
 public class RoutesReloader extends ServiceSupport {
 
@@ -40,6 +42,8 @@ public class RoutesReloader extends ServiceSupport {
     private final Path directory;
     private final Duration interval;
     private final Map<Path, Set<String>> routeIds = new HashMap<>();
+    /** Files refused at their last try, tried again when a mapping loads. */
+    private final Set<Path> refused = new java.util.LinkedHashSet<>();
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private DirectoryWatch watch;
     private AutoCloseable watcher;
@@ -69,18 +73,37 @@ public class RoutesReloader extends ServiceSupport {
         for (Path gone : changes.removed()) {
             removeRoutes(gone, routeIds.getOrDefault(gone, Set.of()));
             routeIds.remove(gone);
+            refused.remove(gone);
         }
-        for (Path file : changes.changed()) {
-            try {
-                Set<String> declared = declaredRouteIds(file);
-                LOG.info("Routes reloaded from {}: {}", file, reload(file));
-                Set<String> dropped = new java.util.HashSet<>(routeIds.getOrDefault(file, Set.of()));
-                dropped.removeAll(declared);
-                removeRoutes(file, dropped);
-                routeIds.put(file, declared);
-            } catch (Exception e) {
-                LOG.error("Route file {} refused, the routes it had keep serving: {}", file, e.getMessage());
+        changes.changed().forEach(this::apply);
+    }
+
+    /**
+     * Tries the refused route files again: called once a mapping is loaded, so that a route file
+     * written before its provider's mapping goes live as soon as the mapping does.
+     */
+    public synchronized void retryRefused() {
+        for (Path file : List.copyOf(refused)) {
+            if (java.nio.file.Files.isRegularFile(file)) {
+                apply(file);
+            } else {
+                refused.remove(file);
             }
+        }
+    }
+
+    private void apply(Path file) {
+        try {
+            Set<String> declared = declaredRouteIds(file);
+            LOG.info("Routes reloaded from {}: {}", file, reload(file));
+            Set<String> dropped = new java.util.HashSet<>(routeIds.getOrDefault(file, Set.of()));
+            dropped.removeAll(declared);
+            removeRoutes(file, dropped);
+            routeIds.put(file, declared);
+            refused.remove(file);
+        } catch (Exception e) {
+            refused.add(file);
+            LOG.error("Route file {} refused, the routes it had keep serving: {}", file, e.getMessage());
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,10 @@ import java.util.stream.Collectors;
  * or refuses the reloaded file, with a message naming the route file, the parameter and the
  * allowed values, instead of failing at the route's first call.
  * <p>
+ * Routes and mappings are cross-checked too: a templatedRoute whose {@code provider} parameter
+ * names a provider without a loaded mapping is refused the same way (its webhook would only answer
+ * 404 "unknown provider", and its poller would find nothing to map with).
+ * <p>
  * Bound in the registry, Camel calls it after each route file's builder is configured; camel-main
  * configures every file before it creates any templated route, in no set order, so a templated
  * route read before its Kamelet waits for it.
@@ -46,7 +51,12 @@ public final class TemplateContracts implements RouteBuilderLifecycleStrategy {
 
     private static final String KAMELET = ".kamelet.yaml";
 
+    /** The parameter of the provider templates that names the provider, and so its mapping. */
+    private static final String PROVIDER = "provider";
+
     private final CamelContext context;
+    /** Whether a provider has a loaded mapping (read live: a mapping added by hot reload counts at once). */
+    private final Predicate<String> hasMapping;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
     // messages in one language whatever the machine's locale
@@ -60,8 +70,9 @@ public final class TemplateContracts implements RouteBuilderLifecycleStrategy {
     private record Use(String file, String routeId, String template, ObjectNode parameters) {
     }
 
-    public TemplateContracts(CamelContext context) {
+    public TemplateContracts(CamelContext context, Predicate<String> hasMapping) {
         this.context = context;
+        this.hasMapping = hasMapping;
     }
 
     @Override
@@ -114,12 +125,23 @@ public final class TemplateContracts implements RouteBuilderLifecycleStrategy {
         return parameters;
     }
 
-    private static void check(JsonSchema contract, Use use) {
+    /** A route for a provider needs the provider's mapping, loaded before the route goes live. */
+    private void checkMapping(Use use) {
+        JsonNode provider = use.parameters().get(PROVIDER);
+        if (provider != null && provider.isTextual() && !hasMapping.test(provider.asText())) {
+            throw new IllegalArgumentException(use.file() + ": route " + use.routeId() + " (template " + use.template()
+                    + "): provider '" + provider.asText() + "' has no mapping (no file in the mappings folder says provider: "
+                    + provider.asText() + ")");
+        }
+    }
+
+    private void check(JsonSchema contract, Use use) {
         Set<ValidationMessage> problems = contract.validate(use.parameters());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(use.file() + ": route " + use.routeId() + " (template " + use.template()
                     + "): " + problems.stream().map(TemplateContracts::describe).collect(Collectors.joining("; ")));
         }
+        checkMapping(use);
     }
 
     /** "parameter 'per' is 'weekly': allowed values are message, batch", or the schema's own words. */

@@ -109,6 +109,40 @@ class HotReloadTest {
     }
 
     @Test
+    void aChangedMappingThatFailsItsOwnSamplesIsRefusedAndThePreviousKeepsServing() throws Exception {
+        Path acme = mappings.resolve("acme.yaml");
+        // a path typo: every status callback would be stored with recipient null
+        replace(acme, Files.readString(acme).replace("recipient: $.To", "recipient: $.Too"));
+        AtomicInteger attempt = new AtomicInteger();
+        String form = "application/x-www-form-urlencoded";
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String id = "SMtypo" + attempt.incrementAndGet();
+            var answer = adapter.post(adapter.webhook("acme"), "MessageSid=" + id + "&MessageStatus=sent&To=%2B15558675310", form);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(JSON.readTree(adapter.get("/api/messages/acme/" + id).body()).path("recipient").asText())
+                    .isEqualTo("+15558675310");
+        });
+    }
+
+    @Test
+    void aRouteFileWrittenBeforeItsMappingGoesLiveOnlyOnceTheMappingIsLoaded() throws Exception {
+        replace(routes.resolve("acme2.yaml"), Files.readString(routes.resolve("acme.yaml")).replace("acme", "acme2"));
+        String form = "application/x-www-form-urlencoded";
+        // refused while acme2 has no mapping: no route, not even one answering "unknown provider"
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(adapter.context().getRoute("webhook-acme2")).isNull();
+            assertThat(adapter.post(adapter.webhook("acme2"), "MessageSid=B1&MessageStatus=sent", form).statusCode())
+                    .isEqualTo(404);
+        });
+        replace(mappings.resolve("acme2.yaml"), Files.readString(mappings.resolve("acme.yaml"))
+                .replace("provider: acme", "provider: acme2"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var answer = adapter.post(adapter.webhook("acme2"), "MessageSid=B2&MessageStatus=sent", form);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        });
+    }
+
+    @Test
     void anAddedProviderIsServedAndABrokenRouteFileIsRefused() throws Exception {
         replace(mappings.resolve("acme2.yaml"), Files.readString(mappings.resolve("acme.yaml"))
                 .replace("provider: acme", "provider: acme2"));

@@ -79,4 +79,57 @@ class MappingCheckerTest {
         assertThat(check()).isEqualTo(MappingChecker.INVALID);
         assertThat(check("mappings/acme.yaml", "--source", "carrier-pigeon")).isEqualTo(MappingChecker.INVALID);
     }
+
+    @Test
+    void aFolderIsCheckedMappingByMapping() throws Exception {
+        assertThat(check("mappings")).as(out() + err()).isEqualTo(MappingChecker.OK);
+        assertThat(out()).contains("== mappings" + java.io.File.separator + "acme.yaml")
+                .contains("== mappings" + java.io.File.separator + "zeckta.yaml")
+                .contains("PASS status callback, delivered")
+                .contains("5 mapping files: 5 passed, 0 failed, 0 invalid");
+        assertThat(err()).doesNotContain("Is a directory");
+
+        // one failing and one invalid file: both named, the others still checked
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, directory.resolve(file.getFileName()));
+            }
+        }
+        Path acme = directory.resolve("acme.yaml");
+        Files.writeString(acme, Files.readString(acme).replace("recipient: $.To", "recipient: $.Too"));
+        Files.writeString(directory.resolve("bad.yaml"), "provider: bad\nshapes: []\n");
+        out.reset();
+        err.reset();
+        assertThat(check(directory.toString())).isEqualTo(MappingChecker.INVALID);
+        assertThat(out()).contains("FAIL status callback, queued").contains("PASS")
+                .contains("6 mapping files: 4 passed, 1 failed, 1 invalid");
+        assertThat(err()).contains("INVALID MAPPING " + directory.resolve("bad.yaml")).contains("field 'shapes'");
+    }
+
+    @Test
+    void aMissingFileIsReportedAsMissing() throws Exception {
+        Path gone = directory.resolve("no-such.yaml");
+        assertThat(check(gone.toString())).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).startsWith("MISSING " + gone).doesNotContain("YAML");
+        err.reset();
+        assertThat(check("mappings/acme.yaml", directory.resolve("no-such.txt").toString())).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).startsWith("MISSING " + directory.resolve("no-such.txt"));
+        assertThatMessage(() -> new MappingLoader().load(gone)).contains(gone + ": no such file").doesNotContain("YAML");
+    }
+
+    @Test
+    void aSecondMappingGivenAsAPayloadIsRefusedPlainly() {
+        assertThat(check("mappings/acme.yaml", "mappings/zeckta.yaml")).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).startsWith("NOT A PAYLOAD mappings/zeckta.yaml is a mapping file (provider: zeckta), not a payload")
+                .contains("check mappings");
+    }
+
+    private static org.assertj.core.api.AbstractStringAssert<?> assertThatMessage(Runnable call) {
+        try {
+            call.run();
+        } catch (MappingDefinitionException e) {
+            return assertThat(e.getMessage());
+        }
+        throw new AssertionError("no MappingDefinitionException");
+    }
 }

@@ -90,4 +90,35 @@ class MappingLoaderTest {
                 .hasStackTraceContaining(file.toString())
                 .hasStackTraceContaining("field 'statuses.ok'");
     }
+
+    @Test
+    void theAdapterDoesNotStartWithAMappingThatFailsItsOwnSamples(@TempDir Path data) throws Exception {
+        // a path typo ($.stat for $.state): the file is valid, but its sample gives no status
+        Path file = write(VALID.replace("providerStatus: $.state", "providerStatus: $.stat") + """
+                samples:
+                  - name: delivered
+                    contentType: application/json
+                    payload: '{"id": "m1", "state": "ok", "at": "2026-01-02T03:04:05Z"}'
+                    expect:
+                      provider: acme
+                      messageId: m1
+                      status: DELIVERED
+                      final: true
+                      providerStatus: ok
+                      occurredAt: "2026-01-02T03:04:05Z"
+                """);
+        var settings = new java.util.LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.mappings.dir", directory.toString());
+        assertThatThrownBy(() -> RunningAdapter.start(settings).close())
+                .hasStackTraceContaining(file + ": sample 'delivered' fails")
+                .hasStackTraceContaining("providerStatus");
+        // the same file with the right path starts (beside the shipped mappings its routes need)
+        write(VALID + Files.readString(file).substring(Files.readString(file).indexOf("samples:")));
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path shipped : files.filter(f -> !f.getFileName().toString().equals("acme.yaml")).toList()) {
+                Files.copy(shipped, directory.resolve(shipped.getFileName()));
+            }
+        }
+        RunningAdapter.start(settings).close();
+    }
 }

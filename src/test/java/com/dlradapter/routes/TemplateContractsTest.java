@@ -29,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TemplateContractsTest {
 
+    /** The providers with a shipped mapping. */
+    static final java.util.Set<String> MAPPED = new com.dlradapter.mapping.MappingLoader().loadDirectory(Path.of("mappings")).keySet();
+
     @TempDir
     Path folder;
     CamelContext context;
@@ -36,7 +39,7 @@ class TemplateContractsTest {
     @BeforeEach
     void context() {
         context = new DefaultCamelContext();
-        context.getRegistry().bind("templateContracts", new TemplateContracts(context));
+        context.getRegistry().bind("templateContracts", new TemplateContracts(context, MAPPED::contains));
     }
 
     @AfterEach
@@ -96,6 +99,24 @@ class TemplateContractsTest {
         assertThatThrownBy(() -> RunningAdapter.start(settings))
                 .hasMessageContaining(bad.toAbsolutePath().toString())
                 .hasMessageContaining("parameter 'per' is 'weekly': allowed values are message, batch");
+    }
+
+    /** A route file whose provider has no mapping stops the start, naming the file, the route and the provider. */
+    @Test
+    void aRouteForAProviderWithoutAMappingStopsTheStart(@TempDir Path data) throws Exception {
+        Path routes = Files.createDirectories(folder.resolve("routes"));
+        Path orphan = provider("routes/nomap.yaml", "webhook-nomap", "provider-webhook", Map.of("provider", "nomap"));
+        Map<String, String> settings = new java.util.LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:" + routes.toAbsolutePath() + "/*.yaml");
+        assertThatThrownBy(() -> RunningAdapter.start(settings))
+                .hasMessageContaining(orphan.toAbsolutePath().toString())
+                .hasMessageContaining("route webhook-nomap (template provider-webhook)")
+                .hasMessageContaining("provider 'nomap' has no mapping");
+        // unit level: the same for a poller, whichever file loads first
+        Path poller = provider("nomap-poll.yaml", "poll-nomap", "provider-poller",
+                Map.of("provider", "nomap", "statusPath", "/v1/{key}"));
+        assertThatThrownBy(() -> load(List.of(poller, Path.of("routes/polling-template.kamelet.yaml"))))
+                .hasStackTraceContaining("provider 'nomap' has no mapping");
     }
 
     private Path provider(String name, String routeId, String template, Map<String, String> parameters) throws IOException {

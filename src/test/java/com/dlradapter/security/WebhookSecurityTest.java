@@ -53,6 +53,17 @@ class WebhookSecurityTest {
             }
         }
         String zeckta = Files.readString(Path.of("mappings/zeckta.yaml"));
+        // "signedform": a copy of Acme's form-encoded mapping whose callbacks carry an HMAC of the form body
+        Files.writeString(mappings.resolve("signedform.yaml"),
+                Files.readString(Path.of("mappings/acme.yaml")).replace("provider: acme", "provider: signedform"));
+        Files.writeString(routes.resolve("signedform.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: provider-webhook
+                    routeId: webhook-signedform
+                    parameters:
+                      - name: provider
+                        value: signedform
+                """);
         for (String id : List.of("signed", "walled", "open")) {
             Files.writeString(mappings.resolve(id + ".yaml"), zeckta.replace("provider: zeckta", "provider: " + id));
             Files.writeString(routes.resolve(id + ".yaml"), """
@@ -73,6 +84,10 @@ class WebhookSecurityTest {
         Path secretFile = extra.resolve("signing-secret");
         Files.writeString(secretFile, "signing-secret\n");
         settings.put("dlr.providers.signed.signature.secret-file", secretFile.toString());
+        settings.put("dlr.providers.signedform.token", "signedform-token");
+        settings.put("dlr.providers.signedform.signature.header", "X-Signature");
+        settings.put("dlr.providers.signedform.signature.prefix", "sha256=");
+        settings.put("dlr.providers.signedform.signature.secret", "signing-secret");
         settings.put("dlr.providers.walled.token", "walled-token");
         settings.put("dlr.providers.walled.allow-from", "10.0.0.0/8, 2001:db8::/32");
         settings.put("dlr.providers.open.auth", "none");
@@ -187,6 +202,38 @@ class WebhookSecurityTest {
         assertThat(post("/webhooks/signed", body, "X-Signature", good).statusCode()).as("and the token is still needed").isEqualTo(401);
         HttpResponse<String> ok = post("/webhooks/signed?token=signed-token", body, "X-Signature", good);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aSignedFormIsCheckedOverTheExactBytesSentAndStoredAsSentLessItsTokens() throws Exception {
+        // Fields in an order no encoder of a parsed form would choose, with '+' and %20 for spaces,
+        // a lower-case escape, an empty field, a repeated field and a token-named field (not the
+        // credential: that is the query's): the signature covers these bytes, nothing re-encoded.
+        String body = "To=%2b15558675310&ErrorMessage=Unreachable+destination%20handset&Empty=&MessageStatus=undelivered"
+                + "&Tag=a&TOKEN=provider-secret&Tag=b&ErrorCode=30003&MessageSid=SMform-1&From=%2B15017122661";
+        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> ok = post("/webhooks/signedform?token=signedform-token", body, "X-Signature", good);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+
+        String reordered = body.replace("To=%2b15558675310&", "") + "&To=%2b15558675310";
+        assertThat(post("/webhooks/signedform?token=signedform-token", reordered, "X-Signature", good).statusCode())
+                .as("the same fields in another order are other bytes").isEqualTo(401);
+        String reencoded = body.replace("%2b", "%2B");
+        assertThat(post("/webhooks/signedform?token=signedform-token", reencoded, "X-Signature", good).statusCode())
+                .as("the same fields encoded otherwise are other bytes").isEqualTo(401);
+        String tampered = body.replace("undelivered", "delivered");
+        assertThat(post("/webhooks/signedform?token=signedform-token", tampered, "X-Signature", good).statusCode())
+                .isEqualTo(401);
+
+        // stored as received, less the token-named field
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var state = json.readTree(adapter.get("/api/messages/signedform/SMform-1").body());
+        assertThat(state.get("status").asText()).isEqualTo("UNDELIVERED");
+        assertThat(state.get("recipient").asText()).isEqualTo("+15558675310");
+        String eventId = state.get("history").get(0).get("id").asText();
+        HttpResponse<String> event = adapter.get("/api/messages/signedform/SMform-1/events/" + eventId);
+        assertThat(json.readTree(event.body()).get("rawPayload").asText())
+                .isEqualTo(body.replace("&TOKEN=provider-secret", ""));
     }
 
     /** One admin API route: how to call it, and what the right token gets. */
