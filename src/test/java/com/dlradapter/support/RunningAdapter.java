@@ -177,11 +177,24 @@ public final class RunningAdapter implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        // Below the kernel's ephemeral range (32768-60999 by default): a port from that range can be
+        // taken meanwhile as the local port of any outgoing connection (a JDBC or HTTP client),
+        // and the test's server then fails to bind. One JVM hands out each port once.
+        for (int tries = 0; tries < PORTS; tries++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // another process listens there: the next one
+            }
         }
+        throw new IllegalStateException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
     }
+
+    private static final int FIRST_PORT = 20000;
+    private static final int PORTS = 12000;
+    /** A random start, so that test JVMs running side by side rarely try the same ports. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(PORTS));
 }
