@@ -7,7 +7,7 @@
 (() => {
     const TOKEN_KEY = 'dlr.console.token';
     const PAGE_SIZE = 50;
-    const PAGES = ['login-page', 'messages-page', 'message-page'];
+    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page'];
     const $ = id => document.getElementById(id);
 
     /** The API answered 401: the token is gone or wrong, back to the login form. */
@@ -16,8 +16,9 @@
 
     const token = () => sessionStorage.getItem(TOKEN_KEY);
 
-    async function get(path, bearer) {
+    async function get(path, bearer, method) {
         const answer = await fetch(path, {
+            method: method || 'GET',
             headers: {Authorization: 'Bearer ' + bearer, Accept: 'application/json'},
             cache: 'no-store',
             credentials: 'omit',
@@ -26,13 +27,13 @@
         return {status: answer.status, body};
     }
 
-    /** A GET on the admin API with the session's token; its JSON answer, or an error to show. */
-    async function api(path) {
+    /** A call (GET unless told) on the admin API with the session's token; its JSON answer, or an error to show. */
+    async function api(path, method) {
         const bearer = token();
         if (!bearer) {
             throw new Unauthorized();
         }
-        const answer = await get(path, bearer);
+        const answer = await get(path, bearer, method);
         if (answer.status === 401) {
             throw new Unauthorized();
         }
@@ -303,6 +304,133 @@
         button.textContent = 'Hide';
     }
 
+    // ---- dead letters ---------------------------------------------------------------------------
+
+    const deadLetters = {provider: '', offset: 0, shownProvider: ''};
+
+    async function loadDeadLetters() {
+        const query = new URLSearchParams({limit: String(PAGE_SIZE), offset: String(deadLetters.offset)});
+        if (deadLetters.provider) {
+            query.set('provider', deadLetters.provider);
+        }
+        say($('dead-letters-error'), '');
+        try {
+            renderDeadLetters(await api('/api/dead-letters?' + query));
+        } catch (error) {
+            failed(error, 'dead-letters-error');
+        }
+    }
+
+    function renderDeadLetters(page) {
+        const rows = $('dead-letter-rows');
+        rows.replaceChildren();
+        for (const deadLetter of page.deadLetters) {
+            const row = rows.insertRow();
+            row.className = 'dead-letter';
+            row.dataset.id = String(deadLetter.id);
+            cell(row, time(deadLetter.receivedAt));
+            cell(row, deadLetter.id, 'mono dead-letter-id');
+            cell(row, deadLetter.provider, 'provider');
+            cell(row, deadLetter.source);
+            cell(row, deadLetter.reason, 'reason');
+            const pre = document.createElement('pre');
+            pre.className = 'raw';
+            pre.textContent = deadLetter.rawPayload;
+            cell(row, '', 'raw').append(pre);
+            const replay = cell(row, '', 'replay');
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'replay';
+            button.textContent = 'Replay';
+            const outcome = document.createElement('span');
+            outcome.className = 'replay-result';
+            button.addEventListener('click', () => replayOne(deadLetter.id, button, outcome));
+            replay.append(button, outcome);
+        }
+        $('dead-letters-empty').hidden = page.deadLetters.length > 0;
+        $('dl-newer-page').disabled = deadLetters.offset === 0;
+        $('dl-older-page').disabled = page.deadLetters.length < PAGE_SIZE;
+        deadLetters.shownProvider = deadLetters.provider;
+        $('dl-replay-all').disabled = !deadLetters.provider;
+    }
+
+    async function replayOne(id, button, outcome) {
+        button.disabled = true;
+        outcome.textContent = ' replaying…';
+        try {
+            const answer = await api('/api/dead-letters/' + encodeURIComponent(id) + '/replay', 'POST');
+            outcome.textContent = ' ' + answer.result + (answer.reason ? ': ' + answer.reason : '');
+        } catch (error) {
+            outcome.textContent = '';
+            failed(error, 'dead-letters-error');
+        } finally {
+            button.disabled = false;
+        }
+    }
+
+    /** Replay-all changes data: it is asked for, then confirmed in the page, and sent as a POST. */
+    function askReplayAll() {
+        if (!deadLetters.shownProvider) {
+            return;
+        }
+        $('dl-confirm-text').textContent = 'Replay every dead letter of provider "' + deadLetters.shownProvider
+            + '" through its current mapping? Payloads already stored are counted as duplicates and stored once.';
+        $('dl-confirm').hidden = false;
+        $('dl-replay-all').disabled = true;
+    }
+
+    function cancelReplayAll() {
+        $('dl-confirm').hidden = true;
+        $('dl-replay-all').disabled = !deadLetters.shownProvider;
+    }
+
+    const RESULTS = ['stored', 'duplicate', 'still-unmappable'];
+
+    /** Replays a provider's dead letters, one bounded request after another until the adapter says complete. */
+    async function replayAll() {
+        const provider = deadLetters.shownProvider;
+        $('dl-confirm').hidden = true;
+        say($('dead-letters-error'), '');
+        const sums = {replayed: 0};
+        RESULTS.forEach(result => { sums[result] = 0; });
+        const summary = () => RESULTS.map(result => result + ' ' + sums[result]).join(', ');
+        let query = new URLSearchParams({provider});
+        say($('dl-result'), 'Replaying the dead letters of ' + provider + '…');
+        try {
+            for (;;) {
+                const answer = await api('/api/dead-letters/replay?' + query, 'POST');
+                sums.replayed += answer.replayed;
+                RESULTS.forEach(result => { sums[result] += answer[result] || 0; });
+                if (answer.complete) {
+                    break;
+                }
+                say($('dl-result'), 'Replaying the dead letters of ' + provider + ': ' + sums.replayed + ' done ('
+                    + summary() + '), ' + answer.remaining + ' to go…');
+                query = new URLSearchParams({provider, after: String(answer.after), through: String(answer.through)});
+            }
+            say($('dl-result'), 'Replayed ' + sums.replayed + ' dead letters of ' + provider + ': ' + summary() + '.');
+        } catch (error) {
+            say($('dl-result'), sums.replayed ? 'Stopped after ' + sums.replayed + ' (' + summary() + ').' : '');
+            failed(error, 'dead-letters-error');
+        } finally {
+            $('dl-replay-all').disabled = !deadLetters.shownProvider;
+        }
+    }
+
+    function showDeadLetters() {
+        showPage('dead-letters-page');
+        loadDeadLetters();
+    }
+
+    function filterDeadLetters(event) {
+        event.preventDefault();
+        deadLetters.provider = $('dl-provider').value.trim();
+        deadLetters.offset = 0;
+        cancelReplayAll();
+        say($('dl-result'), '');
+        loadDeadLetters();
+    }
+
     // ---- navigation -----------------------------------------------------------------------------
 
     function route() {
@@ -313,6 +441,8 @@
         const detail = /^#\/message\/([^/]+)\/(.+)$/.exec(location.hash);
         if (detail) {
             showMessage(decodeURIComponent(detail[1]), decodeURIComponent(detail[2]));
+        } else if (location.hash === '#/dead-letters') {
+            showDeadLetters();
         } else {
             showMessages();
         }
@@ -324,6 +454,15 @@
         $('search-form').addEventListener('submit', searchMessages);
         $('older-page').addEventListener('click', olderPage);
         $('newer-page').addEventListener('click', newerPage);
+        $('dl-form').addEventListener('submit', filterDeadLetters);
+        $('dl-replay-all').addEventListener('click', askReplayAll);
+        $('dl-confirm-yes').addEventListener('click', replayAll);
+        $('dl-confirm-no').addEventListener('click', cancelReplayAll);
+        $('dl-older-page').addEventListener('click', () => { deadLetters.offset += PAGE_SIZE; loadDeadLetters(); });
+        $('dl-newer-page').addEventListener('click', () => {
+            deadLetters.offset = Math.max(0, deadLetters.offset - PAGE_SIZE);
+            loadDeadLetters();
+        });
         window.addEventListener('hashchange', route);
         route();
     });

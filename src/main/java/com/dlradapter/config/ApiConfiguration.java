@@ -15,6 +15,7 @@ import com.dlradapter.store.MessageSearch;
 import org.apache.camel.CamelContext;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** api/: the admin API under /api/** (its token, the queries, registrations, deliveries, dead-letter replay). */
 final class ApiConfiguration {
@@ -28,13 +29,22 @@ final class ApiConfiguration {
     }
 
     /** The gate (token, failed-authentication limit shared with the webhooks) and the replay and query endpoints. */
-    static void bindGateAndQueries(CamelContext context, String token, WebhookSecurity security, StoreConfiguration store,
-                                   PolledProviders polled) {
+    static void bindGateAndQueries(CamelContext context, Settings settings, String token, WebhookSecurity security,
+                                   StoreConfiguration store, PolledProviders polled) {
         var registry = context.getRegistry();
-        registry.bind("deadLetterReplay", new DeadLetterReplay(store.deadLetters(), store.database()));
+        registry.bind("deadLetterReplay", new DeadLetterReplay(store.deadLetters(), store.database(), replayBudget(settings)));
         registry.bind("apiGate", security.apiGate(token));
         registry.bind("queryApi", new QueryApi(new MessageQuery(store.database().dataSource(), polled), store.deadLetters()));
         registry.bind("messageSearchApi", new MessageSearchApi(new MessageSearch(store.database().dataSource())));
+    }
+
+    /**
+     * How long one replay-all request replays: half the request timeout, so it answers in time;
+     * a minute when the request timeout is off.
+     */
+    static Duration replayBudget(Settings settings) {
+        Duration requestTimeout = settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30));
+        return requestTimeout.isZero() || requestTimeout.isNegative() ? Duration.ofMinutes(1) : requestTimeout.dividedBy(2);
     }
 
     static void bindRegistrations(CamelContext context, MappingEngine engine, PollSchedule pollSchedule) {

@@ -220,6 +220,7 @@ class WebhookSecurityTest {
                 new ApiCall("POST", "/api/messages", "/api/messages", "{\"provider\": \"zeckta\", \"messageId\": \"sec-reg\"}", 201),
                 new ApiCall("GET", "/api/dead-letters", "/api/dead-letters", null, 200),
                 new ApiCall("POST", "/api/dead-letters/{id}/replay", "/api/dead-letters/" + deadLetterId + "/replay", null, 200),
+                new ApiCall("POST", "/api/dead-letters/replay", "/api/dead-letters/replay?provider=nobody", null, 200),
                 new ApiCall("GET", "/api/deliveries", "/api/deliveries?status=failed", null, 200),
                 new ApiCall("POST", "/api/deliveries/{id}/retry", "/api/deliveries/msg_unknown/retry", null, 404),
                 new ApiCall("GET", "/api/messages", "/api/messages?limit=5&provider=zeckta", null, 200),

@@ -1,0 +1,204 @@
+package com.dlradapter.console;
+
+import com.dlradapter.support.Browser;
+import com.dlradapter.support.RunningAdapter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's operations pages in a real headless Chromium against a running adapter: dead
+ * letters (raw payloads with markup shown as text, replay one, replay all of a provider after a
+ * confirmation, before and after the mapping fix). Screenshots go to target/console-screenshots/.
+ */
+class ConsoleOperationsBrowserTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SCRIPT = ConsoleBrowserTest.SCRIPT;
+    static final String HOSTILE = ConsoleBrowserTest.HOSTILE;
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path mappings;
+    static RunningAdapter adapter;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        try (var files = Files.list(Path.of("mappings"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, mappings.resolve(file.getFileName()));
+            }
+        }
+        Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
+        settings.put("dlr.mappings.dir", mappings.toString());
+        adapter = RunningAdapter.start(settings);
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (adapter != null) {
+                adapter.close();
+            }
+        }
+    }
+
+    /** A Zeckta status its mapping does not know yet; the note carries markup. */
+    static String enroute(String messageId) {
+        return """
+                {"eventId": "ev-%s", "eventType": "MESSAGE_ENROUTE", "timestamp": "2026-06-09T13:04:57Z",
+                 "note": "%s",
+                 "message": {"uuid": "%s", "src": "ZECKTA", "dest": "+233202007745", "status": "ENROUTE"}}"""
+                .formatted(messageId, HOSTILE.replace("\"", "\\\""), messageId);
+    }
+
+    @Test
+    void deadLettersAreShownAsTextAndReplayedOneAndAllAfterTheMappingFix() throws Exception {
+        long first = deadLetter(adapter.webhook("zeckta"), enroute("dl-enroute-1"));
+        deadLetter(adapter.webhook("zeckta"), enroute("dl-enroute-2"));
+        deadLetter(adapter.webhook("routee"), "{\"nothing\": \"" + SCRIPT.replace("\"", "\\\"") + "\"}");
+
+        ChromeDriver driver = loggedIn();
+        driver.findElement(By.id("nav-dead-letters")).click();
+        visible("dead-letters-page");
+        waiter().until(d -> d.findElements(By.cssSelector("#dead-letter-rows tr.dead-letter")).size() == 3);
+        WebElement oldest = row(first);
+        assertThat(oldest.findElement(By.cssSelector("td.provider")).getText()).isEqualTo("zeckta");
+        assertThat(oldest.findElement(By.cssSelector("td.reason")).getText()).contains("ENROUTE");
+        assertThat(oldest.findElement(By.cssSelector("pre.raw")).getText())
+                .contains("\"uuid\": \"dl-enroute-1\"", "\"note\": \"" + HOSTILE.replace("\"", "\\\"") + "\"");
+        assertThat(driver.findElement(By.id("dl-replay-all")).isEnabled()).as("replay-all needs a provider").isFalse();
+        browser.screenshot("dead-letters");
+        assertNothingRan(driver);
+
+        // replay one before the fix: still unmappable, with the mapping's reason
+        oldest.findElement(By.cssSelector("button.replay")).click();
+        waiter().until(d -> row(first).findElement(By.cssSelector(".replay-result")).getText().contains("still-unmappable"));
+        assertThat(replays()).isEqualTo(1);
+
+        // replay all of zeckta: asked, cancelled (nothing replayed), asked again and confirmed
+        showProvider("zeckta", 2);
+        driver.findElement(By.id("dl-replay-all")).click();
+        assertThat(visible("dl-confirm-text").getText()).contains("\"zeckta\"");
+        browser.screenshot("dead-letters-confirm");
+        driver.findElement(By.id("dl-confirm-no")).click();
+        waiter().until(ExpectedConditions.invisibilityOfElementLocated(By.id("dl-confirm")));
+        assertThat(replays()).as("a cancelled replay-all replays nothing").isEqualTo(1);
+        driver.findElement(By.id("dl-replay-all")).click();
+        visible("dl-confirm-yes").click();
+        waiter().until(d -> d.findElement(By.id("dl-result")).getText()
+                .equals("Replayed 2 dead letters of zeckta: stored 0, duplicate 0, still-unmappable 2."));
+        assertThat(replays()).isEqualTo(3);
+
+        // the mapping fix: ENROUTE is SENT; after the restart the console's session goes on
+        Path zeckta = mappings.resolve("zeckta.yaml");
+        Files.writeString(zeckta, Files.readString(zeckta).replace("  SENT: SENT\n", "  SENT: SENT\n  ENROUTE: SENT\n"));
+        adapter.restart();
+        driver.navigate().refresh();
+        visible("dead-letters-page");
+        showProvider("zeckta", 2);
+        row(first).findElement(By.cssSelector("button.replay")).click();
+        waiter().until(d -> row(first).findElement(By.cssSelector(".replay-result")).getText().equals("stored"));
+        driver.findElement(By.id("dl-replay-all")).click();
+        visible("dl-confirm-yes").click();
+        waiter().until(d -> d.findElement(By.id("dl-result")).getText()
+                .equals("Replayed 2 dead letters of zeckta: stored 1, duplicate 1, still-unmappable 0."));
+        browser.screenshot("dead-letters-replayed");
+        assertThat(adapter.get("/api/messages/zeckta/dl-enroute-2").statusCode()).isEqualTo(200);
+        assertNothingRan(driver);
+    }
+
+    private static long deadLetter(String webhook, String body) throws Exception {
+        var answer = adapter.post(webhook, body);
+        JsonNode json = JSON.readTree(answer.body());
+        assertThat(json.get("result").asText()).as(answer.body()).isEqualTo("dead-lettered");
+        return json.get("deadLetterId").asLong();
+    }
+
+    private static void showProvider(String provider, int rows) {
+        WebElement field = browser.driver().findElement(By.id("dl-provider"));
+        field.clear();
+        field.sendKeys(provider);
+        browser.driver().findElement(By.id("dl-show")).click();
+        waiter().until(d -> {
+            List<WebElement> shown = d.findElements(By.cssSelector("#dead-letter-rows tr.dead-letter"));
+            return shown.size() == rows
+                    && shown.stream().allMatch(r -> r.findElement(By.cssSelector("td.provider")).getText().equals(provider))
+                    && d.findElement(By.id("dl-replay-all")).isEnabled();
+        });
+    }
+
+    private static WebElement row(long deadLetterId) {
+        return browser.driver().findElement(By.cssSelector("#dead-letter-rows tr[data-id='" + deadLetterId + "']"));
+    }
+
+    private static long replays() throws Exception {
+        DataSource dataSource = adapter.bean("dataSource", DataSource.class);
+        try (Connection connection = dataSource.getConnection();
+             ResultSet row = connection.createStatement().executeQuery("SELECT COUNT(*) FROM dead_letter_replay")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** The console, logged in with the token kept in this tab's session. */
+    static ChromeDriver loggedIn() {
+        ChromeDriver driver = browser.driver();
+        driver.get(adapter.url("/console/"));
+        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
+        driver.navigate().refresh();
+        visible("messages-page");
+        return driver;
+    }
+
+    /** Neither the script nor the image's handler ran, no image was made, and the page logged no error. */
+    private static void assertNothingRan(ChromeDriver driver) {
+        assertThat(driver.executeScript("return window.__xss")).isNull();
+        assertThat(driver.findElements(By.tagName("img"))).isEmpty();
+        assertThat(driver.findElements(By.cssSelector("main script"))).isEmpty();
+        List<LogEntry> errors = browser.consoleLog().getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .toList();
+        assertThat(errors).as("the browser's console").isEmpty();
+    }
+
+    static WebElement visible(String id) {
+        return waiter().until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    }
+
+    /** Waits up to 20 s (a noisy machine), looking again when the page re-rendered what it looked at. */
+    static WebDriverWait waiter() {
+        WebDriverWait wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+}
