@@ -7,7 +7,7 @@
 (() => {
     const TOKEN_KEY = 'dlr.console.token';
     const PAGE_SIZE = 50;
-    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page'];
+    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page'];
     const $ = id => document.getElementById(id);
 
     /** The API answered 401: the token is gone or wrong, back to the login form. */
@@ -257,6 +257,30 @@
         fact(state, 'Polling', [polling.state, polling.attempts ? polling.attempts + ' attempts' : '',
             polling.nextPollAt ? 'next ' + time(polling.nextPollAt) : ''].filter(Boolean).join(', '));
         renderTimeline(path, message.history || []);
+        loadMessageDeliveries(path, message.history || []);
+    }
+
+    /** Each event's deliveries to the sink targets, with the event they are for. */
+    async function loadMessageDeliveries(path, events) {
+        const rows = $('m-delivery-rows');
+        rows.replaceChildren();
+        say($('m-deliveries-error'), '');
+        $('m-deliveries-empty').hidden = true;
+        let answer;
+        try {
+            answer = await api(path + '/deliveries');
+        } catch (error) {
+            failed(error, 'm-deliveries-error');
+            return;
+        }
+        const byId = new Map(events.map(event => [event.id, event]));
+        for (const delivery of answer.deliveries) {
+            const event = byId.get(delivery.sourceId);
+            const label = event ? event.status + ' (' + event.providerStatus + '), received ' + time(event.receivedAt)
+                : delivery.type;
+            deliveryRow(rows, delivery, label, 'm-deliveries-error');
+        }
+        $('m-deliveries-empty').hidden = answer.deliveries.length > 0;
     }
 
     function renderTimeline(path, events) {
@@ -431,6 +455,187 @@
         loadDeadLetters();
     }
 
+    // ---- deliveries -----------------------------------------------------------------------------
+
+    function lastAnswer(delivery) {
+        return [delivery.lastCode, delivery.lastError].filter(value => value !== null && value !== undefined && value !== '')
+            .join(' ');
+    }
+
+    /**
+     * A delivery as a table row: on a message's page with the event it is for (label), on the
+     * Deliveries page (label null) with its id. Its Retry button makes it due at once (POST) and shows the answer.
+     */
+    function deliveryRow(rows, delivery, label, errorId) {
+        const row = rows.insertRow();
+        row.className = 'delivery';
+        row.dataset.id = delivery.id;
+        if (label !== null) {
+            cell(row, label, 'event');
+            cell(row, delivery.sink);
+            cell(row, delivery.target, 'target');
+        } else {
+            cell(row, delivery.id, 'mono delivery-id');
+            cell(row, delivery.type);
+        }
+        cell(row, delivery.status, 'status');
+        cell(row, delivery.attempts, 'attempts');
+        cell(row, lastAnswer(delivery), 'last-answer');
+        cell(row, time(delivery.nextAttemptAt), 'next-attempt');
+        cell(row, time(delivery.updatedAt));
+        const retry = cell(row, '', 'retry');
+        if (delivery.status !== 'delivered') {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'retry';
+            button.textContent = 'Retry';
+            const outcome = document.createElement('span');
+            outcome.className = 'retry-result';
+            button.addEventListener('click', () => retryOne(delivery.id, row, button, outcome, errorId));
+            retry.append(button, outcome);
+        }
+        return row;
+    }
+
+    async function retryOne(id, row, button, outcome, errorId) {
+        button.disabled = true;
+        try {
+            const answer = await api('/api/deliveries/' + encodeURIComponent(id) + '/retry', 'POST');
+            row.querySelector('td.status').textContent = answer.status;
+            row.querySelector('td.next-attempt').textContent = time(answer.nextAttemptAt);
+            outcome.textContent = ' due now';
+        } catch (error) {
+            failed(error, errorId);
+        } finally {
+            button.disabled = false;
+        }
+    }
+
+    const deliveriesView = {sink: null, target: null, status: null, offset: 0};
+
+    async function loadTargets() {
+        say($('deliveries-error'), '');
+        let answer;
+        try {
+            answer = await api('/api/deliveries/targets');
+        } catch (error) {
+            failed(error, 'deliveries-error');
+            return;
+        }
+        const rows = $('target-rows');
+        rows.replaceChildren();
+        for (const target of answer.targets) {
+            const row = rows.insertRow();
+            row.className = 'target';
+            row.dataset.target = target.target;
+            row.dataset.sink = target.sink;
+            cell(row, target.sink);
+            cell(row, target.target, 'target');
+            cell(row, target.pending, 'pending');
+            cell(row, target.failed, 'failed');
+            cell(row, target.disabled ? 'yes' : 'no', 'disabled');
+            const actions = cell(row, '', 'actions');
+            for (const [status, text] of [['pending', 'Show pending'], ['failed', 'Show failed']]) {
+                const show = document.createElement('button');
+                show.type = 'button';
+                show.className = 'show-' + status;
+                show.textContent = text;
+                show.disabled = target[status] === 0;
+                show.addEventListener('click', () => {
+                    Object.assign(deliveriesView, {sink: target.sink, target: target.target, status, offset: 0});
+                    loadTargetDeliveries();
+                });
+                actions.append(show);
+            }
+            const all = document.createElement('button');
+            all.type = 'button';
+            all.className = 'retry-all';
+            all.textContent = 'Retry all failed…';
+            all.disabled = target.failed === 0;
+            all.addEventListener('click', () => askRetryAll(target));
+            actions.append(all);
+        }
+        $('targets-empty').hidden = answer.targets.length > 0;
+    }
+
+    async function loadTargetDeliveries() {
+        const view = deliveriesView;
+        if (!view.target) {
+            return;
+        }
+        const query = new URLSearchParams({status: view.status, sink: view.sink, target: view.target,
+            limit: String(PAGE_SIZE), offset: String(view.offset)});
+        let answer;
+        try {
+            answer = await api('/api/deliveries?' + query);
+        } catch (error) {
+            failed(error, 'deliveries-error');
+            return;
+        }
+        $('dv-title').textContent = (view.status === 'failed' ? 'Failed' : 'Pending') + ' deliveries to ' + view.sink
+            + ' target ' + view.target;
+        $('dv-title').hidden = false;
+        $('deliveries-table').hidden = false;
+        const rows = $('delivery-rows');
+        rows.replaceChildren();
+        answer.deliveries.forEach(delivery => deliveryRow(rows, delivery, null, 'deliveries-error'));
+        $('dv-newer-page').disabled = view.offset === 0;
+        $('dv-older-page').disabled = answer.deliveries.length < PAGE_SIZE;
+    }
+
+    let retryAllTarget = null;
+
+    /** Retry-all changes data: it is asked for, then confirmed in the page, and sent as a POST. */
+    function askRetryAll(target) {
+        retryAllTarget = target.target;
+        $('dv-confirm-text').textContent = 'Retry all ' + target.failed + ' failed deliveries to target "' + target.target
+            + '"? Each gets one more attempt at once' + (target.disabled ? ', and the target is enabled again.' : '.');
+        $('dv-confirm').hidden = false;
+    }
+
+    function cancelRetryAll() {
+        retryAllTarget = null;
+        $('dv-confirm').hidden = true;
+    }
+
+    /** Makes a target's failed deliveries due again, one bounded request after another until complete. */
+    async function retryAll() {
+        const target = retryAllTarget;
+        cancelRetryAll();
+        if (!target) {
+            return;
+        }
+        say($('deliveries-error'), '');
+        let retried = 0;
+        let query = new URLSearchParams({target});
+        try {
+            for (;;) {
+                const answer = await api('/api/deliveries/retry?' + query, 'POST');
+                retried += answer.retried;
+                if (answer.complete) {
+                    break;
+                }
+                say($('dv-result'), 'Retrying the failed deliveries to ' + target + ': ' + retried + ' done, '
+                    + answer.remaining + ' to go…');
+                query = new URLSearchParams({target, before: answer.before});
+            }
+            say($('dv-result'), 'Made ' + retried + ' failed deliveries to ' + target + ' due again.');
+        } catch (error) {
+            failed(error, 'deliveries-error');
+        }
+        refreshDeliveries();
+    }
+
+    function refreshDeliveries() {
+        loadTargets();
+        loadTargetDeliveries();
+    }
+
+    function showDeliveries() {
+        showPage('deliveries-page');
+        refreshDeliveries();
+    }
+
     // ---- navigation -----------------------------------------------------------------------------
 
     function route() {
@@ -443,6 +648,8 @@
             showMessage(decodeURIComponent(detail[1]), decodeURIComponent(detail[2]));
         } else if (location.hash === '#/dead-letters') {
             showDeadLetters();
+        } else if (location.hash === '#/deliveries') {
+            showDeliveries();
         } else {
             showMessages();
         }
@@ -455,6 +662,14 @@
         $('older-page').addEventListener('click', olderPage);
         $('newer-page').addEventListener('click', newerPage);
         $('dl-form').addEventListener('submit', filterDeadLetters);
+        $('dv-refresh').addEventListener('click', refreshDeliveries);
+        $('dv-confirm-yes').addEventListener('click', retryAll);
+        $('dv-confirm-no').addEventListener('click', cancelRetryAll);
+        $('dv-older-page').addEventListener('click', () => { deliveriesView.offset += PAGE_SIZE; loadTargetDeliveries(); });
+        $('dv-newer-page').addEventListener('click', () => {
+            deliveriesView.offset = Math.max(0, deliveriesView.offset - PAGE_SIZE);
+            loadTargetDeliveries();
+        });
         $('dl-replay-all').addEventListener('click', askReplayAll);
         $('dl-confirm-yes').addEventListener('click', replayAll);
         $('dl-confirm-no').addEventListener('click', cancelReplayAll);

@@ -62,7 +62,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         PollingConfiguration.bind(context, settings, store, pollSchedule, mappings.registry(), metrics);
         ApiConfiguration.bindRegistrations(context, mappings.engine(), pollSchedule);
         routing.bind(context);
-        ApiConfiguration.bindDeliveries(context, routing.deliveries());
+        ApiConfiguration.bindDeliveries(context, settings, routing.deliveries(), store);
         ConsoleConfiguration.bindAssets(context);
         OpsConfiguration.startupSummary(context, settings, facts(settings, folders, mappings, store, cluster, routing,
                 publicServer));

@@ -10,6 +10,7 @@ import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.polling.PollSchedule;
 import com.dlradapter.routing.Deliveries;
+import com.dlradapter.routing.DeliveryBoard;
 import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.MessageSearch;
 import org.apache.camel.CamelContext;
@@ -39,8 +40,8 @@ final class ApiConfiguration {
     }
 
     /**
-     * How long one replay-all request replays: half the request timeout, so it answers in time;
-     * a minute when the request timeout is off.
+     * How long one replay-all (or retry-all) request works: half the request timeout, so it
+     * answers in time; a minute when the request timeout is off.
      */
     static Duration replayBudget(Settings settings) {
         Duration requestTimeout = settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30));
@@ -51,7 +52,8 @@ final class ApiConfiguration {
         context.getRegistry().bind("registrationApi", new RegistrationApi(engine, pollSchedule));
     }
 
-    static void bindDeliveries(CamelContext context, Deliveries deliveries) {
-        context.getRegistry().bind("deliveryApi", new DeliveryApi(deliveries));
+    static void bindDeliveries(CamelContext context, Settings settings, Deliveries deliveries, StoreConfiguration store) {
+        context.getRegistry().bind("deliveryApi", new DeliveryApi(deliveries,
+                new DeliveryBoard(store.database().dataSource()), replayBudget(settings)));
     }
 }

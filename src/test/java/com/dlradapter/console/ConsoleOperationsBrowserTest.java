@@ -2,6 +2,7 @@ package com.dlradapter.console;
 
 import com.dlradapter.support.Browser;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -27,11 +28,15 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console's operations pages in a real headless Chromium against a running adapter: dead
  * letters (raw payloads with markup shown as text, replay one, replay all of a provider after a
- * confirmation, before and after the mapping fix). Screenshots go to target/console-screenshots/.
+ * confirmation, before and after the mapping fix) and deliveries (a local receiver answering 500:
+ * a message's failed delivery retried from its page and shown delivered, the failed deliveries of a
+ * target listed and retried all at once after a confirmation). Screenshots go to
+ * target/console-screenshots/.
  */
 class ConsoleOperationsBrowserTest {
 
@@ -43,8 +48,10 @@ class ConsoleOperationsBrowserTest {
     static Path data;
     @TempDir
     static Path mappings;
+    static final String SECRET = "whsec_" + java.util.Base64.getEncoder().encodeToString("console-secret-0123456789".getBytes());
     static RunningAdapter adapter;
     static Browser browser;
+    static WebhookReceiver receiver;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +62,18 @@ class ConsoleOperationsBrowserTest {
         }
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.mappings.dir", mappings.toString());
+        // an outbound target for DELIVERED receipts that fails them for good after a second
+        receiver = WebhookReceiver.started(SECRET);
+        receiver.answer(500);
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.delivery.initial-delay", "200ms");
+        settings.put("dlr.delivery.max-delay", "1s");
+        settings.put("dlr.delivery.max-age", "1s");
+        settings.put("dlr.outbound.targets", "erp");
+        settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
+        settings.put("dlr.outbound.erp.secret", SECRET);
+        settings.put("dlr.outbound.erp.statuses", "DELIVERED");
         adapter = RunningAdapter.start(settings);
         browser = Browser.start();
     }
@@ -68,6 +87,9 @@ class ConsoleOperationsBrowserTest {
         } finally {
             if (adapter != null) {
                 adapter.close();
+            }
+            if (receiver != null) {
+                receiver.close();
             }
         }
     }
@@ -135,6 +157,79 @@ class ConsoleOperationsBrowserTest {
         browser.screenshot("dead-letters-replayed");
         assertThat(adapter.get("/api/messages/zeckta/dl-enroute-2").statusCode()).isEqualTo(200);
         assertNothingRan(driver);
+    }
+
+    static String delivered(String messageId) {
+        return """
+                {"eventId": "ev-%s", "eventType": "MESSAGE_DELIVERED", "timestamp": "2026-06-09T13:04:57Z",
+                 "message": {"uuid": "%s", "src": "ZECKTA", "dest": "+233202007745", "status": "DELIVERED"}}"""
+                .formatted(messageId, messageId);
+    }
+
+    @Test
+    void failedDeliveriesAreRetriedFromAMessageAndAllOfATarget() throws Exception {
+        receiver.answer(500);
+        for (String messageId : List.of("dv-1", "dv-2", "dv-3")) {
+            assertThat(adapter.post(adapter.webhook("zeckta"), delivered(messageId)).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> failedToErp() == 3);
+
+        // a message's page: its event's delivery, failed with the receiver's 500, retried and delivered
+        ChromeDriver driver = loggedIn();
+        driver.get(adapter.url("/console/#/message/zeckta/dv-3"));
+        WebElement delivery = waitFor(By.cssSelector("#m-delivery-rows tr.delivery"));
+        assertThat(delivery.findElement(By.cssSelector("td.target")).getText()).isEqualTo("erp");
+        assertThat(delivery.findElement(By.cssSelector("td.status")).getText()).isEqualTo("failed");
+        assertThat(delivery.findElement(By.cssSelector("td.last-answer")).getText()).startsWith("500");
+        assertThat(delivery.findElement(By.cssSelector("td.event")).getText()).startsWith("DELIVERED (DELIVERED)");
+        assertThat(Integer.parseInt(delivery.findElement(By.cssSelector("td.attempts")).getText())).isPositive();
+        browser.screenshot("message-delivery-failed");
+        receiver.answer(200);
+        delivery.findElement(By.cssSelector("button.retry")).click();
+        waiter().until(d -> d.findElement(By.cssSelector("#m-delivery-rows .retry-result")).getText().equals("due now"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == 1);
+        waiter().until(d -> {
+            d.navigate().refresh();
+            return waitFor(By.cssSelector("#m-delivery-rows td.status")).getText().equals("delivered");
+        });
+        assertThat(driver.findElements(By.cssSelector("#m-delivery-rows button.retry"))).isEmpty();
+        browser.screenshot("message-delivery-delivered");
+
+        // the Deliveries page: erp's two failed deliveries, retry all asked, cancelled, confirmed
+        driver.findElement(By.id("nav-deliveries")).click();
+        visible("deliveries-page");
+        waitFor(By.cssSelector("#target-rows tr.target[data-target='erp']"));
+        waiter().until(d -> d.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] td.failed"))
+                .getText().equals("2"));
+        driver.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] button.show-failed")).click();
+        waiter().until(d -> d.findElements(By.cssSelector("#delivery-rows tr.delivery")).size() == 2);
+        assertThat(driver.findElements(By.cssSelector("#delivery-rows td.last-answer")))
+                .allSatisfy(answer -> assertThat(answer.getText()).startsWith("500"));
+        assertThat(visible("dv-title").getText()).isEqualTo("Failed deliveries to webhook target erp");
+        browser.screenshot("deliveries");
+        driver.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] button.retry-all")).click();
+        assertThat(visible("dv-confirm-text").getText()).contains("2 failed deliveries", "\"erp\"");
+        driver.findElement(By.id("dv-confirm-no")).click();
+        waiter().until(ExpectedConditions.invisibilityOfElementLocated(By.id("dv-confirm")));
+        assertThat(failedToErp()).as("a cancelled retry-all retries nothing").isEqualTo(2);
+        driver.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] button.retry-all")).click();
+        visible("dv-confirm-yes").click();
+        waiter().until(d -> d.findElement(By.id("dv-result")).getText().equals("Made 2 failed deliveries to erp due again."));
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == 3);
+        waiter().until(d -> {
+            d.findElement(By.id("dv-refresh")).click();
+            return d.findElement(By.id("targets-empty")).isDisplayed();
+        });
+        browser.screenshot("deliveries-retried");
+        assertNothingRan(driver);
+    }
+
+    private static int failedToErp() throws Exception {
+        return JSON.readTree(adapter.get("/api/deliveries?status=failed&target=erp").body()).get("deliveries").size();
+    }
+
+    private static WebElement waitFor(By selector) {
+        return waiter().until(ExpectedConditions.visibilityOfElementLocated(selector));
     }
 
     private static long deadLetter(String webhook, String body) throws Exception {

@@ -223,6 +223,10 @@ class WebhookSecurityTest {
                 new ApiCall("POST", "/api/dead-letters/replay", "/api/dead-letters/replay?provider=nobody", null, 200),
                 new ApiCall("GET", "/api/deliveries", "/api/deliveries?status=failed", null, 200),
                 new ApiCall("POST", "/api/deliveries/{id}/retry", "/api/deliveries/msg_unknown/retry", null, 404),
+                new ApiCall("GET", "/api/deliveries/targets", "/api/deliveries/targets", null, 200),
+                new ApiCall("POST", "/api/deliveries/retry", "/api/deliveries/retry?target=nowhere", null, 200),
+                new ApiCall("GET", "/api/messages/{provider}/{messageId}/deliveries", "/api/messages/open/sec-x/deliveries",
+                        null, 404),
                 new ApiCall("GET", "/api/messages", "/api/messages?limit=5&provider=zeckta", null, 200),
                 new ApiCall("GET", "/api/messages/{provider}/{messageId}/events/{eventId}", "/api/messages/open/sec-x/events/e-1",
                         null, 404));
