@@ -7,7 +7,8 @@
 (() => {
     const TOKEN_KEY = 'dlr.console.token';
     const PAGE_SIZE = 50;
-    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page'];
+    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page', 'overview-page'];
+    const REFRESH_MS = 15000;
     const $ = id => document.getElementById(id);
 
     /** The API answered 401: the token is gone or wrong, back to the login form. */
@@ -49,6 +50,9 @@
     }
 
     function showPage(id) {
+        if (id !== 'overview-page') {
+            stopOverview();
+        }
         PAGES.forEach(page => { $(page).hidden = page !== id; });
         $('nav').hidden = id === 'login-page';
     }
@@ -636,6 +640,136 @@
         refreshDeliveries();
     }
 
+    // ---- overview -------------------------------------------------------------------------------
+
+    const SVG = 'http://www.w3.org/2000/svg';
+    const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+    let overviewTimer = null;
+
+    function svg(name, attributes) {
+        const element = document.createElementNS(SVG, name);
+        for (const [key, value] of Object.entries(attributes)) {
+            element.setAttribute(key, String(value));
+        }
+        return element;
+    }
+
+    /**
+     * A line per series over the window's minutes, drawn as SVG (no library: two small charts), with
+     * its legend; series names (providers, statuses) are set as text.
+     */
+    function chart(container, minutes, series) {
+        const width = 900;
+        const height = 220;
+        const left = 40;
+        const bottom = 24;
+        const names = Object.keys(series);
+        const max = Math.max(1, ...names.flatMap(name => series[name]));
+        const x = i => left + (i * (width - left - 10)) / Math.max(1, minutes.length - 1);
+        const y = value => 8 + (height - bottom - 8) * (1 - value / max);
+        const drawing = svg('svg', {viewBox: '0 0 ' + width + ' ' + height, width, height, role: 'img', class: 'chart-svg'});
+        drawing.append(svg('line', {x1: left, y1: y(0), x2: width - 10, y2: y(0), stroke: '#8a93a3'}));
+        drawing.append(svg('line', {x1: left, y1: y(max), x2: left, y2: y(0), stroke: '#8a93a3'}));
+        for (const [value, label] of [[0, '0'], [max, String(max)]]) {
+            const text = svg('text', {x: left - 6, y: y(value) + 4, 'text-anchor': 'end', 'font-size': 11});
+            text.textContent = label;
+            drawing.append(text);
+        }
+        for (const i of [0, Math.floor(minutes.length / 2), minutes.length - 1]) {
+            if (minutes[i] === undefined) {
+                continue;
+            }
+            const text = svg('text', {x: x(i), y: height - 6, 'text-anchor': 'middle', 'font-size': 11});
+            text.textContent = new Date(minutes[i]).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+            drawing.append(text);
+        }
+        const legend = document.createElement('ul');
+        legend.className = 'legend';
+        names.forEach((name, index) => {
+            const colour = COLOURS[index % COLOURS.length];
+            const points = series[name].map((value, i) => x(i) + ',' + y(value)).join(' ');
+            const line = svg('polyline', {points, fill: 'none', stroke: colour, 'stroke-width': 2, class: 'series'});
+            line.dataset.series = name;
+            const title = svg('title', {});
+            title.textContent = name;
+            line.append(title);
+            drawing.append(line);
+            const item = document.createElement('li');
+            const swatch = svg('svg', {width: 12, height: 12});
+            swatch.append(svg('rect', {width: 12, height: 12, fill: colour}));
+            const label = document.createElement('span');
+            label.className = 'series-name';
+            label.textContent = name + ' (' + series[name].reduce((a, b) => a + b, 0) + ')';
+            item.append(swatch, label);
+            legend.append(item);
+        });
+        container.replaceChildren(drawing, legend);
+        if (names.length === 0) {
+            const none = document.createElement('p');
+            none.textContent = 'No receipt in the last hour.';
+            container.append(none);
+        }
+    }
+
+    async function loadOverview() {
+        let overview;
+        try {
+            overview = await api('/api/overview');
+        } catch (error) {
+            failed(error, 'overview-error');
+            return;
+        }
+        say($('overview-error'), '');
+        $('ov-updated').textContent = 'Updated ' + new Date().toLocaleTimeString() + '.';
+        $('ov-receipts').textContent = String(overview.receipts);
+        $('ov-dead-letters').textContent = String(overview.deadLetters);
+        $('ov-failed').textContent = String(overview.failedDeliveries);
+        chart($('ov-chart-provider'), overview.minutes, overview.receiptsByProvider);
+        chart($('ov-chart-status'), overview.minutes, overview.receiptsByStatus);
+        const backlog = $('ov-backlog-rows');
+        backlog.replaceChildren();
+        for (const target of overview.backlog) {
+            const row = backlog.insertRow();
+            row.className = 'target';
+            cell(row, target.sink);
+            cell(row, target.target, 'target');
+            cell(row, target.pending, 'pending');
+            cell(row, target.failed, 'failed');
+            cell(row, target.disabled ? 'yes' : 'no');
+        }
+        $('ov-backlog-empty').hidden = overview.backlog.length > 0;
+        const providers = $('ov-provider-rows');
+        providers.replaceChildren();
+        for (const provider of overview.providers) {
+            const row = providers.insertRow();
+            row.className = 'provider';
+            row.dataset.provider = provider.provider;
+            cell(row, provider.provider, 'provider');
+            cell(row, provider.lastReceivedAt ? time(provider.lastReceivedAt) : 'none', 'last-receipt');
+            cell(row, provider.polling.state, 'polling');
+            cell(row, time(provider.polling.lastSuccessfulCallAt), 'last-poll');
+            cell(row, Object.entries(provider.polling.errors).map(([kind, count]) => kind + ' ' + count).join(', '), 'poll-errors');
+        }
+    }
+
+    function showOverview() {
+        showPage('overview-page');
+        stopOverview();
+        loadOverview();
+        overviewTimer = setInterval(() => {
+            if (!$('overview-page').hidden && token()) {
+                loadOverview();
+            }
+        }, REFRESH_MS);
+    }
+
+    function stopOverview() {
+        if (overviewTimer !== null) {
+            clearInterval(overviewTimer);
+            overviewTimer = null;
+        }
+    }
+
     // ---- navigation -----------------------------------------------------------------------------
 
     function route() {
@@ -650,6 +784,8 @@
             showDeadLetters();
         } else if (location.hash === '#/deliveries') {
             showDeliveries();
+        } else if (location.hash === '#/overview') {
+            showOverview();
         } else {
             showMessages();
         }

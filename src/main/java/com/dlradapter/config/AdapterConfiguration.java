@@ -63,6 +63,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         ApiConfiguration.bindRegistrations(context, mappings.engine(), pollSchedule);
         routing.bind(context);
         ApiConfiguration.bindDeliveries(context, settings, routing.deliveries(), store);
+        ApiConfiguration.bindOverview(context, store, mappings.registry(), mappings.polled(), metrics);
         ConsoleConfiguration.bindAssets(context);
         OpsConfiguration.startupSummary(context, settings, facts(settings, folders, mappings, store, cluster, routing,
                 publicServer));

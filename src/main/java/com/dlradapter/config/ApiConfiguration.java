@@ -4,15 +4,19 @@ import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.DeadLetterReplay;
 import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.MessageSearchApi;
+import com.dlradapter.api.OverviewApi;
 import com.dlradapter.api.QueryApi;
 import com.dlradapter.api.RegistrationApi;
 import com.dlradapter.mapping.MappingEngine;
+import com.dlradapter.mapping.MappingRegistry;
+import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.polling.PollSchedule;
 import com.dlradapter.routing.Deliveries;
 import com.dlradapter.routing.DeliveryBoard;
 import com.dlradapter.store.MessageQuery;
 import com.dlradapter.store.MessageSearch;
+import com.dlradapter.store.ReceiptFlow;
 import org.apache.camel.CamelContext;
 
 import java.nio.file.Path;
@@ -46,6 +50,14 @@ final class ApiConfiguration {
     static Duration replayBudget(Settings settings) {
         Duration requestTimeout = settings.duration("dlr.http.request-timeout", Duration.ofSeconds(30));
         return requestTimeout.isZero() || requestTimeout.isNegative() ? Duration.ofMinutes(1) : requestTimeout.dividedBy(2);
+    }
+
+    /** The Overview page's one endpoint. */
+    static void bindOverview(CamelContext context, StoreConfiguration store, MappingRegistry mappings,
+                             PolledProviders polled, AdapterMetrics metrics) {
+        var dataSource = store.database().dataSource();
+        context.getRegistry().bind("overviewApi", new OverviewApi(new ReceiptFlow(dataSource), store.deadLetters(),
+                new DeliveryBoard(dataSource), mappings, polled, metrics));
     }
 
     static void bindRegistrations(CamelContext context, MappingEngine engine, PollSchedule pollSchedule) {

@@ -190,6 +190,27 @@ public class DeliveryBoard {
         }
     }
 
+    /**
+     * How many deliveries failed since {@code since} (a failed delivery's next attempt is when it
+     * failed), of any target: an index-only range of delivery_round_ix per sink.
+     */
+    public long failedSince(Instant since) throws SQLException {
+        long failed = 0;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT COUNT(*) FROM delivery WHERE status = 'failed' AND sink = ? AND next_attempt_at >= ?")) {
+            for (String sink : SINKS) {
+                count.setString(1, sink);
+                count.setObject(2, utc(since));
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    failed += rs.getLong(1);
+                }
+            }
+        }
+        return failed;
+    }
+
     /** How many failed deliveries of {@code target} failed before {@code startedAt}. */
     public long failedBefore(String target, Instant startedAt) throws SQLException {
         long failed = 0;

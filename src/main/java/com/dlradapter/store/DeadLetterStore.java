@@ -144,6 +144,18 @@ public class DeadLetterStore {
         }
     }
 
+    /** How many payloads were dead-lettered since {@code since} (dead_letter_received_ix). */
+    public long countSince(Instant since) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM dead_letter WHERE received_at >= ?")) {
+            select.setObject(1, Jdbc.utc(since));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     /** The newest dead letter id of {@code provider}, 0 when it has none. */
     public long lastId(String provider) throws SQLException {
         try (Connection connection = dataSource.getConnection();

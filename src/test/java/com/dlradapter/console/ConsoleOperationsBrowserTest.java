@@ -37,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * a message's failed delivery retried from its page and shown delivered, the failed deliveries of a
  * target listed and retried all at once after a confirmation). Screenshots go to
  * target/console-screenshots/.
+ * And the overview: the last hour's chart by provider and status, the providers, its refresh.
  */
 class ConsoleOperationsBrowserTest {
 
@@ -74,6 +75,7 @@ class ConsoleOperationsBrowserTest {
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
         settings.put("dlr.outbound.erp.secret", SECRET);
         settings.put("dlr.outbound.erp.statuses", "DELIVERED");
+        settings.put("dlr.outbound.erp.providers", "zeckta");
         adapter = RunningAdapter.start(settings);
         browser = Browser.start();
     }
@@ -221,6 +223,42 @@ class ConsoleOperationsBrowserTest {
             return d.findElement(By.id("targets-empty")).isDisplayed();
         });
         browser.screenshot("deliveries-retried");
+        assertNothingRan(driver);
+    }
+
+    static String routee(String messageId) {
+        return """
+                {"messageId": "%s", "smsId": "sms-%s", "part": 1, "parts": 1, "to": "+306948530920",
+                 "from": "Routee", "status": {"name": "Delivered", "updatedDate": "2026-06-09T13:04:57Z"}}"""
+                .formatted(messageId, messageId);
+    }
+
+    @Test
+    void theOverviewChartsTheLastHourAndRefreshesItself() throws Exception {
+        for (String messageId : List.of("ov-1", "ov-2")) {
+            assertThat(adapter.post(adapter.webhook("routee"), routee(messageId)).statusCode()).isEqualTo(200);
+        }
+        ChromeDriver driver = loggedIn();
+        driver.findElement(By.id("nav-overview")).click();
+        visible("overview-page");
+        WebElement routeeLine = waitFor(By.cssSelector("#ov-chart-provider polyline.series[data-series='routee']"));
+        assertThat(routeeLine.getAttribute("points").split(" ")).hasSize(60);
+        assertThat(driver.findElements(By.cssSelector("#ov-chart-status polyline.series[data-series='DELIVERED']"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#ov-chart-provider .series-name"))).extracting(WebElement::getText)
+                .anyMatch(name -> name.matches("routee \\(\\d+\\)"));
+        WebElement routee = waitFor(By.cssSelector("#ov-provider-rows tr.provider[data-provider='routee']"));
+        assertThat(routee.findElement(By.cssSelector("td.last-receipt")).getText()).endsWith("UTC");
+        assertThat(routee.findElement(By.cssSelector("td.polling")).getText()).isEqualTo("off");
+        WebElement cecula = driver.findElement(By.cssSelector("#ov-provider-rows tr.provider[data-provider='cecula']"));
+        assertThat(cecula.findElement(By.cssSelector("td.last-receipt")).getText()).isEqualTo("none");
+        long shown = Long.parseLong(visible("ov-receipts").getText());
+        assertThat(shown).isGreaterThanOrEqualTo(2);
+        browser.screenshot("overview");
+
+        // a new receipt shows without a reload (the page refreshes every 15 s)
+        assertThat(adapter.post(adapter.webhook("routee"), routee("ov-3")).statusCode()).isEqualTo(200);
+        new WebDriverWait(driver, Duration.ofSeconds(40)).ignoring(StaleElementReferenceException.class)
+                .until(d -> Long.parseLong(d.findElement(By.id("ov-receipts")).getText()) > shown);
         assertNothingRan(driver);
     }
 
