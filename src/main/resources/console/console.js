@@ -7,7 +7,7 @@
 (() => {
     const TOKEN_KEY = 'dlr.console.token';
     const PAGE_SIZE = 50;
-    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page', 'overview-page'];
+    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page', 'overview-page', 'api-page'];
     const REFRESH_MS = 15000;
     const $ = id => document.getElementById(id);
 
@@ -770,6 +770,65 @@
         }
     }
 
+    // ---- API (the OpenAPI document) --------------------------------------------------------------
+
+    function element(name, text, className) {
+        const made = document.createElement(name);
+        if (text !== undefined && text !== null) {
+            made.textContent = String(text);
+        }
+        if (className) {
+            made.className = className;
+        }
+        return made;
+    }
+
+    async function showApi() {
+        showPage('api-page');
+        say($('api-error'), '');
+        let document_;
+        try {
+            document_ = await api('/api/openapi.json');
+        } catch (error) {
+            failed(error, 'api-error');
+            return;
+        }
+        const operations = [];
+        for (const [path, item] of Object.entries(document_.paths || {})) {
+            for (const [method, operation] of Object.entries(item)) {
+                const block = element('details', null, 'operation');
+                block.dataset.operation = method.toUpperCase() + ' ' + path;
+                const summary = element('summary');
+                summary.append(element('code', method.toUpperCase(), 'method'), ' ', element('code', path, 'path'), ' ',
+                    element('span', operation.summary, 'op-summary'));
+                block.append(summary, element('p', operation.description));
+                if ((operation.parameters || []).length > 0) {
+                    const table = element('table', null, 'parameters');
+                    const head = table.createTHead().insertRow();
+                    ['Parameter', 'In', 'Required', 'Description'].forEach(name => head.append(element('th', name)));
+                    const body = table.createTBody();
+                    for (const parameter of operation.parameters) {
+                        const row = body.insertRow();
+                        cell(row, parameter.name, 'mono');
+                        cell(row, parameter.in);
+                        cell(row, parameter.required ? 'yes' : 'no');
+                        cell(row, parameter.description);
+                    }
+                    block.append(table);
+                }
+                const answers = element('ul', null, 'responses');
+                for (const [code, response] of Object.entries(operation.responses || {})) {
+                    const item_ = element('li');
+                    item_.append(element('code', code), ' ', response.description || '');
+                    answers.append(item_);
+                }
+                block.append(answers);
+                operations.push(block);
+            }
+        }
+        $('api-operations').replaceChildren(...operations);
+    }
+
     // ---- navigation -----------------------------------------------------------------------------
 
     function route() {
@@ -786,6 +845,8 @@
             showDeliveries();
         } else if (location.hash === '#/overview') {
             showOverview();
+        } else if (location.hash === '#/api') {
+            showApi();
         } else {
             showMessages();
         }

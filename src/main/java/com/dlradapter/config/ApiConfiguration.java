@@ -4,6 +4,7 @@ import com.dlradapter.api.ApiToken;
 import com.dlradapter.api.DeadLetterReplay;
 import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.MessageSearchApi;
+import com.dlradapter.api.OpenApiDocument;
 import com.dlradapter.api.OverviewApi;
 import com.dlradapter.api.QueryApi;
 import com.dlradapter.api.RegistrationApi;
@@ -52,10 +53,11 @@ final class ApiConfiguration {
         return requestTimeout.isZero() || requestTimeout.isNegative() ? Duration.ofMinutes(1) : requestTimeout.dividedBy(2);
     }
 
-    /** The Overview page's one endpoint. */
+    /** The Overview page's one endpoint, and the OpenAPI document. */
     static void bindOverview(CamelContext context, StoreConfiguration store, MappingRegistry mappings,
                              PolledProviders polled, AdapterMetrics metrics) {
         var dataSource = store.database().dataSource();
+        context.getRegistry().bind("openApiDocument", new OpenApiDocument());
         context.getRegistry().bind("overviewApi", new OverviewApi(new ReceiptFlow(dataSource), store.deadLetters(),
                 new DeliveryBoard(dataSource), mappings, polled, metrics));
     }

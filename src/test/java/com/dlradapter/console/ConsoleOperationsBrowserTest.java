@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * a message's failed delivery retried from its page and shown delivered, the failed deliveries of a
  * target listed and retried all at once after a confirmation). Screenshots go to
  * target/console-screenshots/.
- * And the overview: the last hour's chart by provider and status, the providers, its refresh.
+ * And the overview: the last hour's chart by provider and status, the providers, its refresh; the
+ * API page from the OpenAPI document.
  */
 class ConsoleOperationsBrowserTest {
 
@@ -259,6 +260,21 @@ class ConsoleOperationsBrowserTest {
         assertThat(adapter.post(adapter.webhook("routee"), routee("ov-3")).statusCode()).isEqualTo(200);
         new WebDriverWait(driver, Duration.ofSeconds(40)).ignoring(StaleElementReferenceException.class)
                 .until(d -> Long.parseLong(d.findElement(By.id("ov-receipts")).getText()) > shown);
+        assertNothingRan(driver);
+    }
+
+    @Test
+    void theApiPageListsTheOperationsOfTheOpenApiDocument() {
+        ChromeDriver driver = loggedIn();
+        driver.findElement(By.id("nav-api")).click();
+        visible("api-page");
+        WebElement replayAll = waitFor(By.cssSelector("details.operation[data-operation='POST /api/dead-letters/replay']"));
+        assertThat(replayAll.findElement(By.cssSelector(".op-summary")).getText()).isEqualTo("Replay all dead letters of a provider");
+        replayAll.findElement(By.tagName("summary")).click();
+        assertThat(replayAll.findElements(By.cssSelector("table.parameters td.mono"))).extracting(WebElement::getText)
+                .containsExactly("provider", "after", "through");
+        assertThat(driver.findElements(By.cssSelector("details.operation[data-operation='POST /webhooks/{provider}']"))).hasSize(1);
+        browser.screenshot("api");
         assertNothingRan(driver);
     }
 

@@ -225,6 +225,7 @@ class WebhookSecurityTest {
                 new ApiCall("POST", "/api/deliveries/{id}/retry", "/api/deliveries/msg_unknown/retry", null, 404),
                 new ApiCall("GET", "/api/deliveries/targets", "/api/deliveries/targets", null, 200),
                 new ApiCall("GET", "/api/overview", "/api/overview", null, 200),
+                new ApiCall("GET", "/api/openapi.json", "/api/openapi.json", null, 200),
                 new ApiCall("POST", "/api/deliveries/retry", "/api/deliveries/retry?target=nowhere", null, 200),
                 new ApiCall("GET", "/api/messages/{provider}/{messageId}/deliveries", "/api/messages/open/sec-x/deliveries",
                         null, 404),
