@@ -24,6 +24,19 @@ public class DeliveryBoard {
     public static final int RETRY_PAGE = 500;
     private static final List<String> SINKS = List.of(RouteDecision.WEBHOOK, RouteDecision.JDBC);
 
+    // The statements, each read through an index (their plans are checked by ConsoleQueryPlanTest).
+    public static final String TARGET_COUNTS = "SELECT status, sink, target, COUNT(*) FROM delivery"
+            + " WHERE status IN ('pending', 'failed') GROUP BY status, sink, target";
+    /** In delivery_round_ix order: H2 reads the index in order only when ORDER BY names its columns. */
+    public static final String TARGET_PAGE = "SELECT * FROM delivery WHERE status = ? AND sink = ? AND target = ?"
+            + " ORDER BY status, sink, target, next_attempt_at LIMIT ? OFFSET ?";
+    public static final String OF_MESSAGE = "SELECT d.* FROM receipt_event e JOIN delivery d ON d.source_id = e.id"
+            + " WHERE e.provider = ? AND e.message_id = ? UNION ALL SELECT * FROM delivery WHERE source_id = ?";
+    public static final String FAILED_PAGE = "SELECT id FROM delivery WHERE status = 'failed' AND sink = ? AND target = ?"
+            + " AND next_attempt_at < ? ORDER BY status, sink, target, next_attempt_at LIMIT ?";
+    public static final String FAILED_SINCE = "SELECT COUNT(*) FROM delivery WHERE status = 'failed' AND sink = ?"
+            + " AND next_attempt_at >= ?";
+
     private final DataSource dataSource;
 
     public DeliveryBoard(DataSource dataSource) {
@@ -40,8 +53,7 @@ public class DeliveryBoard {
         List<String> disabled = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement count = connection.prepareStatement(
-                    "SELECT status, sink, target, COUNT(*) FROM delivery WHERE status IN ('pending', 'failed')"
-                            + " GROUP BY status, sink, target");
+TARGET_COUNTS);
                  ResultSet rs = count.executeQuery()) {
                 while (rs.next()) {
                     long[] both = counts.computeIfAbsent(rs.getString(2) + "\u0000" + rs.getString(3), key -> new long[2]);
@@ -71,9 +83,7 @@ public class DeliveryBoard {
     public List<Delivery> ofTarget(String status, String sink, String target, int limit, int offset) throws SQLException {
         List<Delivery> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("""
-                     SELECT * FROM delivery WHERE status = ? AND sink = ? AND target = ?
-                     ORDER BY status, sink, target, next_attempt_at, id LIMIT ? OFFSET ?""")) {
+             PreparedStatement select = connection.prepareStatement(TARGET_PAGE)) {
             select.setString(1, status);
             select.setString(2, sink);
             select.setString(3, target);
@@ -106,11 +116,7 @@ public class DeliveryBoard {
                     }
                 }
             }
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT d.* FROM receipt_event e JOIN delivery d ON d.source_id = e.id
-                    WHERE e.provider = ? AND e.message_id = ?
-                    UNION ALL
-                    SELECT * FROM delivery WHERE source_id = ?""")) {
+            try (PreparedStatement select = connection.prepareStatement(OF_MESSAGE)) {
                 select.setString(1, provider);
                 select.setString(2, messageId);
                 select.setString(3, RoutingOutbox.overdueSourceId(provider, messageId));
@@ -141,9 +147,7 @@ public class DeliveryBoard {
             try {
                 List<String> ids = new ArrayList<>();
                 for (String sink : SINKS) {
-                    try (PreparedStatement select = connection.prepareStatement("""
-                            SELECT id FROM delivery WHERE status = 'failed' AND sink = ? AND target = ? AND next_attempt_at < ?
-                            ORDER BY status, sink, target, next_attempt_at LIMIT ?""")) {
+                    try (PreparedStatement select = connection.prepareStatement(FAILED_PAGE)) {
                         select.setString(1, sink);
                         select.setString(2, target);
                         select.setObject(3, utc(startedAt));
@@ -197,8 +201,7 @@ public class DeliveryBoard {
     public long failedSince(Instant since) throws SQLException {
         long failed = 0;
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement(
-                     "SELECT COUNT(*) FROM delivery WHERE status = 'failed' AND sink = ? AND next_attempt_at >= ?")) {
+             PreparedStatement count = connection.prepareStatement(FAILED_SINCE)) {
             for (String sink : SINKS) {
                 count.setString(1, sink);
                 count.setObject(2, utc(since));

@@ -126,8 +126,7 @@ public class DeadLetterStore {
     public List<DeadLetter> page(String provider, long after, long through, int limit) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT id, provider, source, content_type, raw_payload, raw_payload_escaped, received_at FROM dead_letter"
-                             + " WHERE provider = ? AND id > ? AND id <= ? ORDER BY provider, id LIMIT ?")) {
+PROVIDER_PAGE)) {
             select.setString(1, provider);
             select.setLong(2, after);
             select.setLong(3, through);
@@ -147,7 +146,7 @@ public class DeadLetterStore {
     /** How many payloads were dead-lettered since {@code since} (dead_letter_received_ix). */
     public long countSince(Instant since) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM dead_letter WHERE received_at >= ?")) {
+             PreparedStatement select = connection.prepareStatement(COUNT_SINCE)) {
             select.setObject(1, Jdbc.utc(since));
             try (ResultSet row = select.executeQuery()) {
                 row.next();
@@ -155,6 +154,12 @@ public class DeadLetterStore {
             }
         }
     }
+
+    /** A provider's dead letters after an id, oldest first (its plan is checked by ConsoleQueryPlanTest). */
+    public static final String PROVIDER_PAGE = "SELECT id, provider, source, content_type, raw_payload, raw_payload_escaped,"
+            + " received_at FROM dead_letter WHERE provider = ? AND id > ? AND id <= ? ORDER BY provider, id LIMIT ?";
+    /** Dead letters since a time. */
+    public static final String COUNT_SINCE = "SELECT COUNT(*) FROM dead_letter WHERE received_at >= ?";
 
     /** The newest dead letter id of {@code provider}, 0 when it has none. */
     public long lastId(String provider) throws SQLException {

@@ -21,6 +21,11 @@ import java.util.Map;
  */
 public class ReceiptFlow {
 
+    /** One probe of the binary search: the first event at or above a seq (primary key). */
+    public static final String PROBE = "SELECT seq, received_at FROM receipt_event WHERE seq >= ? ORDER BY seq LIMIT 1";
+    /** The window's events: a primary-key range. */
+    public static final String WINDOW = "SELECT provider, status, received_at FROM receipt_event WHERE seq >= ? AND received_at >= ?";
+
     private final DataSource dataSource;
 
     public ReceiptFlow(DataSource dataSource) {
@@ -47,8 +52,7 @@ public class ReceiptFlow {
             if (first >= 0) {
                 boolean autoCommit = connection.getAutoCommit();
                 connection.setAutoCommit(false);   // PostgreSQL streams a result by its fetch size only in a transaction
-                try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT provider, status, received_at FROM receipt_event WHERE seq >= ? AND received_at >= ?")) {
+                try (PreparedStatement select = connection.prepareStatement(WINDOW)) {
                     select.setFetchSize(1000);
                     select.setLong(1, first);
                     select.setObject(2, Jdbc.utc(since));
@@ -93,8 +97,7 @@ public class ReceiptFlow {
             }
             high = rs.getLong(2) + 1;   // high: an event at or above it is in the window (none above the newest)
         }
-        try (PreparedStatement probe = connection.prepareStatement(
-                "SELECT seq, received_at FROM receipt_event WHERE seq >= ? ORDER BY seq LIMIT 1")) {
+        try (PreparedStatement probe = connection.prepareStatement(PROBE)) {
             while (low < high) {
                 long middle = low + (high - low) / 2;
                 probe.setLong(1, middle);
