@@ -7,7 +7,8 @@
 (() => {
     const TOKEN_KEY = 'dlr.console.token';
     const PAGE_SIZE = 50;
-    const PAGES = ['login-page', 'messages-page', 'message-page'];
+    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page', 'overview-page', 'api-page'];
+    const REFRESH_MS = 15000;
     const $ = id => document.getElementById(id);
 
     /** The API answered 401: the token is gone or wrong, back to the login form. */
@@ -16,8 +17,9 @@
 
     const token = () => sessionStorage.getItem(TOKEN_KEY);
 
-    async function get(path, bearer) {
+    async function get(path, bearer, method) {
         const answer = await fetch(path, {
+            method: method || 'GET',
             headers: {Authorization: 'Bearer ' + bearer, Accept: 'application/json'},
             cache: 'no-store',
             credentials: 'omit',
@@ -26,13 +28,13 @@
         return {status: answer.status, body};
     }
 
-    /** A GET on the admin API with the session's token; its JSON answer, or an error to show. */
-    async function api(path) {
+    /** A call (GET unless told) on the admin API with the session's token; its JSON answer, or an error to show. */
+    async function api(path, method) {
         const bearer = token();
         if (!bearer) {
             throw new Unauthorized();
         }
-        const answer = await get(path, bearer);
+        const answer = await get(path, bearer, method);
         if (answer.status === 401) {
             throw new Unauthorized();
         }
@@ -48,6 +50,9 @@
     }
 
     function showPage(id) {
+        if (id !== 'overview-page') {
+            stopOverview();
+        }
         PAGES.forEach(page => { $(page).hidden = page !== id; });
         $('nav').hidden = id === 'login-page';
     }
@@ -256,6 +261,30 @@
         fact(state, 'Polling', [polling.state, polling.attempts ? polling.attempts + ' attempts' : '',
             polling.nextPollAt ? 'next ' + time(polling.nextPollAt) : ''].filter(Boolean).join(', '));
         renderTimeline(path, message.history || []);
+        loadMessageDeliveries(path, message.history || []);
+    }
+
+    /** Each event's deliveries to the sink targets, with the event they are for. */
+    async function loadMessageDeliveries(path, events) {
+        const rows = $('m-delivery-rows');
+        rows.replaceChildren();
+        say($('m-deliveries-error'), '');
+        $('m-deliveries-empty').hidden = true;
+        let answer;
+        try {
+            answer = await api(path + '/deliveries');
+        } catch (error) {
+            failed(error, 'm-deliveries-error');
+            return;
+        }
+        const byId = new Map(events.map(event => [event.id, event]));
+        for (const delivery of answer.deliveries) {
+            const event = byId.get(delivery.sourceId);
+            const label = event ? event.status + ' (' + event.providerStatus + '), received ' + time(event.receivedAt)
+                : delivery.type;
+            deliveryRow(rows, delivery, label, 'm-deliveries-error');
+        }
+        $('m-deliveries-empty').hidden = answer.deliveries.length > 0;
     }
 
     function renderTimeline(path, events) {
@@ -303,6 +332,503 @@
         button.textContent = 'Hide';
     }
 
+    // ---- dead letters ---------------------------------------------------------------------------
+
+    const deadLetters = {provider: '', offset: 0, shownProvider: ''};
+
+    async function loadDeadLetters() {
+        const query = new URLSearchParams({limit: String(PAGE_SIZE), offset: String(deadLetters.offset)});
+        if (deadLetters.provider) {
+            query.set('provider', deadLetters.provider);
+        }
+        say($('dead-letters-error'), '');
+        try {
+            renderDeadLetters(await api('/api/dead-letters?' + query));
+        } catch (error) {
+            failed(error, 'dead-letters-error');
+        }
+    }
+
+    function renderDeadLetters(page) {
+        const rows = $('dead-letter-rows');
+        rows.replaceChildren();
+        for (const deadLetter of page.deadLetters) {
+            const row = rows.insertRow();
+            row.className = 'dead-letter';
+            row.dataset.id = String(deadLetter.id);
+            cell(row, time(deadLetter.receivedAt));
+            cell(row, deadLetter.id, 'mono dead-letter-id');
+            cell(row, deadLetter.provider, 'provider');
+            cell(row, deadLetter.source);
+            cell(row, deadLetter.reason, 'reason');
+            const pre = document.createElement('pre');
+            pre.className = 'raw';
+            pre.textContent = deadLetter.rawPayload;
+            cell(row, '', 'raw').append(pre);
+            const replay = cell(row, '', 'replay');
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'replay';
+            button.textContent = 'Replay';
+            const outcome = document.createElement('span');
+            outcome.className = 'replay-result';
+            button.addEventListener('click', () => replayOne(deadLetter.id, button, outcome));
+            replay.append(button, outcome);
+        }
+        $('dead-letters-empty').hidden = page.deadLetters.length > 0;
+        $('dl-newer-page').disabled = deadLetters.offset === 0;
+        $('dl-older-page').disabled = page.deadLetters.length < PAGE_SIZE;
+        deadLetters.shownProvider = deadLetters.provider;
+        $('dl-replay-all').disabled = !deadLetters.provider;
+    }
+
+    async function replayOne(id, button, outcome) {
+        button.disabled = true;
+        outcome.textContent = ' replaying…';
+        try {
+            const answer = await api('/api/dead-letters/' + encodeURIComponent(id) + '/replay', 'POST');
+            outcome.textContent = ' ' + answer.result + (answer.reason ? ': ' + answer.reason : '');
+        } catch (error) {
+            outcome.textContent = '';
+            failed(error, 'dead-letters-error');
+        } finally {
+            button.disabled = false;
+        }
+    }
+
+    /** Replay-all changes data: it is asked for, then confirmed in the page, and sent as a POST. */
+    function askReplayAll() {
+        if (!deadLetters.shownProvider) {
+            return;
+        }
+        $('dl-confirm-text').textContent = 'Replay every dead letter of provider "' + deadLetters.shownProvider
+            + '" through its current mapping? Payloads already stored are counted as duplicates and stored once.';
+        $('dl-confirm').hidden = false;
+        $('dl-replay-all').disabled = true;
+    }
+
+    function cancelReplayAll() {
+        $('dl-confirm').hidden = true;
+        $('dl-replay-all').disabled = !deadLetters.shownProvider;
+    }
+
+    const RESULTS = ['stored', 'duplicate', 'still-unmappable'];
+
+    /** Replays a provider's dead letters, one bounded request after another until the adapter says complete. */
+    async function replayAll() {
+        const provider = deadLetters.shownProvider;
+        $('dl-confirm').hidden = true;
+        say($('dead-letters-error'), '');
+        const sums = {replayed: 0};
+        RESULTS.forEach(result => { sums[result] = 0; });
+        const summary = () => RESULTS.map(result => result + ' ' + sums[result]).join(', ');
+        let query = new URLSearchParams({provider});
+        say($('dl-result'), 'Replaying the dead letters of ' + provider + '…');
+        try {
+            for (;;) {
+                const answer = await api('/api/dead-letters/replay?' + query, 'POST');
+                sums.replayed += answer.replayed;
+                RESULTS.forEach(result => { sums[result] += answer[result] || 0; });
+                if (answer.complete) {
+                    break;
+                }
+                say($('dl-result'), 'Replaying the dead letters of ' + provider + ': ' + sums.replayed + ' done ('
+                    + summary() + '), ' + answer.remaining + ' to go…');
+                query = new URLSearchParams({provider, after: String(answer.after), through: String(answer.through)});
+            }
+            say($('dl-result'), 'Replayed ' + sums.replayed + ' dead letters of ' + provider + ': ' + summary() + '.');
+        } catch (error) {
+            say($('dl-result'), sums.replayed ? 'Stopped after ' + sums.replayed + ' (' + summary() + ').' : '');
+            failed(error, 'dead-letters-error');
+        } finally {
+            $('dl-replay-all').disabled = !deadLetters.shownProvider;
+        }
+    }
+
+    function showDeadLetters() {
+        showPage('dead-letters-page');
+        loadDeadLetters();
+    }
+
+    function filterDeadLetters(event) {
+        event.preventDefault();
+        deadLetters.provider = $('dl-provider').value.trim();
+        deadLetters.offset = 0;
+        cancelReplayAll();
+        say($('dl-result'), '');
+        loadDeadLetters();
+    }
+
+    // ---- deliveries -----------------------------------------------------------------------------
+
+    function lastAnswer(delivery) {
+        return [delivery.lastCode, delivery.lastError].filter(value => value !== null && value !== undefined && value !== '')
+            .join(' ');
+    }
+
+    /**
+     * A delivery as a table row: on a message's page with the event it is for (label), on the
+     * Deliveries page (label null) with its id. Its Retry button makes it due at once (POST) and shows the answer.
+     */
+    function deliveryRow(rows, delivery, label, errorId) {
+        const row = rows.insertRow();
+        row.className = 'delivery';
+        row.dataset.id = delivery.id;
+        if (label !== null) {
+            cell(row, label, 'event');
+            cell(row, delivery.sink);
+            cell(row, delivery.target, 'target');
+        } else {
+            cell(row, delivery.id, 'mono delivery-id');
+            cell(row, delivery.type);
+        }
+        cell(row, delivery.status, 'status');
+        cell(row, delivery.attempts, 'attempts');
+        cell(row, lastAnswer(delivery), 'last-answer');
+        cell(row, time(delivery.nextAttemptAt), 'next-attempt');
+        cell(row, time(delivery.updatedAt));
+        const retry = cell(row, '', 'retry');
+        if (delivery.status !== 'delivered') {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'retry';
+            button.textContent = 'Retry';
+            const outcome = document.createElement('span');
+            outcome.className = 'retry-result';
+            button.addEventListener('click', () => retryOne(delivery.id, row, button, outcome, errorId));
+            retry.append(button, outcome);
+        }
+        return row;
+    }
+
+    async function retryOne(id, row, button, outcome, errorId) {
+        button.disabled = true;
+        try {
+            const answer = await api('/api/deliveries/' + encodeURIComponent(id) + '/retry', 'POST');
+            row.querySelector('td.status').textContent = answer.status;
+            row.querySelector('td.next-attempt').textContent = time(answer.nextAttemptAt);
+            outcome.textContent = ' due now';
+        } catch (error) {
+            failed(error, errorId);
+        } finally {
+            button.disabled = false;
+        }
+    }
+
+    const deliveriesView = {sink: null, target: null, status: null, offset: 0};
+
+    async function loadTargets() {
+        say($('deliveries-error'), '');
+        let answer;
+        try {
+            answer = await api('/api/deliveries/targets');
+        } catch (error) {
+            failed(error, 'deliveries-error');
+            return;
+        }
+        const rows = $('target-rows');
+        rows.replaceChildren();
+        for (const target of answer.targets) {
+            const row = rows.insertRow();
+            row.className = 'target';
+            row.dataset.target = target.target;
+            row.dataset.sink = target.sink;
+            cell(row, target.sink);
+            cell(row, target.target, 'target');
+            cell(row, target.pending, 'pending');
+            cell(row, target.failed, 'failed');
+            cell(row, target.disabled ? 'yes' : 'no', 'disabled');
+            const actions = cell(row, '', 'actions');
+            for (const [status, text] of [['pending', 'Show pending'], ['failed', 'Show failed']]) {
+                const show = document.createElement('button');
+                show.type = 'button';
+                show.className = 'show-' + status;
+                show.textContent = text;
+                show.disabled = target[status] === 0;
+                show.addEventListener('click', () => {
+                    Object.assign(deliveriesView, {sink: target.sink, target: target.target, status, offset: 0});
+                    loadTargetDeliveries();
+                });
+                actions.append(show);
+            }
+            const all = document.createElement('button');
+            all.type = 'button';
+            all.className = 'retry-all';
+            all.textContent = 'Retry all failed…';
+            all.disabled = target.failed === 0;
+            all.addEventListener('click', () => askRetryAll(target));
+            actions.append(all);
+        }
+        $('targets-empty').hidden = answer.targets.length > 0;
+    }
+
+    async function loadTargetDeliveries() {
+        const view = deliveriesView;
+        if (!view.target) {
+            return;
+        }
+        const query = new URLSearchParams({status: view.status, sink: view.sink, target: view.target,
+            limit: String(PAGE_SIZE), offset: String(view.offset)});
+        let answer;
+        try {
+            answer = await api('/api/deliveries?' + query);
+        } catch (error) {
+            failed(error, 'deliveries-error');
+            return;
+        }
+        $('dv-title').textContent = (view.status === 'failed' ? 'Failed' : 'Pending') + ' deliveries to ' + view.sink
+            + ' target ' + view.target;
+        $('dv-title').hidden = false;
+        $('deliveries-table').hidden = false;
+        const rows = $('delivery-rows');
+        rows.replaceChildren();
+        answer.deliveries.forEach(delivery => deliveryRow(rows, delivery, null, 'deliveries-error'));
+        $('dv-newer-page').disabled = view.offset === 0;
+        $('dv-older-page').disabled = answer.deliveries.length < PAGE_SIZE;
+    }
+
+    let retryAllTarget = null;
+
+    /** Retry-all changes data: it is asked for, then confirmed in the page, and sent as a POST. */
+    function askRetryAll(target) {
+        retryAllTarget = target.target;
+        $('dv-confirm-text').textContent = 'Retry all ' + target.failed + ' failed deliveries to target "' + target.target
+            + '"? Each gets one more attempt at once' + (target.disabled ? ', and the target is enabled again.' : '.');
+        $('dv-confirm').hidden = false;
+    }
+
+    function cancelRetryAll() {
+        retryAllTarget = null;
+        $('dv-confirm').hidden = true;
+    }
+
+    /** Makes a target's failed deliveries due again, one bounded request after another until complete. */
+    async function retryAll() {
+        const target = retryAllTarget;
+        cancelRetryAll();
+        if (!target) {
+            return;
+        }
+        say($('deliveries-error'), '');
+        let retried = 0;
+        let query = new URLSearchParams({target});
+        try {
+            for (;;) {
+                const answer = await api('/api/deliveries/retry?' + query, 'POST');
+                retried += answer.retried;
+                if (answer.complete) {
+                    break;
+                }
+                say($('dv-result'), 'Retrying the failed deliveries to ' + target + ': ' + retried + ' done, '
+                    + answer.remaining + ' to go…');
+                query = new URLSearchParams({target, before: answer.before});
+            }
+            say($('dv-result'), 'Made ' + retried + ' failed deliveries to ' + target + ' due again.');
+        } catch (error) {
+            failed(error, 'deliveries-error');
+        }
+        refreshDeliveries();
+    }
+
+    function refreshDeliveries() {
+        loadTargets();
+        loadTargetDeliveries();
+    }
+
+    function showDeliveries() {
+        showPage('deliveries-page');
+        refreshDeliveries();
+    }
+
+    // ---- overview -------------------------------------------------------------------------------
+
+    const SVG = 'http://www.w3.org/2000/svg';
+    const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+    let overviewTimer = null;
+
+    function svg(name, attributes) {
+        const element = document.createElementNS(SVG, name);
+        for (const [key, value] of Object.entries(attributes)) {
+            element.setAttribute(key, String(value));
+        }
+        return element;
+    }
+
+    /**
+     * A line per series over the window's minutes, drawn as SVG (no library: two small charts), with
+     * its legend; series names (providers, statuses) are set as text.
+     */
+    function chart(container, minutes, series) {
+        const width = 900;
+        const height = 220;
+        const left = 40;
+        const bottom = 24;
+        const names = Object.keys(series);
+        const max = Math.max(1, ...names.flatMap(name => series[name]));
+        const x = i => left + (i * (width - left - 10)) / Math.max(1, minutes.length - 1);
+        const y = value => 8 + (height - bottom - 8) * (1 - value / max);
+        const drawing = svg('svg', {viewBox: '0 0 ' + width + ' ' + height, width, height, role: 'img', class: 'chart-svg'});
+        drawing.append(svg('line', {x1: left, y1: y(0), x2: width - 10, y2: y(0), stroke: '#8a93a3'}));
+        drawing.append(svg('line', {x1: left, y1: y(max), x2: left, y2: y(0), stroke: '#8a93a3'}));
+        for (const [value, label] of [[0, '0'], [max, String(max)]]) {
+            const text = svg('text', {x: left - 6, y: y(value) + 4, 'text-anchor': 'end', 'font-size': 11});
+            text.textContent = label;
+            drawing.append(text);
+        }
+        for (const i of [0, Math.floor(minutes.length / 2), minutes.length - 1]) {
+            if (minutes[i] === undefined) {
+                continue;
+            }
+            const text = svg('text', {x: x(i), y: height - 6, 'text-anchor': 'middle', 'font-size': 11});
+            text.textContent = new Date(minutes[i]).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+            drawing.append(text);
+        }
+        const legend = document.createElement('ul');
+        legend.className = 'legend';
+        names.forEach((name, index) => {
+            const colour = COLOURS[index % COLOURS.length];
+            const points = series[name].map((value, i) => x(i) + ',' + y(value)).join(' ');
+            const line = svg('polyline', {points, fill: 'none', stroke: colour, 'stroke-width': 2, class: 'series'});
+            line.dataset.series = name;
+            const title = svg('title', {});
+            title.textContent = name;
+            line.append(title);
+            drawing.append(line);
+            const item = document.createElement('li');
+            const swatch = svg('svg', {width: 12, height: 12});
+            swatch.append(svg('rect', {width: 12, height: 12, fill: colour}));
+            const label = document.createElement('span');
+            label.className = 'series-name';
+            label.textContent = name + ' (' + series[name].reduce((a, b) => a + b, 0) + ')';
+            item.append(swatch, label);
+            legend.append(item);
+        });
+        container.replaceChildren(drawing, legend);
+        if (names.length === 0) {
+            const none = document.createElement('p');
+            none.textContent = 'No receipt in the last hour.';
+            container.append(none);
+        }
+    }
+
+    async function loadOverview() {
+        let overview;
+        try {
+            overview = await api('/api/overview');
+        } catch (error) {
+            failed(error, 'overview-error');
+            return;
+        }
+        say($('overview-error'), '');
+        $('ov-updated').textContent = 'Updated ' + new Date().toLocaleTimeString() + '.';
+        $('ov-receipts').textContent = String(overview.receipts);
+        $('ov-dead-letters').textContent = String(overview.deadLetters);
+        $('ov-failed').textContent = String(overview.failedDeliveries);
+        chart($('ov-chart-provider'), overview.minutes, overview.receiptsByProvider);
+        chart($('ov-chart-status'), overview.minutes, overview.receiptsByStatus);
+        const backlog = $('ov-backlog-rows');
+        backlog.replaceChildren();
+        for (const target of overview.backlog) {
+            const row = backlog.insertRow();
+            row.className = 'target';
+            cell(row, target.sink);
+            cell(row, target.target, 'target');
+            cell(row, target.pending, 'pending');
+            cell(row, target.failed, 'failed');
+            cell(row, target.disabled ? 'yes' : 'no');
+        }
+        $('ov-backlog-empty').hidden = overview.backlog.length > 0;
+        const providers = $('ov-provider-rows');
+        providers.replaceChildren();
+        for (const provider of overview.providers) {
+            const row = providers.insertRow();
+            row.className = 'provider';
+            row.dataset.provider = provider.provider;
+            cell(row, provider.provider, 'provider');
+            cell(row, provider.lastReceivedAt ? time(provider.lastReceivedAt) : 'none', 'last-receipt');
+            cell(row, provider.polling.state, 'polling');
+            cell(row, time(provider.polling.lastSuccessfulCallAt), 'last-poll');
+            cell(row, Object.entries(provider.polling.errors).map(([kind, count]) => kind + ' ' + count).join(', '), 'poll-errors');
+        }
+    }
+
+    function showOverview() {
+        showPage('overview-page');
+        stopOverview();
+        loadOverview();
+        overviewTimer = setInterval(() => {
+            if (!$('overview-page').hidden && token()) {
+                loadOverview();
+            }
+        }, REFRESH_MS);
+    }
+
+    function stopOverview() {
+        if (overviewTimer !== null) {
+            clearInterval(overviewTimer);
+            overviewTimer = null;
+        }
+    }
+
+    // ---- API (the OpenAPI document) --------------------------------------------------------------
+
+    function element(name, text, className) {
+        const made = document.createElement(name);
+        if (text !== undefined && text !== null) {
+            made.textContent = String(text);
+        }
+        if (className) {
+            made.className = className;
+        }
+        return made;
+    }
+
+    async function showApi() {
+        showPage('api-page');
+        say($('api-error'), '');
+        let document_;
+        try {
+            document_ = await api('/api/openapi.json');
+        } catch (error) {
+            failed(error, 'api-error');
+            return;
+        }
+        const operations = [];
+        for (const [path, item] of Object.entries(document_.paths || {})) {
+            for (const [method, operation] of Object.entries(item)) {
+                const block = element('details', null, 'operation');
+                block.dataset.operation = method.toUpperCase() + ' ' + path;
+                const summary = element('summary');
+                summary.append(element('code', method.toUpperCase(), 'method'), ' ', element('code', path, 'path'), ' ',
+                    element('span', operation.summary, 'op-summary'));
+                block.append(summary, element('p', operation.description));
+                if ((operation.parameters || []).length > 0) {
+                    const table = element('table', null, 'parameters');
+                    const head = table.createTHead().insertRow();
+                    ['Parameter', 'In', 'Required', 'Description'].forEach(name => head.append(element('th', name)));
+                    const body = table.createTBody();
+                    for (const parameter of operation.parameters) {
+                        const row = body.insertRow();
+                        cell(row, parameter.name, 'mono');
+                        cell(row, parameter.in);
+                        cell(row, parameter.required ? 'yes' : 'no');
+                        cell(row, parameter.description);
+                    }
+                    block.append(table);
+                }
+                const answers = element('ul', null, 'responses');
+                for (const [code, response] of Object.entries(operation.responses || {})) {
+                    const item_ = element('li');
+                    item_.append(element('code', code), ' ', response.description || '');
+                    answers.append(item_);
+                }
+                block.append(answers);
+                operations.push(block);
+            }
+        }
+        $('api-operations').replaceChildren(...operations);
+    }
+
     // ---- navigation -----------------------------------------------------------------------------
 
     function route() {
@@ -313,6 +839,14 @@
         const detail = /^#\/message\/([^/]+)\/(.+)$/.exec(location.hash);
         if (detail) {
             showMessage(decodeURIComponent(detail[1]), decodeURIComponent(detail[2]));
+        } else if (location.hash === '#/dead-letters') {
+            showDeadLetters();
+        } else if (location.hash === '#/deliveries') {
+            showDeliveries();
+        } else if (location.hash === '#/overview') {
+            showOverview();
+        } else if (location.hash === '#/api') {
+            showApi();
         } else {
             showMessages();
         }
@@ -324,6 +858,23 @@
         $('search-form').addEventListener('submit', searchMessages);
         $('older-page').addEventListener('click', olderPage);
         $('newer-page').addEventListener('click', newerPage);
+        $('dl-form').addEventListener('submit', filterDeadLetters);
+        $('dv-refresh').addEventListener('click', refreshDeliveries);
+        $('dv-confirm-yes').addEventListener('click', retryAll);
+        $('dv-confirm-no').addEventListener('click', cancelRetryAll);
+        $('dv-older-page').addEventListener('click', () => { deliveriesView.offset += PAGE_SIZE; loadTargetDeliveries(); });
+        $('dv-newer-page').addEventListener('click', () => {
+            deliveriesView.offset = Math.max(0, deliveriesView.offset - PAGE_SIZE);
+            loadTargetDeliveries();
+        });
+        $('dl-replay-all').addEventListener('click', askReplayAll);
+        $('dl-confirm-yes').addEventListener('click', replayAll);
+        $('dl-confirm-no').addEventListener('click', cancelReplayAll);
+        $('dl-older-page').addEventListener('click', () => { deadLetters.offset += PAGE_SIZE; loadDeadLetters(); });
+        $('dl-newer-page').addEventListener('click', () => {
+            deadLetters.offset = Math.max(0, deadLetters.offset - PAGE_SIZE);
+            loadDeadLetters();
+        });
         window.addEventListener('hashchange', route);
         route();
     });

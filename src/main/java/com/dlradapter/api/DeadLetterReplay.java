@@ -18,6 +18,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,13 @@ import java.util.Map;
  * commit), after a mapping fix. Answers what happened ({@code stored}, {@code duplicate} or
  * {@code still-unmappable}) and records each replay in {@code dead_letter_replay}. The dead letter
  * itself is kept; a payload the mapping still refuses is not kept a second time.
+ *
+ * <p>{@code POST /api/dead-letters/replay?provider=} replays every dead letter of a provider the
+ * same way, oldest first, a page of {@value #PAGE} at a time (one page in memory, each replay its
+ * own short transactions), and answers the counts by result. One request stops after its time
+ * budget (half of {@code dlr.http.request-timeout}) and answers where it stopped ({@code after},
+ * {@code through}): the next request with those continues, so 100,000 dead letters are replayed in
+ * a series of bounded requests, and dead letters that arrive meanwhile are left for a later replay.
  */
 public class DeadLetterReplay {
 
@@ -39,13 +47,21 @@ public class DeadLetterReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplay.class);
 
+    /** Dead letters read and replayed together by a replay of all of a provider's. */
+    static final int PAGE = 100;
+    /** The results a replay answers, in the order the counts of a replay-all show them. */
+    static final List<String> RESULTS = List.of("stored", "duplicate", "still-unmappable");
+
     private final DeadLetterStore deadLetters;
     private final Durability durability;
+    private final Duration budget;
     private ProducerTemplate ingest;
 
-    public DeadLetterReplay(DeadLetterStore deadLetters, Durability durability) {
+    /** @param budget how long one replay-all request replays before it answers where it stopped */
+    public DeadLetterReplay(DeadLetterStore deadLetters, Durability durability, Duration budget) {
         this.deadLetters = deadLetters;
         this.durability = durability;
+        this.budget = budget;
     }
 
     /** What the ingest route made of the payload. */
@@ -75,6 +91,73 @@ public class DeadLetterReplay {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(CanonicalJson.write(answer));
+    }
+
+    /**
+     * {@code POST /api/dead-letters/replay?provider=&after=&through=}: replays the provider's dead
+     * letters with an id above {@code after} (default 0) up to {@code through} (default: its newest
+     * now), oldest first, until done or the time budget is spent. A failure other than the mapping's
+     * (the database away) stops it and fails the request; what was replayed is recorded, and
+     * replaying again answers those as duplicates.
+     */
+    public void replayAll(Exchange exchange) throws Exception {
+        String provider = QueryApi.parameter(exchange, "provider");
+        if (provider == null) {
+            throw HttpProblem.badRequest("'provider' is required: the provider whose dead letters to replay");
+        }
+        long after = position(exchange, "after", 0);
+        long through = position(exchange, "through", -1);
+        if (through < 0) {
+            through = deadLetters.lastId(provider);
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        RESULTS.forEach(result -> counts.put(result, 0));
+        int replayed = 0;
+        boolean more = true;
+        while (more && System.nanoTime() - deadline < 0) {
+            List<DeadLetter> page = deadLetters.page(provider, after, through, PAGE);
+            for (DeadLetter deadLetter : page) {
+                Replayed outcome = ingest(exchange.getContext(), deadLetter);
+                deadLetters.recordReplay(deadLetter.id(), Instant.now(), outcome.result(), outcome.reason());
+                counts.merge(outcome.result(), 1, Integer::sum);
+                replayed++;
+                after = deadLetter.id();
+            }
+            durability.flush();
+            more = page.size() == PAGE;
+        }
+        long remaining = more ? deadLetters.count(provider, after, through) : 0;
+        LOG.info("Replayed {} dead letters of {}: {}{}", replayed, provider, counts,
+                remaining == 0 ? "" : ", " + remaining + " left for the next request");
+
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("provider", provider);
+        answer.put("replayed", replayed);
+        answer.putAll(counts);
+        answer.put("complete", remaining == 0);
+        answer.put("remaining", remaining);
+        answer.put("after", after);
+        answer.put("through", through);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(CanonicalJson.write(answer));
+    }
+
+    private static long position(Exchange exchange, String name, long defaultValue) {
+        String text = QueryApi.parameter(exchange, name);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("'" + name + "' must be a dead letter id (a whole number from 0)");
+        }
     }
 
     private static long id(Exchange exchange) {

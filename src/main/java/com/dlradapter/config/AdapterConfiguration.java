@@ -60,11 +60,12 @@ public class AdapterConfiguration implements CamelConfiguration {
         GroupCommit groupCommit = store.groupCommit(context, settings, cluster.receiptKeys(), metrics);
         IngestConfiguration.bindSteps(context, mappings.engine(), groupCommit, store, metrics);
         HttpConfiguration.bindErrorAnswers(context);
-        ApiConfiguration.bindGateAndQueries(context, apiToken, security, store, mappings.polled());
+        ApiConfiguration.bindGateAndQueries(context, settings, apiToken, security, store, mappings.polled());
         PollingConfiguration.bind(context, settings, store, pollSchedule, mappings.registry(), metrics);
         ApiConfiguration.bindRegistrations(context, mappings.engine(), pollSchedule);
         routing.bind(context);
-        ApiConfiguration.bindDeliveries(context, routing.deliveries());
+        ApiConfiguration.bindDeliveries(context, settings, routing.deliveries(), store);
+        ApiConfiguration.bindOverview(context, store, mappings.registry(), mappings.polled(), metrics);
         ConsoleConfiguration.bindAssets(context);
         OpsConfiguration.startupSummary(context, settings, facts(settings, folders, mappings, store, cluster, routing,
                 publicServer));

@@ -33,6 +33,7 @@ public class AdapterMetrics {
     private final Map<AnswerLabels, Timer> answers = new ConcurrentHashMap<>();
     private final Map<DeliveryLabels, Counter> deliveryAttempts = new ConcurrentHashMap<>();
     private final Map<DeliveryLabels, Counter> deliveriesFailed = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> lastPolled = new ConcurrentHashMap<>();
 
     public AdapterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -96,6 +97,20 @@ public class AdapterMetrics {
     /** dlr_polling_calls_total{provider,outcome}: a status API call that went as expected (answered, not-found). */
     public void polled(String provider, String outcome) {
         pollCalls(provider, outcome).increment();
+        lastPolled.put(String.valueOf(provider), java.time.Instant.now());
+    }
+
+    /** When this node last called the provider's status API and got an expected answer; null when not since the start. */
+    public java.time.Instant lastSuccessfulPoll(String provider) {
+        return lastPolled.get(provider);
+    }
+
+    /** This node's status API calls of the provider that went wrong since the start, by kind (the outcome label). */
+    public Map<String, Long> pollErrors(String provider) {
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        registry.find("dlr.polling.errors").tag("provider", provider).counters()
+                .forEach(counter -> errors.merge(counter.getId().getTag("outcome"), (long) counter.count(), Long::sum));
+        return errors;
     }
 
     /**

@@ -533,7 +533,7 @@ public class Deliveries {
         }
     }
 
-    private static Delivery read(ResultSet rs) throws SQLException {
+    static Delivery read(ResultSet rs) throws SQLException {
         int code = rs.getInt("last_code");
         Integer lastCode = rs.wasNull() ? null : code;
         return new Delivery(rs.getString("id"), rs.getString("sink"), rs.getString("target"), rs.getString("source_id"),

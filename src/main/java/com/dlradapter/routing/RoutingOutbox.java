@@ -109,10 +109,15 @@ public class RoutingOutbox implements ReceiptCommitHook, OverdueHook {
         }
     }
 
+    /** The source id of a message's overdue event (its deliveries carry it). */
+    static String overdueSourceId(String provider, String messageId) {
+        return "overdue|" + provider + "|" + messageId;
+    }
+
     @Override
     public void beforeCommit(Connection connection, MessageOverdue overdue) throws SQLException {
         if (interest.wantsOverdue()) {
-            insert(connection, RoutedEvent.OVERDUE, "overdue|" + overdue.provider() + "|" + overdue.messageId(),
+            insert(connection, RoutedEvent.OVERDUE, overdueSourceId(overdue.provider(), overdue.messageId()),
                     CanonicalJson.write(overdue));
         }
     }

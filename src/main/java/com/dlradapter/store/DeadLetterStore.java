@@ -119,6 +119,75 @@ public class DeadLetterStore {
     }
 
     /**
+     * Up to {@code limit} dead letters of {@code provider} with an id above {@code after} and at
+     * most {@code through}, oldest first: one range of {@code dead_letter_provider_ix}, so a
+     * provider with 100,000 dead letters is read a page at a time.
+     */
+    public List<DeadLetter> page(String provider, long after, long through, int limit) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+PROVIDER_PAGE)) {
+            select.setString(1, provider);
+            select.setLong(2, after);
+            select.setLong(3, through);
+            select.setInt(4, limit);
+            List<DeadLetter> page = new ArrayList<>(limit);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    page.add(new DeadLetter(row.getLong(1), row.getString(2),
+                            ReceiptSource.valueOf(row.getString(3).toUpperCase()), row.getString(4),
+                            NulText.raw(row.getString(5), row.getBoolean(6)), Jdbc.instant(row, "received_at")));
+                }
+            }
+            return page;
+        }
+    }
+
+    /** How many payloads were dead-lettered since {@code since} (dead_letter_received_ix). */
+    public long countSince(Instant since) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(COUNT_SINCE)) {
+            select.setObject(1, Jdbc.utc(since));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /** A provider's dead letters after an id, oldest first (its plan is checked by ConsoleQueryPlanTest). */
+    public static final String PROVIDER_PAGE = "SELECT id, provider, source, content_type, raw_payload, raw_payload_escaped,"
+            + " received_at FROM dead_letter WHERE provider = ? AND id > ? AND id <= ? ORDER BY provider, id LIMIT ?";
+    /** Dead letters since a time. */
+    public static final String COUNT_SINCE = "SELECT COUNT(*) FROM dead_letter WHERE received_at >= ?";
+
+    /** The newest dead letter id of {@code provider}, 0 when it has none. */
+    public long lastId(String provider) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT MAX(id) FROM dead_letter WHERE provider = ?")) {
+            select.setString(1, provider);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** How many dead letters of {@code provider} have an id above {@code after} and at most {@code through}. */
+    public long count(String provider, long after, long through) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT COUNT(*) FROM dead_letter WHERE provider = ? AND id > ? AND id <= ?")) {
+            select.setString(1, provider);
+            select.setLong(2, after);
+            select.setLong(3, through);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /**
      * Records a replay of dead letter {@code id} ({@code dead_letter_replay}: when, its result and
      * why, the reason cut at 2,000 characters).
      *
