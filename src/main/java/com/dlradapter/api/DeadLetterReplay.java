@@ -1,6 +1,5 @@
 package com.dlradapter.api;
 
-import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.http.HttpProblem;
 import com.dlradapter.ingest.IngestProperties;
 import com.dlradapter.mapping.MalformedPayloadException;
@@ -88,9 +87,7 @@ public class DeadLetterReplay {
         }
         answer.put("replayedAt", now.toString());
         answer.put("replays", replays);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(CanonicalJson.write(answer));
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     /**
@@ -101,7 +98,7 @@ public class DeadLetterReplay {
      * replaying again answers those as duplicates.
      */
     public void replayAll(Exchange exchange) throws Exception {
-        String provider = QueryApi.parameter(exchange, "provider");
+        String provider = ApiExchange.parameter(exchange, "provider");
         if (provider == null) {
             throw HttpProblem.badRequest("'provider' is required: the provider whose dead letters to replay");
         }
@@ -139,13 +136,11 @@ public class DeadLetterReplay {
         answer.put("remaining", remaining);
         answer.put("after", after);
         answer.put("through", through);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(CanonicalJson.write(answer));
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     private static long position(Exchange exchange, String name, long defaultValue) {
-        String text = QueryApi.parameter(exchange, name);
+        String text = ApiExchange.parameter(exchange, name);
         if (text == null) {
             return defaultValue;
         }
@@ -162,7 +157,7 @@ public class DeadLetterReplay {
 
     private static long id(Exchange exchange) {
         try {
-            return Long.parseLong(QueryApi.parameter(exchange, "id"));
+            return Long.parseLong(ApiExchange.parameter(exchange, "id"));
         } catch (NumberFormatException e) {
             throw HttpProblem.badRequest("'id' must be a dead letter id");
         }

@@ -1,6 +1,5 @@
 package com.dlradapter.api;
 
-import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.http.HttpProblem;
 import com.dlradapter.routing.AlreadyDeliveredException;
 import com.dlradapter.routing.Deliveries;
@@ -44,12 +43,12 @@ public class DeliveryApi {
     }
 
     public void list(Exchange exchange) throws SQLException {
-        String status = QueryApi.parameter(exchange, "status");
+        String status = ApiExchange.parameter(exchange, "status");
         if (status != null && !STATUSES.contains(status)) {
             throw HttpProblem.badRequest("'status' must be one of pending, delivered, failed");
         }
-        String target = QueryApi.parameter(exchange, "target");
-        String sink = QueryApi.parameter(exchange, "sink");
+        String target = ApiExchange.parameter(exchange, "target");
+        String sink = ApiExchange.parameter(exchange, "sink");
         if (sink != null && !SINKS.contains(sink)) {
             throw HttpProblem.badRequest("'sink' must be webhook or jdbc");
         }
@@ -59,15 +58,15 @@ public class DeliveryApi {
         if (sink != null && target == null) {
             throw HttpProblem.badRequest("'sink' goes with 'target'");
         }
-        int limit = number(exchange, "limit", 100, 1, 500);
-        int offset = number(exchange, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = ApiExchange.number(exchange, "limit", 100, 1, 500);
+        int offset = ApiExchange.number(exchange, "offset", 0, 0, Integer.MAX_VALUE);
         List<Delivery> found = target == null ? deliveries.list(status, limit, offset)
                 : board.ofTarget(status, sink == null ? RouteDecision.WEBHOOK : sink, target, limit, offset);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("limit", limit);
         answer.put("offset", offset);
         answer.put("deliveries", found.stream().map(DeliveryApi::view).toList());
-        ok(exchange, 200, answer);
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     /**
@@ -75,15 +74,15 @@ public class DeliveryApi {
      * message's events ({@code sourceId} is the event's {@code id} in the message's history).
      */
     public void ofMessage(Exchange exchange) throws SQLException {
-        String provider = QueryApi.parameter(exchange, "provider");
-        String messageId = QueryApi.parameter(exchange, "messageId");
+        String provider = ApiExchange.parameter(exchange, "provider");
+        String messageId = ApiExchange.parameter(exchange, "messageId");
         List<Delivery> found = board.ofMessage(provider, messageId)
                 .orElseThrow(() -> HttpProblem.notFound("no message " + messageId + " from provider " + provider));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("provider", provider);
         answer.put("messageId", messageId);
         answer.put("deliveries", found.stream().map(DeliveryApi::view).toList());
-        ok(exchange, 200, answer);
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     /** {@code GET /api/deliveries/targets}: each target with pending or failed deliveries, and their counts. */
@@ -98,7 +97,7 @@ public class DeliveryApi {
             view.put("disabled", counts.disabled());
             targets.add(view);
         }
-        ok(exchange, 200, Map.of("targets", targets));
+        ApiExchange.answer(exchange, 200, Map.of("targets", targets));
     }
 
     /**
@@ -108,7 +107,7 @@ public class DeliveryApi {
      * POST with the answer's {@code before} continues).
      */
     public void retryAll(Exchange exchange) throws SQLException {
-        String target = QueryApi.parameter(exchange, "target");
+        String target = ApiExchange.parameter(exchange, "target");
         if (target == null) {
             throw HttpProblem.badRequest("'target' is required: the target whose failed deliveries to retry");
         }
@@ -130,11 +129,11 @@ public class DeliveryApi {
         answer.put("complete", remaining == 0);
         answer.put("remaining", remaining);
         answer.put("before", before.toString());
-        ok(exchange, 200, answer);
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     private static Instant instant(Exchange exchange, String name) {
-        String text = QueryApi.parameter(exchange, name);
+        String text = ApiExchange.parameter(exchange, name);
         if (text == null) {
             return Instant.now();
         }
@@ -146,14 +145,14 @@ public class DeliveryApi {
     }
 
     public void retry(Exchange exchange) throws SQLException {
-        String id = QueryApi.parameter(exchange, "id");
+        String id = ApiExchange.parameter(exchange, "id");
         Delivery delivery;
         try {
             delivery = deliveries.retryNow(id).orElseThrow(() -> HttpProblem.notFound("no delivery " + id));
         } catch (AlreadyDeliveredException e) {
             throw new HttpProblem(409, "conflict", e.getMessage());
         }
-        ok(exchange, 202, view(delivery));
+        ApiExchange.answer(exchange, 202, view(delivery));
     }
 
     static Map<String, Object> view(Delivery delivery) {
@@ -172,27 +171,5 @@ public class DeliveryApi {
         view.put("deliveredAt", delivery.deliveredAt());
         view.put("sourceId", delivery.sourceId());
         return view;
-    }
-
-    private static void ok(Exchange exchange, int code, Object answer) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, code);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(CanonicalJson.write(answer));
-    }
-
-    private static int number(Exchange exchange, String name, int defaultValue, int min, int max) {
-        String text = QueryApi.parameter(exchange, name);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value < min || value > max) {
-                throw new NumberFormatException();
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw HttpProblem.badRequest("'" + name + "' must be a whole number from " + min + " to " + max);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package com.dlradapter.api;
 
-import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.http.HttpProblem;
 import com.dlradapter.store.MessageSearch;
@@ -49,7 +48,7 @@ public class MessageSearchApi {
         answer.put("limit", limit);
         answer.put("messages", page.messages());
         answer.put("nextCursor", page.next() == null ? null : encode(page.next()));
-        ok(exchange, CanonicalJson.write(answer));
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     /** {@code GET /api/messages/{provider}/{messageId}/events/{eventId}}: the event's raw payload, as received. */
@@ -59,18 +58,12 @@ public class MessageSearchApi {
         String eventId = key(exchange, "eventId");
         var event = search.event(provider, messageId, eventId)
                 .orElseThrow(() -> HttpProblem.notFound("no event " + eventId + " of message " + messageId + " from provider " + provider));
-        ok(exchange, CanonicalJson.write(event));
-    }
-
-    private static void ok(Exchange exchange, String json) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json);
+        ApiExchange.answer(exchange, 200, event);
     }
 
     /** A provider, message or event id: nothing longer than the columns, and no NUL, which PostgreSQL cannot compare. */
     private static String key(Exchange exchange, String name) {
-        String value = QueryApi.parameter(exchange, name);
+        String value = ApiExchange.parameter(exchange, name);
         if (value != null && value.length() > MAX_KEY) {
             throw HttpProblem.badRequest("'" + name + "' is longer than " + MAX_KEY + " characters");
         }
@@ -81,7 +74,7 @@ public class MessageSearchApi {
     }
 
     private static String recipient(Exchange exchange) {
-        String value = QueryApi.parameter(exchange, "recipient");
+        String value = ApiExchange.parameter(exchange, "recipient");
         if (value != null && !E164.matcher(value).matches()) {
             throw HttpProblem.badRequest("'recipient' must be an E.164 number such as +2348012345678 (a '+' in a query is written %2B)");
         }
@@ -89,7 +82,7 @@ public class MessageSearchApi {
     }
 
     private static String status(Exchange exchange) {
-        String value = QueryApi.parameter(exchange, "status");
+        String value = ApiExchange.parameter(exchange, "status");
         if (value == null) {
             return null;
         }
@@ -101,7 +94,7 @@ public class MessageSearchApi {
     }
 
     private static Boolean bool(Exchange exchange, String name) {
-        String value = QueryApi.parameter(exchange, name);
+        String value = ApiExchange.parameter(exchange, name);
         if (value == null) {
             return null;
         }
@@ -113,7 +106,7 @@ public class MessageSearchApi {
     }
 
     private static Instant instant(Exchange exchange, String name) {
-        String value = QueryApi.parameter(exchange, name);
+        String value = ApiExchange.parameter(exchange, name);
         if (value == null) {
             return null;
         }
@@ -125,7 +118,7 @@ public class MessageSearchApi {
     }
 
     private static int limit(Exchange exchange) {
-        String value = QueryApi.parameter(exchange, "limit");
+        String value = ApiExchange.parameter(exchange, "limit");
         if (value == null) {
             return DEFAULT_PAGE;
         }
@@ -142,7 +135,7 @@ public class MessageSearchApi {
 
     /** The position a cursor stands for: first-seen time, provider and message id (the rest, whatever it holds), one per line. */
     private static MessageSearch.Position cursor(Exchange exchange) {
-        String value = QueryApi.parameter(exchange, "cursor");
+        String value = ApiExchange.parameter(exchange, "cursor");
         if (value == null) {
             return null;
         }

@@ -30,8 +30,6 @@ public class OpenApiDocument {
     }
 
     public void document(Exchange exchange) {
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(document);
+        ApiExchange.answerJson(exchange, 200, document);
     }
 }

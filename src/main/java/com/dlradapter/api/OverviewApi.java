@@ -61,9 +61,7 @@ public class OverviewApi {
             }
             json = lastAnswer;
         }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json);
+        ApiExchange.answerJson(exchange, 200, json);
     }
 
     private String compute() throws SQLException {

@@ -86,9 +86,7 @@ public class RegistrationApi {
         answer.put("messageId", messageId);
         answer.put("tracked", true);
         answer.put("created", created);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, created ? 201 : 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(CanonicalJson.write(answer));
+        ApiExchange.answer(exchange, created ? 201 : 200, answer);
     }
 
     private static String text(JsonNode body, String field, boolean required) {

@@ -92,13 +92,7 @@ final class JsonLocator {
             return null;
         }
         try (JsonParser parser = TEXT.createParser(json)) {
-            parser.nextToken();
-            for (Object step : arraySteps) {
-                if (!(step instanceof String name ? toField(parser, name) : toElement(parser, (Integer) step))) {
-                    return null;
-                }
-            }
-            if (parser.currentToken() != JsonToken.START_ARRAY) {
+            if (!toArray(parser)) {
                 return null;
             }
             List<String> texts = new ArrayList<>();
@@ -114,6 +108,17 @@ final class JsonLocator {
         }
     }
 
+    /** Moves the parser onto the start of the array this path names; false when it is not there. */
+    private boolean toArray(JsonParser parser) throws java.io.IOException {
+        parser.nextToken();
+        for (Object step : arraySteps) {
+            if (!(step instanceof String name ? toField(parser, name) : toElement(parser, (Integer) step))) {
+                return false;
+            }
+        }
+        return parser.currentToken() == JsonToken.START_ARRAY;
+    }
+
     /**
      * {@code json} with the array this path names holding only {@code element} (an element's exact
      * text): the envelope of one item of a multi-receipt payload, which maps alone as the whole
@@ -125,13 +130,7 @@ final class JsonLocator {
             return null;
         }
         try (JsonParser parser = TEXT.createParser(json)) {
-            parser.nextToken();
-            for (Object step : arraySteps) {
-                if (!(step instanceof String name ? toField(parser, name) : toElement(parser, (Integer) step))) {
-                    return null;
-                }
-            }
-            if (parser.currentToken() != JsonToken.START_ARRAY) {
+            if (!toArray(parser)) {
                 return null;
             }
             int start = (int) parser.currentTokenLocation().getCharOffset();
