@@ -144,7 +144,7 @@
 
     function readFilters() {
         const query = new URLSearchParams();
-        for (const name of ['messageId', 'recipient', 'provider', 'status', 'final']) {
+        for (const name of ['messageId', 'recipient', 'provider', 'status', 'final', 'overdue']) {
             const value = $('f-' + name).value.trim();
             if (value) {
                 query.set(name, value);
@@ -186,6 +186,7 @@
             cell(row, masked(message.recipient), 'mono recipient');
             cell(row, message.status, 'status');
             cell(row, message.final ? 'yes' : 'no');
+            cell(row, message.overdue ? 'yes' : 'no', 'overdue');
             cell(row, time(message.updatedAt));
         }
         $('messages-empty').hidden = page.messages.length > 0;
