@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * target listed and retried all at once after a confirmation). Screenshots go to
  * target/console-screenshots/.
  * And the overview: the last hour's chart by provider and status, the providers, its refresh; the
- * API page from the OpenAPI document.
+ * API page from the OpenAPI document; the Providers page (webhook URL masked and copied whole, the
+ * status table, the samples' check, the mapping file).
  */
 class ConsoleOperationsBrowserTest {
 
@@ -275,6 +276,51 @@ class ConsoleOperationsBrowserTest {
                 .containsExactly("provider", "after", "through");
         assertThat(driver.findElements(By.cssSelector("details.operation[data-operation='POST /webhooks/{provider}']"))).hasSize(1);
         browser.screenshot("api");
+        assertNothingRan(driver);
+    }
+
+    @Test
+    void theProvidersPageGivesEachWebhookUrlMaskedAndCopiesItWhole() throws Exception {
+        ChromeDriver driver = loggedIn();
+        driver.findElement(By.id("nav-providers")).click();
+        visible("providers-page");
+        WebElement zeckta = waitFor(By.cssSelector("section.provider[data-provider='zeckta']"));
+        assertThat(driver.findElements(By.cssSelector("section.provider"))).extracting(e -> e.getAttribute("data-provider"))
+                .containsExactlyElementsOf(new java.util.TreeSet<>(RunningAdapter.PROVIDERS));
+        JsonNode expected = JSON.readTree(adapter.get("/api/providers/zeckta").body());
+        String url = adapter.url("/webhooks/zeckta/test-zeckta-token");
+
+        // the token is masked and nowhere in the page
+        assertThat(zeckta.findElement(By.cssSelector("code.webhook-url")).getText())
+                .isEqualTo(adapter.url("/webhooks/zeckta/") + "\u2022".repeat(8));
+        assertThat(driver.getPageSource()).doesNotContain("test-zeckta-token");
+        // the statuses as loaded, the samples as checked, the polling state, the mapping file as text
+        List<WebElement> statuses = zeckta.findElements(By.cssSelector("table.statuses tbody tr"));
+        assertThat(statuses).hasSize(expected.get("statuses").size());
+        assertThat(statuses).extracting(WebElement::getText).contains("UNDELIVERABLE UNDELIVERED");
+        List<WebElement> samples = zeckta.findElements(By.cssSelector("table.samples tbody tr"));
+        assertThat(samples).hasSize(expected.get("samples").size())
+                .allSatisfy(row -> assertThat(row.findElement(By.cssSelector("td.passed")).getText()).isEqualTo("passed"));
+        assertThat(zeckta.findElement(By.tagName("h4")).getText()).isEqualTo("Statuses");
+        assertThat(zeckta.getText()).contains("Samples: " + samples.size() + " of " + samples.size() + " pass")
+                .contains("Polling\noff");
+        zeckta.findElement(By.cssSelector("details.mapping-file summary")).click();
+        assertThat(zeckta.findElement(By.cssSelector("details.mapping-file pre")).getAttribute("textContent"))
+                .isEqualTo(expected.get("mapping").asText());
+
+        // Copy puts the whole URL, token included, on the clipboard
+        driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", adapter.url(""),
+                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        zeckta.findElement(By.cssSelector("button.copy-url")).click();
+        waiter().until(d -> zeckta.findElement(By.cssSelector(".copy-status")).getText().equals("Copied."));
+        Object copied = driver.executeAsyncScript("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('failed: ' + e))");
+        assertThat(copied).isEqualTo(url);
+        browser.screenshot("providers");
+        // the copied URL is one the adapter takes
+        assertThat(adapter.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(com.dlradapter.support.Payloads.zeckta(
+                        "ev-copied", "MESSAGE_DELIVERED", "DELIVERED", "zs-copied")))).statusCode()).isEqualTo(200);
         assertNothingRan(driver);
     }
 
