@@ -67,7 +67,7 @@ public class ProvidersApi {
             providers.add(view(mapping, base));
         }
         providers.sort((a, b) -> ((String) a.get("provider")).compareTo((String) b.get("provider")));
-        ApiExchange.answer(exchange, 200, Map.of("providers", providers));
+        answer(exchange, Map.of("providers", providers));
     }
 
     /** {@code GET /api/providers/{provider}}: one provider; 404 for one without a mapping. */
@@ -77,7 +77,18 @@ public class ProvidersApi {
         if (mapping == null) {
             throw HttpProblem.notFound("no provider " + provider);
         }
-        ApiExchange.answer(exchange, 200, view(mapping, baseUrl(exchange)));
+        answer(exchange, view(mapping, baseUrl(exchange)));
+    }
+
+    /**
+     * The answer holds webhook tokens: no cache (the browser's, a proxy's) may keep it. Put on the
+     * Vert.x response itself: platform-http's header filter drops a Cache-Control message header.
+     */
+    private static void answer(Exchange exchange, Object answer) {
+        if (exchange.getIn() instanceof HttpMessage http && http.getResponse() != null) {
+            http.getResponse().putHeader("Cache-Control", "no-store");
+        }
+        ApiExchange.answer(exchange, 200, answer);
     }
 
     private Map<String, Object> view(ProviderMapping mapping, String base) {

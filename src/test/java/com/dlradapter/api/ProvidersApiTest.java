@@ -51,6 +51,7 @@ class ProvidersApiTest {
 
             HttpResponse<String> answer = adapter.get("/api/providers");
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Cache-Control")).as("it holds the webhook tokens").hasValue("no-store");
             JsonNode providers = JSON.readTree(answer.body()).get("providers");
             List<String> ids = new ArrayList<>();
             providers.forEach(provider -> ids.add(provider.get("provider").asText()));
