@@ -7,7 +7,7 @@
 (() => {
     const TOKEN_KEY = 'dlr.console.token';
     const PAGE_SIZE = 50;
-    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page', 'overview-page', 'api-page'];
+    const PAGES = ['login-page', 'messages-page', 'message-page', 'dead-letters-page', 'deliveries-page', 'overview-page', 'providers-page', 'api-page'];
     const REFRESH_MS = 15000;
     const $ = id => document.getElementById(id);
 
@@ -144,7 +144,7 @@
 
     function readFilters() {
         const query = new URLSearchParams();
-        for (const name of ['messageId', 'recipient', 'provider', 'status', 'final']) {
+        for (const name of ['messageId', 'recipient', 'provider', 'status', 'final', 'overdue']) {
             const value = $('f-' + name).value.trim();
             if (value) {
                 query.set(name, value);
@@ -186,6 +186,7 @@
             cell(row, masked(message.recipient), 'mono recipient');
             cell(row, message.status, 'status');
             cell(row, message.final ? 'yes' : 'no');
+            cell(row, message.overdue ? 'yes' : 'no', 'overdue');
             cell(row, time(message.updatedAt));
         }
         $('messages-empty').hidden = page.messages.length > 0;
@@ -829,6 +830,120 @@
         $('api-operations').replaceChildren(...operations);
     }
 
+    // ---- providers ------------------------------------------------------------------------------
+
+    /** The URL to give the provider: absolute (the adapter gives a path only when it could not tell its host). */
+    function absolute(url) {
+        return url.startsWith('/') ? location.origin + url : url;
+    }
+
+    /** The URL with its token (the last path segment) shown as dots. */
+    function maskedUrl(webhook) {
+        const url = absolute(webhook.url);
+        return webhook.auth === 'token' ? url.slice(0, url.lastIndexOf('/') + 1) + '\u2022'.repeat(8) : url;
+    }
+
+    /**
+     * Copies the whole URL: the Clipboard API where the page is a secure context (https, localhost),
+     * else a selected text field and the copy command; if both fail, the URL is shown to copy by hand.
+     */
+    async function copyUrl(url, status, shown) {
+        try {
+            if (navigator.clipboard && window.isSecureContext) {
+                await navigator.clipboard.writeText(url);
+            } else {
+                const field = element('textarea');
+                field.value = url;
+                field.setAttribute('readonly', '');
+                field.className = 'offscreen';
+                document.body.append(field);
+                field.select();
+                const copied = document.execCommand('copy');
+                field.remove();
+                if (!copied) {
+                    throw new Error('the browser refused to copy');
+                }
+            }
+            say(status, 'Copied.');
+        } catch (error) {
+            shown.textContent = url;
+            say(status, 'Could not copy (' + error.message + '): select the URL and copy it.');
+        }
+    }
+
+    function table(headers, rows, className) {
+        const made = element('table', null, className);
+        const head = made.createTHead().insertRow();
+        headers.forEach(name => head.append(element('th', name)));
+        const body = made.createTBody();
+        for (const values of rows) {
+            const row = body.insertRow();
+            values.forEach(([text, cellClass]) => cell(row, text, cellClass));
+        }
+        return made;
+    }
+
+    function providerSection(provider) {
+        const section = element('section', null, 'provider');
+        section.dataset.provider = provider.provider;
+        section.append(element('h3', provider.name ? provider.name + ' (' + provider.provider + ')' : provider.provider));
+
+        const facts = element('dl', null, 'state');
+        const url = element('dd');
+        const shown = element('code', maskedUrl(provider.webhook), 'webhook-url');
+        const copy = element('button', 'Copy', 'copy-url');
+        copy.type = 'button';
+        const status = element('span', null, 'copy-status');
+        status.hidden = true;
+        copy.addEventListener('click', () => copyUrl(absolute(provider.webhook.url), status, shown));
+        url.append(shown, ' ', copy, ' ', status);
+        facts.append(element('dt', 'Webhook URL'), url);
+        fact(facts, 'Authentication', provider.webhook.auth === 'token' ? 'token (in the URL)' : 'none');
+        if (provider.webhook.signatureHeader) {
+            fact(facts, 'Signature header', provider.webhook.signatureHeader);
+        }
+        if ((provider.webhook.allowFrom || []).length > 0) {
+            fact(facts, 'Allowed from', provider.webhook.allowFrom.join(', '));
+        }
+        const polling = provider.polling || {};
+        fact(facts, 'Polling', polling.state);
+        fact(facts, 'Last successful status call', time(polling.lastSuccessfulCallAt) || 'none since the start');
+        const errors = Object.entries(polling.errors || {}).map(([kind, count]) => kind + ': ' + count).join(', ');
+        fact(facts, 'Polling errors', errors || 'none');
+        section.append(facts);
+
+        section.append(element('h4', 'Statuses'));
+        section.append(table(['Provider status', 'Canonical status', 'Reason'],
+            provider.statuses.map(rule => [[rule.providerStatus, 'mono'], [rule.status, 'status'], [rule.reason]]), 'statuses'));
+        const reasons = Object.entries(provider.reasonStatuses || {});
+        if (reasons.length > 0) {
+            section.append(element('h4', 'Reasons that settle a status'));
+            section.append(table(['Reason', 'Canonical status'], reasons.map(([code, status_]) => [[code, 'mono'], [status_, 'status']]),
+                'reason-statuses'));
+        }
+
+        const passed = provider.samples.filter(sample => sample.passed).length;
+        section.append(element('h4', 'Samples: ' + passed + ' of ' + provider.samples.length + ' pass'));
+        section.append(table(['Sample', 'Result', 'Detail'], provider.samples.map(sample =>
+            [[sample.name], [sample.passed ? 'passed' : 'FAILED', sample.passed ? 'passed' : 'failed'], [sample.detail]]), 'samples'));
+
+        const file = element('details', null, 'mapping-file');
+        file.append(element('summary', 'Mapping file mappings/' + provider.mappingFile), element('pre', provider.mapping, 'raw'));
+        section.append(file);
+        return section;
+    }
+
+    async function showProviders() {
+        showPage('providers-page');
+        say($('providers-error'), '');
+        try {
+            const answer = await api('/api/providers');
+            $('providers-list').replaceChildren(...answer.providers.map(providerSection));
+        } catch (error) {
+            failed(error, 'providers-error');
+        }
+    }
+
     // ---- navigation -----------------------------------------------------------------------------
 
     function route() {
@@ -845,6 +960,8 @@
             showDeliveries();
         } else if (location.hash === '#/overview') {
             showOverview();
+        } else if (location.hash === '#/providers') {
+            showProviders();
         } else if (location.hash === '#/api') {
             showApi();
         } else {

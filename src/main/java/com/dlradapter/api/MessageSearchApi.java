@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /api/messages?provider=&messageId=&recipient=&status=&final=&since=&until=&limit=&cursor=}:
+ * {@code GET /api/messages?provider=&messageId=&recipient=&status=&final=&overdue=&since=&until=&limit=&cursor=}:
  * the messages, newest first, a page at a time, and one stored event's raw payload. Every
  * parameter is checked: a wrong one is answered 400 saying which and why. The cursor is opaque to
  * clients: the position after the page's last message, base64url-encoded.
@@ -38,7 +38,7 @@ public class MessageSearchApi {
     public void search(Exchange exchange) throws SQLException {
         MessageSearch.Filter filter = new MessageSearch.Filter(
                 key(exchange, "provider"), key(exchange, "messageId"), recipient(exchange), status(exchange),
-                bool(exchange, "final"), instant(exchange, "since"), instant(exchange, "until"));
+                bool(exchange, "final"), bool(exchange, "overdue"), instant(exchange, "since"), instant(exchange, "until"));
         if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
             throw HttpProblem.badRequest("'since' must be before 'until'");
         }

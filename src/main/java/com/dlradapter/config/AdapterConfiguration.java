@@ -1,5 +1,6 @@
 package com.dlradapter.config;
 
+import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.routes.TemplateContracts;
 import com.dlradapter.cluster.LeaderLease;
 import com.dlradapter.http.PublicHttpServer;
@@ -51,7 +52,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         PublicHttpServer publicServer = HttpConfiguration.publicServer(context, settings);
         HealthConfiguration.bindChecks(context, settings, store.database(), cluster.member().instance(), leaderLease);
         WebhookSecurity security = WebhookSecurity.fromSettings(settings);
-        IngestConfiguration.webhookGate(context, settings, security, mappings, folders.dataDirectory(),
+        WebhookGate webhookGate = IngestConfiguration.webhookGate(context, settings, security, mappings, folders.dataDirectory(),
                 HttpConfiguration.webhookMethods(context));
         // the tokens kept there are checked (a token file others could write is refused): now
         // whatever an earlier run under a loose umask left is made private too
@@ -66,6 +67,7 @@ public class AdapterConfiguration implements CamelConfiguration {
         routing.bind(context);
         ApiConfiguration.bindDeliveries(context, settings, routing.deliveries(), store);
         ApiConfiguration.bindOverview(context, store, mappings.registry(), mappings.polled(), metrics);
+        ApiConfiguration.bindProviders(context, settings, mappings.registry(), webhookGate, mappings.polled(), metrics);
         ConsoleConfiguration.bindAssets(context);
         OpsConfiguration.startupSummary(context, settings, facts(settings, folders, mappings, store, cluster, routing,
                 publicServer));

@@ -6,8 +6,10 @@ import com.dlradapter.api.DeliveryApi;
 import com.dlradapter.api.MessageSearchApi;
 import com.dlradapter.api.OpenApiDocument;
 import com.dlradapter.api.OverviewApi;
+import com.dlradapter.api.ProvidersApi;
 import com.dlradapter.api.QueryApi;
 import com.dlradapter.api.RegistrationApi;
+import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.observe.AdapterMetrics;
@@ -60,6 +62,13 @@ final class ApiConfiguration {
         context.getRegistry().bind("openApiDocument", new OpenApiDocument());
         context.getRegistry().bind("overviewApi", new OverviewApi(new ReceiptFlow(dataSource), store.deadLetters(),
                 new DeliveryBoard(dataSource), mappings, polled, metrics));
+    }
+
+    /** The Providers page's endpoint: webhook URLs from {@code dlr.http.public-base-url} (else the request's host). */
+    static void bindProviders(CamelContext context, Settings settings, MappingRegistry mappings, WebhookGate webhookGate,
+                              PolledProviders polled, AdapterMetrics metrics) {
+        context.getRegistry().bind("providersApi", new ProvidersApi(mappings, webhookGate::access, polled, metrics,
+                settings.optional("dlr.http.public-base-url").orElse(null)));
     }
 
     static void bindRegistrations(CamelContext context, MappingEngine engine, PollSchedule pollSchedule) {

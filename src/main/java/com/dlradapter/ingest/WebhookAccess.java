@@ -46,6 +46,11 @@ final class WebhookAccess {
         access.computeIfAbsent(provider, newProviders);
     }
 
+    /** A provider's policy (made now for one added while running), null for an unknown provider. */
+    ProviderAccess policy(String provider) {
+        return access.computeIfAbsent(provider, newProviders);
+    }
+
     /** Admits the call or throws the {@link HttpProblem} it is answered with. */
     void check(WebhookEdge.Call call, String provider, boolean pathForm) {
         ProviderAccess policy = provider == null ? null : access.computeIfAbsent(provider, newProviders);

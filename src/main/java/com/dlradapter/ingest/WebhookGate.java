@@ -49,6 +49,11 @@ public class WebhookGate {
         access.provide(provider);
     }
 
+    /** A provider's webhook policy (its token: for the admin API's Providers page only), null for an unknown provider. */
+    public ProviderAccess access(String provider) {
+        return access.policy(provider);
+    }
+
     /** {@code POST|GET /webhooks/{provider}}: the route names the provider; the token is {@code ?token=} or basic auth. */
     public void admit(Exchange exchange) {
         HttpServerRequest request = WebhookEdge.request(exchange);

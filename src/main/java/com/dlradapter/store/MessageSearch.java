@@ -24,9 +24,13 @@ import java.util.Optional;
  */
 public class MessageSearch {
 
-    /** What to search for; every field is optional (null: any). {@code since} inclusive, {@code until} exclusive. */
+    /**
+     * What to search for; every field is optional (null: any). {@code since} inclusive, {@code until}
+     * exclusive; {@code overdue}: whether the message went past dlr.polling.max-age without a final
+     * status (overdue_at set; it stays set if a final status comes later).
+     */
     public record Filter(String provider, String messageId, String recipient, String status, Boolean isFinal,
-                         Instant since, Instant until) {
+                         Boolean overdue, Instant since, Instant until) {
     }
 
     /** Where a page ended: the last message's first-seen time and key. */
@@ -73,6 +77,9 @@ public class MessageSearch {
         condition(sql, values, " AND recipient = ?", filter.recipient());
         condition(sql, values, " AND status = ?", filter.status());
         condition(sql, values, " AND is_final = ?", filter.isFinal());
+        if (filter.overdue() != null) {
+            sql.append(filter.overdue() ? " AND overdue_at IS NOT NULL" : " AND overdue_at IS NULL");
+        }
         condition(sql, values, " AND first_seen_at >= ?", utc(filter.since()));
         condition(sql, values, " AND first_seen_at < ?", utc(filter.until()));
         if (after != null) {

@@ -43,6 +43,8 @@ class MessageSearchApiTest {
     private static final int DELIVERED_ZECKTA = 7;
     private static final int ACME = 7;
     private static final int TIED = 15;
+    /** t-00 to t-04 of the tied ones are overdue; t-00 became final (DELIVERED) after that and stays overdue. */
+    private static final int OVERDUE = 5;
 
     @TempDir
     Path data;
@@ -77,11 +79,20 @@ class MessageSearchApiTest {
             assertThat(keys(walk(adapter, "recipient=" + enc("+15550000001") + "&status=FAILED")))
                     .containsExactlyInAnyOrder("acme/ac-1", "acme/ac-3", "acme/ac-5");
             assertThat(keys(walk(adapter, "final=false&provider=zeckta"))).hasSize(ZECKTA - DELIVERED_ZECKTA);
-            assertThat(keys(walk(adapter, "final=true"))).hasSize(DELIVERED_ZECKTA + ACME);
+            assertThat(keys(walk(adapter, "final=true"))).hasSize(DELIVERED_ZECKTA + ACME + 1);   // and tie/t-00
             assertThat(keys(walk(adapter, "since=2020-01-01T00:00:00Z&until=2020-01-01T00:00:01Z"))).hasSize(TIED);
             assertThat(keys(walk(adapter, "until=2020-01-01T00:00:00Z"))).isEmpty();   // until is exclusive
             assertThat(keys(walk(adapter, "since=" + enc("2021-01-01T00:00:00+01:00")))).hasSize(ZECKTA + ACME);
             assertThat(keys(walk(adapter, "provider=nobody"))).isEmpty();
+            assertThat(walk(adapter, "messageId=t-05").get(0).get("overdue").asBoolean()).isFalse();
+            assertThat(keys(walk(adapter, "overdue=true&limit=2")))
+                    .containsExactlyInAnyOrder("tie/t-00", "tie/t-01", "tie/t-02", "tie/t-03", "tie/t-04");
+            assertThat(keys(walk(adapter, "overdue=false&limit=9"))).hasSize(all - OVERDUE).doesNotHaveDuplicates()
+                    .noneMatch(key -> key.compareTo("tie/t-05") < 0 && key.startsWith("tie/"));
+            assertThat(keys(walk(adapter, "overdue=true&final=false"))).hasSize(OVERDUE - 1).doesNotContain("tie/t-00");
+            assertThat(keys(walk(adapter, "overdue=true&provider=zeckta"))).isEmpty();
+            assertThat(walk(adapter, "overdue=true")).allMatch(m -> m.get("overdue").asBoolean());
+            assertThat(walk(adapter, "overdue=false")).noneMatch(m -> m.get("overdue").asBoolean());
 
             JsonNode one = search(adapter, "messageId=zs-05");
             JsonNode message = one.get("messages").get(0);
@@ -100,7 +111,7 @@ class MessageSearchApiTest {
         try (RunningAdapter adapter = RunningAdapter.start(RunningAdapter.defaults(data, kind))) {
             String foreignCursor = Base64.getUrlEncoder().encodeToString("not a cursor".getBytes(StandardCharsets.UTF_8));
             for (String query : new String[] {"limit=0", "limit=501", "limit=ten", "status=delivered", "status=GONE",
-                    "final=yes", "since=yesterday", "until=2026-06-09T13:00:00", "recipient=08012345678",
+                    "final=yes", "overdue=yes", "overdue=1", "since=yesterday", "until=2026-06-09T13:00:00", "recipient=08012345678",
                     "recipient=+2348012345678" /* an unencoded '+' reads as a space */, "recipient=" + enc("+0123"),
                     "cursor=%25%25%25", "cursor=" + foreignCursor,
                     "since=2026-06-09T13:00:00Z&until=2026-06-09T13:00:00Z", "provider=" + "p".repeat(256),
@@ -149,7 +160,8 @@ class MessageSearchApiTest {
     /**
      * 23 Zeckta messages (every third delivered, 7 in all), 7 Acme ones (odd ones failed to
      * +15550000001, even ones delivered to +15550000002), and 15 messages of a provider "tie" all
-     * first seen at {@link #TIE}, written straight into the table.
+     * first seen at {@link #TIE}, written straight into the table, the first five overdue and the
+     * first of them delivered since.
      */
     private static void seed(RunningAdapter adapter) throws Exception {
         for (int i = 0; i < ZECKTA; i++) {
@@ -179,6 +191,15 @@ class MessageSearchApiTest {
             }
             insert.executeBatch();
         }
+        try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
+             PreparedStatement overdue = connection.prepareStatement(
+                     "UPDATE message_status SET overdue_at = ? WHERE provider = 'tie' AND message_id IN ('t-00', 't-01', 't-02', 't-03', 't-04')");
+             PreparedStatement delivered = connection.prepareStatement(
+                     "UPDATE message_status SET status = 'DELIVERED', is_final = TRUE WHERE provider = 'tie' AND message_id = 't-00'")) {
+            overdue.setObject(1, TIE.plusSeconds(86_400).atOffset(ZoneOffset.UTC));
+            overdue.executeUpdate();
+            delivered.executeUpdate();
+        }
     }
 
     private static List<String> expectedDelivered() {
@@ -189,6 +210,7 @@ class MessageSearchApiTest {
         for (int i = 0; i < ACME; i += 2) {
             keys.add("acme/ac-" + i);
         }
+        keys.add("tie/t-00");
         return keys;
     }
 

@@ -1,7 +1,6 @@
 package com.dlradapter.console;
 
 import com.dlradapter.support.Browser;
-import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +10,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -22,20 +20,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operator console in a real headless Chromium against a running adapter: log in (a wrong
- * token refused), find messages by id and by recipient, open a message's timeline and an event's
- * raw payload; a receipt whose fields and raw payload carry markup shows it as text and runs
- * nothing. Screenshots of each page go to target/console-screenshots/.
+ * The Messages page's filters and pages in a real headless Chromium against a running adapter,
+ * and a token that stops being accepted sending the console back to its login form. The whole
+ * story (log in, find, read the timeline, markup as text, replay, retry, providers) is
+ * {@link ConsoleOperationsBrowserTest#theWholeStory}. Screenshots go to target/console-screenshots/.
  */
 class ConsoleBrowserTest {
-
-    /** Markup a hostile provider (or anyone who knows a webhook token) could put in a receipt. */
-    static final String SCRIPT = "<script>window.__xss='script'</script>";
-    static final String IMG = "\"><img src=x onerror=\"window.__xss='img'\">";
-    static final String HOSTILE = SCRIPT + IMG;
-    /** A form body as a provider sends it, the markup literal in its bytes. */
-    static final String HOSTILE_FORM = "MessageSid=SMhostile1&MessageStatus=undelivered&ErrorCode=30003&ErrorMessage="
-            + HOSTILE + "&To=%2B15551234567&From=" + SCRIPT;
 
     @TempDir
     static Path data;
@@ -59,80 +49,6 @@ class ConsoleBrowserTest {
                 adapter.close();
             }
         }
-    }
-
-    @Test
-    void anOperatorFindsAMessageAndReadsItsTimeline() {
-        postReceipts();
-        ChromeDriver driver = browser.driver();
-        driver.get(adapter.url("/console/"));
-        visible("login-page");
-        browser.screenshot("login");
-
-        // a wrong token is refused, and kept nowhere
-        logIn("not-the-token");
-        WebElement refused = visible("login-error");
-        assertThat(refused.getText()).isEqualTo("The adapter refused this token.");
-        assertThat(session(driver)).isNull();
-
-        logIn("test-api-token");
-        visible("messages-page");
-        waitFor(By.cssSelector("#messages-rows tr.message"));
-        browser.screenshot("messages");
-        assertThat(session(driver)).isEqualTo("test-api-token");
-        assertThat(driver.executeScript("return localStorage.length")).isEqualTo(0L);
-        assertThat(driver.executeScript("return document.cookie")).isEqualTo("");
-        assertThat(driver.getCurrentUrl()).doesNotContain("test-api-token");
-
-        // by message id
-        search("f-messageId", "zk-story-1");
-        List<WebElement> rows = rowsOf("zk-story-1");
-        assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).findElement(By.cssSelector("td.recipient")).getText()).isEqualTo("*********7745");
-        assertThat(rows.get(0).findElement(By.cssSelector("td.status")).getText()).isEqualTo("DELIVERED");
-        rows.get(0).findElement(By.cssSelector("td.message-id a")).click();
-        visible("message-page");
-        waitFor(By.cssSelector("#timeline-rows tr.event"));
-        assertThat(fact("Status")).isEqualTo("DELIVERED");
-        assertThat(fact("Recipient")).isEqualTo("+233202007745");   // whole on the detail page
-        List<WebElement> events = driver.findElements(By.cssSelector("#timeline-rows tr.event"));
-        assertThat(events).hasSize(2);
-        assertThat(events).extracting(event -> event.findElement(By.cssSelector("td.provider-status")).getText())
-                .containsExactly("SENT", "DELIVERED");
-        WebElement firstRaw = showRaw(events.get(0));
-        assertThat(firstRaw.getText()).contains("\"uuid\": \"zk-story-1\"", "\"status\": \"SENT\"");
-        browser.screenshot("message");
-
-        // by recipient: the two hostile receipts, their fields and raw payloads shown as text
-        driver.findElement(By.id("back-to-messages")).click();
-        visible("messages-page");
-        clear("f-messageId");
-        search("f-recipient", "+15551234567");
-        waiter().until(d -> d.findElements(By.cssSelector("#messages-rows tr.message")).size() == 2);
-        assertThat(driver.findElements(By.cssSelector("#messages-rows td.message-id"))).extracting(WebElement::getText)
-                .containsExactlyInAnyOrder("SMhostile1", "zk-hostile-1");
-        assertThat(driver.findElements(By.cssSelector("#messages-rows td.recipient"))).extracting(WebElement::getText)
-                .containsOnly("********4567");
-        rowsOf("SMhostile1", 2).get(0).findElement(By.cssSelector("td.message-id a")).click();
-        visible("message-page");
-        WebElement event = waitFor(By.cssSelector("#timeline-rows tr.event"));
-        assertThat(event.findElement(By.cssSelector("td.reason")).getText()).isEqualTo("30003: " + HOSTILE);
-        assertThat(fact("Sender")).isEqualTo(SCRIPT);
-        // a form body is kept exactly as it was sent (the token left out): the markup shows as literal text
-        assertThat(showRaw(event).getText()).isEqualTo(HOSTILE_FORM);
-        browser.screenshot("hostile-form-receipt");
-        assertNothingRan(driver);
-
-        driver.navigate().back();
-        visible("messages-page");
-        rowsOf("zk-hostile-1", 2).get(0).findElement(By.cssSelector("td.message-id a")).click();
-        visible("message-page");
-        event = waitFor(By.cssSelector("#timeline-rows tr.event"));
-        assertThat(fact("Sender")).isEqualTo(SCRIPT);
-        WebElement raw = showRaw(event);
-        assertThat(raw.getText()).contains("\"src\": \"" + SCRIPT + "\"", "\"note\": \"" + HOSTILE.replace("\"", "\\\"") + "\"");
-        browser.screenshot("hostile-json-receipt");
-        assertNothingRan(driver);
     }
 
     /** The other filters and the pages: 52 Routee messages are a page of 50 and one of 2. */
@@ -182,6 +98,15 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("search")).click();
         assertThat(shownIds(50, "rt-page-51")).isEqualTo(first);
         assertThat(driver.findElement(By.id("messages-empty")).isDisplayed()).isFalse();
+
+        // overdue: none of them (all final in time); not overdue: all of them
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-overdue"))).selectByVisibleText("overdue");
+        driver.findElement(By.id("search")).click();
+        visible("messages-empty");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-overdue"))).selectByVisibleText("not overdue");
+        driver.findElement(By.id("search")).click();
+        assertThat(shownIds(50, "rt-page-51")).isEqualTo(first);
+        assertThat(driver.findElements(By.cssSelector("#messages-rows td.overdue"))).extracting(WebElement::getText).containsOnly("no");
     }
 
     /** The message ids the list shows, once it shows {@code rows} of them with {@code newest} first. */
@@ -213,52 +138,6 @@ class ConsoleBrowserTest {
         assertThat(session(driver)).isNull();
     }
 
-    private static void postReceipts() {
-        assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta("ev-story-1", "MESSAGE_SENT", "SENT", "zk-story-1"))
-                .statusCode()).isEqualTo(200);
-        assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta("ev-story-2", "MESSAGE_DELIVERED", "DELIVERED",
-                "zk-story-1")).statusCode()).isEqualTo(200);
-        for (int i = 0; i < 3; i++) {
-            assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta("ev-other-" + i, "MESSAGE_SENT", "SENT",
-                    "zk-other-" + i)).statusCode()).isEqualTo(200);
-        }
-        // a form body as a provider sends it: the markup is literal in the raw payload
-        var answer = adapter.post(adapter.webhook("acme"), HOSTILE_FORM, "application/x-www-form-urlencoded");
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        // a JSON body is kept as received: the markup is literal in its raw payload
-        String json = """
-                {"eventId": "ev-hostile-1", "eventType": "MESSAGE_SENT", "timestamp": "2026-06-09T13:04:57Z",
-                 "note": "%s",
-                 "message": {"uuid": "zk-hostile-1", "src": "%s", "dest": "+15551234567", "status": "SENT"}}
-                """.formatted(HOSTILE.replace("\"", "\\\""), SCRIPT);
-        answer = adapter.post(adapter.webhook("zeckta"), json);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    }
-
-    /** Neither the script nor the image's handler ran, no image was made, and the page logged no error. */
-    private static void assertNothingRan(ChromeDriver driver) {
-        assertThat(driver.executeScript("return window.__xss")).isNull();
-        assertThat(driver.findElements(By.tagName("img"))).isEmpty();
-        assertThat(driver.findElements(By.cssSelector("main script"))).isEmpty();
-        List<LogEntry> errors = browser.consoleLog().getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
-                // the wrong token's 401 is logged by Chromium as a failed resource load
-                .filter(entry -> !entry.getMessage().contains("401"))
-                .toList();
-        assertThat(errors).as("the browser's console").isEmpty();
-    }
-
-    private static void logIn(String token) {
-        WebElement field = visible("token");
-        field.clear();
-        field.sendKeys(token);
-        browser.driver().findElement(By.id("login-submit")).click();
-        if (!"test-api-token".equals(token)) {
-            return;
-        }
-        waiter().until(d -> session(browser.driver()) != null);
-    }
-
     private static void search(String field, String value) {
         clear(field);
         browser.driver().findElement(By.id(field)).sendKeys(value);
@@ -267,34 +146,6 @@ class ConsoleBrowserTest {
 
     private static void clear(String field) {
         browser.driver().findElement(By.id(field)).clear();
-    }
-
-    private static List<WebElement> rowsOf(String messageId) {
-        return rowsOf(messageId, 1);
-    }
-
-    /** The rows of {@code messageId} once the list shows exactly {@code rows} rows, one of them its. */
-    private static List<WebElement> rowsOf(String messageId, int rows) {
-        waiter().until(d -> {
-            List<WebElement> shown = d.findElements(By.cssSelector("#messages-rows tr.message"));
-            return shown.size() == rows && shown.stream().anyMatch(row -> row.getText().contains(messageId));
-        });
-        return browser.driver().findElements(By.cssSelector("#messages-rows tr.message")).stream()
-                .filter(row -> row.findElement(By.cssSelector("td.message-id")).getText().equals(messageId)).toList();
-    }
-
-    private static WebElement showRaw(WebElement event) {
-        event.findElement(By.cssSelector("button.show-raw")).click();
-        WebElement raw = event.findElement(By.cssSelector("pre.raw"));
-        waiter().until(ExpectedConditions.visibilityOf(raw));
-        return raw;
-    }
-
-    private static String fact(String term) {
-        return (String) browser.driver().executeScript("""
-                const terms = [...document.querySelectorAll('#m-state dt')];
-                const dt = terms.find(t => t.textContent === arguments[0]);
-                return dt ? dt.nextElementSibling.textContent : null;""", term);
     }
 
     private static String session(ChromeDriver driver) {

@@ -278,7 +278,9 @@ class WebhookSecurityTest {
                         null, 404),
                 new ApiCall("GET", "/api/messages", "/api/messages?limit=5&provider=zeckta", null, 200),
                 new ApiCall("GET", "/api/messages/{provider}/{messageId}/events/{eventId}", "/api/messages/open/sec-x/events/e-1",
-                        null, 404));
+                        null, 404),
+                new ApiCall("GET", "/api/providers", "/api/providers", null, 200),
+                new ApiCall("GET", "/api/providers/{provider}", "/api/providers/zeckta", null, 200));
         Set<String> tested = calls.stream().map(call -> call.method() + " " + call.route()).collect(Collectors.toCollection(TreeSet::new));
         assertThat(tested).as("every route of routes/api.yaml is tested").isEqualTo(apiRoutes());
 

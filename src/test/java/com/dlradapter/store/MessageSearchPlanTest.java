@@ -40,16 +40,20 @@ class MessageSearchPlanTest {
         database = TestDatabases.database(TestDatabases.Kind.POSTGRESQL, directory);
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
-            // 5 providers and a rare one (0.1%), 50,000 recipients, 95% delivered, 5% sent (open), 2% failed, 0.1% expired, one every 10 s
+            // 5 providers and a rare one (0.1%), 50,000 recipients, 95% delivered, 5% sent (open), 2% failed, 0.1% expired, one every 10 s;
+            // the open ones of the first tenth are overdue (0.4%)
             statement.execute("""
-                    INSERT INTO message_status (provider, message_id, recipient, status, is_final, first_seen_at, updated_at)
+                    INSERT INTO message_status (provider, message_id, recipient, status, is_final, first_seen_at, updated_at, overdue_at)
                     SELECT CASE WHEN g % 1000 = 1 THEN 'provider-rare' ELSE 'provider-' || (g % 5) END, 'm-' || g, '+23480' || lpad((g % 50000)::text, 8, '0'),
                            CASE WHEN g % 1000 = 0 THEN 'EXPIRED' WHEN g % 50 = 0 THEN 'FAILED'
                                 WHEN g % 20 = 0 THEN 'SENT' ELSE 'DELIVERED' END,
                            g % 20 <> 0 OR g % 1000 = 0 OR g % 50 = 0,
                            TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '10 seconds',
-                           TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '10 seconds'
-                    FROM generate_series(1, ?) g""".replace("?", String.valueOf(MESSAGES)));
+                           TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '10 seconds',
+                           CASE WHEN g % 20 = 0 AND g % 100 <> 0 AND g <= :overdue
+                                THEN TIMESTAMPTZ '2026-01-02 00:00:00+00' + g * INTERVAL '10 seconds' END
+                    FROM generate_series(1, :messages) g""".replace(":messages", String.valueOf(MESSAGES))
+                    .replace(":overdue", String.valueOf(MESSAGES / 10)));
             statement.execute("ANALYZE message_status");
         }
     }
@@ -87,7 +91,11 @@ class MessageSearchPlanTest {
                         null, "message_status_seen_ix"),
                 Arguments.of("final", filter(null, null, null, null, true, null, null), null, null),
                 Arguments.of("not final", filter(null, null, null, null, false, null, null), null, null),
-                Arguments.of("not final, deep page", filter(null, null, null, null, false, null, null), middle, null));
+                Arguments.of("not final, deep page", filter(null, null, null, null, false, null, null), middle, null),
+                Arguments.of("overdue", overdue(true), null, "message_status_overdue_ix"),
+                Arguments.of("overdue, deep page", overdue(true), middle, "message_status_overdue_ix"),
+                Arguments.of("not overdue", overdue(false), null, null),
+                Arguments.of("not overdue, deep page", overdue(false), middle, null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -123,7 +131,11 @@ class MessageSearchPlanTest {
 
     private static MessageSearch.Filter filter(String provider, String messageId, String recipient, String status,
                                                Boolean isFinal, Instant since, Instant until) {
-        return new MessageSearch.Filter(provider, messageId, recipient, status, isFinal, since, until);
+        return new MessageSearch.Filter(provider, messageId, recipient, status, isFinal, null, since, until);
+    }
+
+    private static MessageSearch.Filter overdue(boolean overdue) {
+        return new MessageSearch.Filter(null, null, null, null, null, overdue, null, null);
     }
 
     private static String explain(MessageSearch.Query query) throws SQLException {
