@@ -928,7 +928,7 @@
             [[sample.name], [sample.passed ? 'passed' : 'FAILED', sample.passed ? 'passed' : 'failed'], [sample.detail]]), 'samples'));
 
         const file = element('details', null, 'mapping-file');
-        file.append(element('summary', 'Mapping file mappings/' + provider.mappingFile), element('pre', provider.mapping, 'raw'));
+        file.append(element('summary', 'Mapping file mappings/' + provider.mappingFile), element('pre', provider.mapping === null ? '(the file cannot be read now; the mapping loaded before still serves)' : provider.mapping, 'raw'));
         section.append(file);
         return section;
     }

@@ -13,7 +13,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,11 +148,12 @@ public class ProvidersApi {
         return status;
     }
 
+    /** The mapping file as it is now; null when it was deleted or cannot be read (the loaded mapping still serves). */
     private static String text(ProviderMapping mapping) {
         try {
             return Files.readString(mapping.file(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read mapping file " + mapping.file(), e);
+            return null;
         }
     }
 
