@@ -25,7 +25,7 @@ public record DatabaseUrl(String url, Path h2File) {
      * in lower case as PostgreSQL folds them (Flyway's and the JDBC code's), and NULLs sorted
      * last in ascending order as PostgreSQL does.
      */
-    static final Map<String, String> H2_SETTINGS = Map.of(
+    static final Map<String, String> H2_SETTINGS = ordered(
             "MODE", "PostgreSQL",
             "DATABASE_TO_LOWER", "TRUE",
             "DEFAULT_NULL_ORDERING", "HIGH");
@@ -40,11 +40,20 @@ public record DatabaseUrl(String url, Path h2File) {
      * the database by H2's own shutdown hook (it closed it under requests still being answered at
      * SIGTERM: the adapter closes its pool, and with it the database, when it has stopped).
      */
-    static final Map<String, String> H2_DEFAULTS = Map.of(
+    static final Map<String, String> H2_DEFAULTS = ordered(
             "CACHE_SIZE", "65536",
             "QUERY_CACHE_SIZE", "64",
             "ANALYZE_AUTO", "100000",
             "DB_CLOSE_ON_EXIT", "FALSE");
+
+    /** Settings in the order given, so that a URL comes out the same on every run. */
+    private static Map<String, String> ordered(String... namesAndValues) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            settings.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(settings);
+    }
 
     private static final Pattern H2_URL_PREFIX = Pattern.compile("(?i)^jdbc:h2:");
     /** An H2 location with a protocol of its own (mem:, tcp:, ssl:, zip:, nio:, ...) is no plain file. */

@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** dlr.db.url: H2 gets the settings the SQL needs, a contradicting or foreign URL is refused by name. */
 class DatabaseUrlTest {
 
+    private static final String PERFORMANCE_DEFAULTS = ";CACHE_SIZE=65536;QUERY_CACHE_SIZE=64;ANALYZE_AUTO=100000;DB_CLOSE_ON_EXIT=FALSE";
+
+
     @Test
     void anH2UrlGetsTheSettingsItLacks() {
         DatabaseUrl plain = DatabaseUrl.of("jdbc:h2:file:/var/lib/dlr/db");
@@ -19,14 +22,15 @@ class DatabaseUrlTest {
         assertThat(plain.poolUrl()).isEqualTo(plain.url() + ";IFEXISTS=TRUE");
 
         DatabaseUrl partly = DatabaseUrl.of("jdbc:h2:./data/dlr;mode=postgresql;CIPHER=AES");
-        assertThat(partly.url()).isEqualTo("jdbc:h2:./data/dlr;mode=postgresql;CIPHER=AES"
-                + partly.url().substring("jdbc:h2:./data/dlr;mode=postgresql;CIPHER=AES".length()));
+        assertThat(partly.url()).isEqualTo("jdbc:h2:./data/dlr;mode=postgresql;CIPHER=AES;DATABASE_TO_LOWER=TRUE"
+                + ";DEFAULT_NULL_ORDERING=HIGH" + PERFORMANCE_DEFAULTS);
         assertThat(partly.url()).doesNotContain("MODE=PostgreSQL").contains("DATABASE_TO_LOWER=TRUE");
         assertThat(partly.h2File()).isEqualTo(Path.of("./data/dlr.mv.db"));
 
         DatabaseUrl complete = DatabaseUrl.of("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        // nothing but the performance defaults added to a URL that has every setting the adapter needs
         assertThat(complete.url()).isEqualTo("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + complete.url().substring("jdbc:h2:file:./data/dlr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH".length()));
+                + PERFORMANCE_DEFAULTS);
         // the performance defaults are added unless set; a URL's own value is kept
         assertThat(plain.url()).contains(";CACHE_SIZE=65536").contains(";QUERY_CACHE_SIZE=64");
         assertThat(DatabaseUrl.of("jdbc:h2:file:/x/db;CACHE_SIZE=1024").url()).contains(";CACHE_SIZE=1024")
