@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The idempotent consumer's receipt keys in the cluster's shared Hazelcast map (its time-to-live
@@ -34,6 +35,8 @@ public class ReceiptKeyRepository implements ReceiptKeyCache {
     private static final long LOOKUP_MILLIS = 250;
 
     private final IMap<String, Boolean> keys;
+    /** A lookup that timed out: until it ends, the map is in trouble and is not asked again. */
+    private final AtomicReference<CompletableFuture<Set<String>>> stuck = new AtomicReference<>();
 
     public ReceiptKeyRepository(IMap<String, Boolean> keys) {
         this.keys = keys;
@@ -42,10 +45,20 @@ public class ReceiptKeyRepository implements ReceiptKeyCache {
     @Override
     public Set<String> known(Collection<String> wanted) {
         Set<String> asked = wanted instanceof Set<String> set ? set : Set.copyOf(wanted);
+        CompletableFuture<Set<String>> timedOut = stuck.get();
+        if (timedOut != null) {
+            if (!timedOut.isDone()) {
+                // the map has not answered a lookup that already timed out: asking again would only
+                // block one more pool thread for the map's call timeout
+                return Set.of();
+            }
+            stuck.compareAndSet(timedOut, null);
+        }
         CompletableFuture<Set<String>> lookup = CompletableFuture.supplyAsync(() -> keys.getAll(asked).keySet());
         try {
             return lookup.get(LOOKUP_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            stuck.set(lookup);
             LOG.debug("The receipt-key map did not answer within {} ms; the database alone decides", LOOKUP_MILLIS);
             return Set.of();
         } catch (InterruptedException e) {
