@@ -72,7 +72,8 @@ public class DeadLetterReplay {
         DeadLetter deadLetter = deadLetters.find(id).orElseThrow(() -> HttpProblem.notFound("no dead letter " + id));
         Replayed replayed = ingest(exchange.getContext(), deadLetter);
         Instant now = Instant.now();
-        int replays = deadLetters.recordReplay(id, now, replayed.result(), replayed.reason());
+        deadLetters.recordReplay(id, now, replayed.result(), replayed.reason());
+        int replays = deadLetters.replays(id);
         durability.flush();
         LOG.info("Replayed dead letter {} of {}: {}", id, deadLetter.provider(), replayed.result());
 

@@ -191,9 +191,8 @@ PROVIDER_PAGE)) {
      * Records a replay of dead letter {@code id} ({@code dead_letter_replay}: when, its result and
      * why, the reason cut at 2,000 characters).
      *
-     * @return how many times it has been replayed, this one included
      */
-    public int recordReplay(long id, Instant replayedAt, String result, String detail) throws SQLException {
+    public void recordReplay(long id, Instant replayedAt, String result, String detail) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO dead_letter_replay (dead_letter_id, replayed_at, result, detail) VALUES (?, ?, ?, ?)")) {
@@ -203,6 +202,12 @@ PROVIDER_PAGE)) {
                 insert.setString(4, detail == null || detail.length() <= MAX_REASON ? detail : detail.substring(0, MAX_REASON));
                 insert.executeUpdate();
             }
+        }
+    }
+
+    /** How many times dead letter {@code id} has been replayed. */
+    public int replays(long id) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement count = connection.prepareStatement(
                     "SELECT COUNT(*) FROM dead_letter_replay WHERE dead_letter_id = ?")) {
                 count.setLong(1, id);
