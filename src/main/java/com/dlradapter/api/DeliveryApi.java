@@ -89,15 +89,20 @@ public class DeliveryApi {
     public void targets(Exchange exchange) throws SQLException {
         List<Map<String, Object>> targets = new ArrayList<>();
         for (DeliveryBoard.TargetCounts counts : board.targets()) {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("sink", counts.sink());
-            view.put("target", counts.target());
-            view.put("pending", counts.pending());
-            view.put("failed", counts.failed());
-            view.put("disabled", counts.disabled());
-            targets.add(view);
+            targets.add(view(counts));
         }
         ApiExchange.answer(exchange, 200, Map.of("targets", targets));
+    }
+
+    /** A target's backlog as the deliveries page and the overview show it. */
+    static Map<String, Object> view(DeliveryBoard.TargetCounts counts) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("sink", counts.sink());
+        view.put("target", counts.target());
+        view.put("pending", counts.pending());
+        view.put("failed", counts.failed());
+        view.put("disabled", counts.disabled());
+        return view;
     }
 
     /**

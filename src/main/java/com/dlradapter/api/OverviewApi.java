@@ -97,13 +97,7 @@ public class OverviewApi {
         answer.put("failedDeliveries", deliveries.failedSince(since));
         List<Map<String, Object>> backlog = new ArrayList<>();
         for (DeliveryBoard.TargetCounts target : deliveries.targets()) {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("sink", target.sink());
-            view.put("target", target.target());
-            view.put("pending", target.pending());
-            view.put("failed", target.failed());
-            view.put("disabled", target.disabled());
-            backlog.add(view);
+            backlog.add(DeliveryApi.view(target));
         }
         answer.put("backlog", backlog);
         answer.put("providers", providers(receipts.lastReceived()));

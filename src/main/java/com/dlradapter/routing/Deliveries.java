@@ -275,24 +275,6 @@ public class Deliveries {
         return claimed;
     }
 
-    /** The target took it (2xx, or the JDBC sink committed the row). */
-    public void delivered(Delivery delivery, Integer code) throws SQLException {
-        record(List.of(Outcome.delivered(delivery, code)), Set.of());
-    }
-
-    /** A failed attempt: retried after the backoff, or failed for good once past its give-up time. */
-    public void attemptFailed(Delivery delivery, Integer code, String error) throws SQLException {
-        record(List.of(Outcome.attemptFailed(delivery, code, error)), Set.of());
-    }
-
-    /**
-     * The target is gone (410: {@code code} is its answer) or disabled or no longer configured (no
-     * attempt, {@code code} null): the delivery fails at once, without further attempts.
-     */
-    public void failNow(Delivery delivery, Integer code, String error) throws SQLException {
-        record(List.of(Outcome.failNow(delivery, code, error)), Set.of());
-    }
-
     /**
      * Records the outcomes of a round, and disables the targets that answered 410, in one
      * transaction. Each outcome counts only while its row still carries the claim the attempt was
@@ -451,6 +433,37 @@ public class Deliveries {
         }
     }
 
+    /**
+     * Makes deliveries due now, by hand (a retry): pending, no lease, and a give-up time not in the
+     * past, so the next drain attempts them. With {@code onlyFailed}, only those still failed.
+     */
+    static void makeDue(Connection connection, List<String> ids, Instant now, boolean onlyFailed) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE delivery SET status = 'pending', next_attempt_at = ?, lease_until = NULL,
+                    give_up_at = CASE WHEN give_up_at < ? THEN ? ELSE give_up_at END, updated_at = ?
+                WHERE id = ?""" + (onlyFailed ? " AND status = 'failed'" : ""))) {
+            for (String id : ids) {
+                for (int i = 1; i <= 4; i++) {
+                    update.setObject(i, utc(now));
+                }
+                update.setString(5, id);
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    /** A hand retry re-enables a target that had answered 410 Gone. */
+    static void enable(Connection connection, String target) throws SQLException {
+        try (PreparedStatement enable = connection.prepareStatement("DELETE FROM outbound_target_disabled WHERE target = ?")) {
+            enable.setString(1, target);
+            enable.executeUpdate();
+        }
+    }
+
     /** Makes a failed (or pending) delivery due now, for one more attempt; returns the updated row. */
     public Optional<Delivery> retryNow(String id) throws SQLException {
         Instant now = Instant.now();
@@ -466,23 +479,8 @@ public class Deliveries {
                     connection.rollback();
                     throw new AlreadyDeliveredException(id);
                 }
-                try (PreparedStatement update = connection.prepareStatement("""
-                        UPDATE delivery SET status = 'pending', next_attempt_at = ?, lease_until = NULL,
-                            give_up_at = CASE WHEN give_up_at < ? THEN ? ELSE give_up_at END, updated_at = ?
-                        WHERE id = ?""")) {
-                    update.setObject(1, utc(now));
-                    update.setObject(2, utc(now));
-                    update.setObject(3, utc(now));
-                    update.setObject(4, utc(now));
-                    update.setString(5, id);
-                    update.executeUpdate();
-                }
-                // A hand retry re-enables a target that had answered 410 Gone.
-                try (PreparedStatement enable = connection.prepareStatement(
-                        "DELETE FROM outbound_target_disabled WHERE target = ?")) {
-                    enable.setString(1, found.get().target());
-                    enable.executeUpdate();
-                }
+                makeDue(connection, List.of(id), now, false);
+                enable(connection, found.get().target());
                 Optional<Delivery> updated = find(connection, id);
                 connection.commit();
                 return updated;

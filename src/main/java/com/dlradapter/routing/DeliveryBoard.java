@@ -162,28 +162,9 @@ TARGET_COUNTS);
                         break;
                     }
                 }
-                try (PreparedStatement update = connection.prepareStatement("""
-                        UPDATE delivery SET status = 'pending', next_attempt_at = ?, lease_until = NULL,
-                            give_up_at = CASE WHEN give_up_at < ? THEN ? ELSE give_up_at END, updated_at = ?
-                        WHERE id = ? AND status = 'failed'""")) {
-                    for (String id : ids) {
-                        update.setObject(1, utc(now));
-                        update.setObject(2, utc(now));
-                        update.setObject(3, utc(now));
-                        update.setObject(4, utc(now));
-                        update.setString(5, id);
-                        update.addBatch();
-                    }
-                    if (!ids.isEmpty()) {
-                        update.executeBatch();
-                    }
-                }
+                Deliveries.makeDue(connection, ids, now, true);
                 if (!ids.isEmpty()) {
-                    try (PreparedStatement enable = connection.prepareStatement(
-                            "DELETE FROM outbound_target_disabled WHERE target = ?")) {
-                        enable.setString(1, target);
-                        enable.executeUpdate();
-                    }
+                    Deliveries.enable(connection, target);
                 }
                 connection.commit();
                 return ids.size();

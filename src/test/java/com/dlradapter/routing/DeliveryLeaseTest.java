@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.Set;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,19 +83,19 @@ class DeliveryLeaseTest {
                 .until(() -> nodeB.claim("webhook", "erp", 10), claimed -> !claimed.isEmpty());
         Delivery claimedByB = second.get(0);
 
-        nodeA.delivered(first.get(0), 200);   // A's late answer
+        nodeA.record(List.of(Outcome.delivered(first.get(0), 200)), Set.of());   // A's late answer
         assertThat(row(id).status()).as("A no longer holds the claim").isEqualTo(Deliveries.PENDING);
         assertThat(row(id).attempts()).isZero();
-        nodeA.failNow(first.get(0), 410, "410 Gone");
+        nodeA.record(List.of(Outcome.failNow(first.get(0), 410, "410 Gone")), Set.of());
         assertThat(row(id).status()).isEqualTo(Deliveries.PENDING);
 
-        nodeB.attemptFailed(claimedByB, 503, "HTTP 503");   // B's outcome counts
+        nodeB.record(List.of(Outcome.attemptFailed(claimedByB, 503, "HTTP 503")), Set.of());   // B's outcome counts
         Delivery recorded = row(id);
         assertThat(recorded.status()).isEqualTo(Deliveries.PENDING);
         assertThat(recorded.attempts()).isEqualTo(1);
         assertThat(recorded.lastCode()).isEqualTo(503);
         assertThat(recorded.nextAttemptAt()).isAfter(Instant.now().plusSeconds(30));
-        nodeA.delivered(first.get(0), 200);
+        nodeA.record(List.of(Outcome.delivered(first.get(0), 200)), Set.of());
         assertThat(row(id).status()).as("still B's outcome").isEqualTo(Deliveries.PENDING);
         assertThat(row(id).lastCode()).isEqualTo(503);
     }
@@ -107,7 +108,7 @@ class DeliveryLeaseTest {
         Delivery claimed = nodeA.claim("webhook", "erp", 10).get(0);
         java.time.Instant expired = java.time.Instant.now().plus(LEASE).plusMillis(100);
         await().atMost(LEASE.plusSeconds(5)).until(() -> java.time.Instant.now().isAfter(expired));
-        nodeA.delivered(claimed, 204);
+        nodeA.record(List.of(Outcome.delivered(claimed, 204)), Set.of());
         assertThat(row(id).status()).isEqualTo(Deliveries.DELIVERED);
         assertThat(row(id).lastCode()).isEqualTo(204);
         assertThat(nodeB.claim("webhook", "erp", 10)).isEmpty();
@@ -120,10 +121,10 @@ class DeliveryLeaseTest {
         String id = queue("retried-1");
         Delivery claimed = nodeA.claim("webhook", "erp", 10).get(0);
         nodeA.retryNow(id);
-        nodeA.attemptFailed(claimed, 500, "HTTP 500");
+        nodeA.record(List.of(Outcome.attemptFailed(claimed, 500, "HTTP 500")), Set.of());
         assertThat(row(id).attempts()).as("the superseded attempt is not counted").isZero();
         Delivery again = nodeB.claim("webhook", "erp", 10).get(0);
-        nodeB.delivered(again, 200);
+        nodeB.record(List.of(Outcome.delivered(again, 200)), Set.of());
         assertThat(row(id).status()).isEqualTo(Deliveries.DELIVERED);
         assertThat(row(id).attempts()).isEqualTo(1);
     }

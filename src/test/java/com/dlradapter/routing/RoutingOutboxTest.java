@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
+import java.util.Set;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -129,14 +130,14 @@ class RoutingOutboxTest {
         assertThat(deliveries.claim("webhook", "erp", 10)).as("leased").isEmpty();
         Delivery webhook = due.stream().filter(d -> d.sink().equals("webhook")).findFirst().orElseThrow();
         assertThat(webhook.id()).isEqualTo(Deliveries.deliveryId("webhook", "erp", event.sourceId()));
-        deliveries.attemptFailed(webhook, 503, "HTTP 503");
+        deliveries.record(List.of(Outcome.attemptFailed(webhook, 503, "HTTP 503")), Set.of());
         assertThat(deliveries.list("pending", 10, 0)).anySatisfy(d -> {
             assertThat(d.id()).isEqualTo(webhook.id());
             assertThat(d.attempts()).isEqualTo(1);
             assertThat(d.lastCode()).isEqualTo(503);
             assertThat(d.nextAttemptAt()).isAfter(Instant.now().minusMillis(50));
         });
-        deliveries.delivered(due.stream().filter(d -> d.sink().equals("jdbc")).findFirst().orElseThrow(), null);
+        deliveries.record(List.of(Outcome.delivered(due.stream().filter(d -> d.sink().equals("jdbc")).findFirst().orElseThrow(), null)), Set.of());
         assertThat(deliveries.list("delivered", 10, 0)).hasSize(1);
         // retention zero: the delivered one goes, the pending one stays
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> deliveries.purge() == 1);
