@@ -42,7 +42,7 @@ public class MessageSearchApi {
         if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
             throw HttpProblem.badRequest("'since' must be before 'until'");
         }
-        int limit = limit(exchange);
+        int limit = ApiExchange.number(exchange, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         MessageSearch.Page page = search.search(filter, cursor(exchange), limit);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("limit", limit);
@@ -115,22 +115,6 @@ public class MessageSearchApi {
         } catch (DateTimeParseException e) {
             throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 time with an offset, e.g. 2026-06-09T13:00:00Z");
         }
-    }
-
-    private static int limit(Exchange exchange) {
-        String value = ApiExchange.parameter(exchange, "limit");
-        if (value == null) {
-            return DEFAULT_PAGE;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_PAGE) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw HttpProblem.badRequest("'limit' must be a whole number from 1 to " + MAX_PAGE);
     }
 
     /** The position a cursor stands for: first-seen time, provider and message id (the rest, whatever it holds), one per line. */

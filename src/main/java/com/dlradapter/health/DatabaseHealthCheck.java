@@ -40,7 +40,7 @@ public class DatabaseHealthCheck extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("store", database.describe());
         try {
-            database.checkStillPresent();
+            database.ensureKept();
         } catch (SQLException e) {
             builder.message(e.getMessage()).down();
             return;

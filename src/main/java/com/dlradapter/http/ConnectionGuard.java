@@ -116,11 +116,6 @@ public final class ConnectionGuard {
         }
     }
 
-    /** Open connections being watched (tests, diagnostics). */
-    int connections() {
-        return watches.size();
-    }
-
     private void sweep() {
         long now = System.nanoTime();
         for (Watch watch : watches.values()) {

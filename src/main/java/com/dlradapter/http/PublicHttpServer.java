@@ -329,11 +329,11 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         Throwable failure = ctx.failure();
         HttpServerResponse response = ctx.response();
         if (status == 413) {
-            answerIfOpen(response, 413, "payload-too-large", "the request body is larger than " + maxBodyBytes + " bytes");
+            answer(response, 413, "payload-too-large", "the request body is larger than " + maxBodyBytes + " bytes");
             return;
         }
         if (status == 417) {
-            answerIfOpen(response, 417, "expectation-failed", "only Expect: 100-continue is supported");
+            answer(response, 417, "expectation-failed", "only Expect: 100-continue is supported");
             return;
         }
         if (failure instanceof io.vertx.core.http.HttpClosedException || response.closed()) {
@@ -352,11 +352,11 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
             answer = status >= 400 && status < 600 ? status : 500;
         }
         rare.warn(kind, describe(failure) + " from " + client(ctx.request()));
-        if (!response.ended() && !response.closed()) {
+        if (!response.ended() && !response.closed()) {   // the header only on an answer still to write
             response.putHeader("Connection", "close");
-            answer(response, answer, answer == 400 ? "bad-request" : "internal-error",
-                    answer == 400 ? "malformed HTTP request" : "the request could not be processed");
         }
+        answer(response, answer, answer == 400 ? "bad-request" : "internal-error",
+                answer == 400 ? "malformed HTTP request" : "the request could not be processed");
     }
 
     /**
@@ -405,22 +405,13 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
      * what clients do all the time (a reset connection) is not logged again above DEBUG.
      */
     private void connectionFailed(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = root(failure);
         if (root instanceof java.io.IOException || root instanceof io.netty.handler.codec.DecoderException
                 || root instanceof IllegalArgumentException || root instanceof io.vertx.core.http.HttpClosedException) {
             LOG.debug("HTTP connection failed: {}", describe(failure));
             return;
         }
         rare.warn("HTTP connection failed", describe(failure));
-    }
-
-    private static void answerIfOpen(HttpServerResponse response, int status, String error, String message) {
-        if (!response.ended() && !response.closed()) {
-            answer(response, status, error, message);
-        }
     }
 
     static void answer(HttpServerResponse response, int status, String error, String message) {
@@ -431,6 +422,14 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         body.put("error", error);
         body.put("message", message);
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(CanonicalJson.write(body));
+    }
+
+    private static Throwable root(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /**
@@ -444,10 +443,7 @@ public final class PublicHttpServer extends ServiceSupport implements ExtendedSt
         if (failure instanceof StrictRequestDecoder.RefusedFraming) {
             return failure.getMessage();
         }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = root(failure);
         return root.getClass().getSimpleName();
     }
 

@@ -130,9 +130,7 @@ public class ReceiptIngest {
         String contentType = exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class);
         Instant receivedAt = receivedAt(exchange);
         for (MappingEngine.RejectedItem item : rejected) {
-            long id = deadLetters.save(provider, source, item.reason(), contentType, item.payload(), receivedAt);
-            metrics.deadLettered(provider, source);
-            LOG.warn("Dead letter {} from {}: {}", id, provider, item.reason());
+            long id = save(provider, source, item.reason(), contentType, item.payload(), receivedAt);
             kept.add(new ItemDeadLetter(item.index(), id, item.reason()));
         }
         durability.flush();
@@ -147,17 +145,24 @@ public class ReceiptIngest {
 
     private void deadLetter(Exchange exchange, String reason) throws SQLException {
         durability.ensureKept();
-        long id = deadLetters.save(provider(exchange), source(exchange), reason,
+        long id = save(provider(exchange), source(exchange), reason,
                 exchange.getProperty(IngestProperties.CONTENT_TYPE, String.class),
                 exchange.getProperty(IngestProperties.RAW_BODY, String.class), receivedAt(exchange));
         durability.flush();
-        metrics.deadLettered(provider(exchange), source(exchange));
-        LOG.warn("Dead letter {} from {}: {}", id, provider(exchange), reason);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("result", "dead-lettered");
         answer.put("deadLetterId", id);
         answer.put("reason", reason);
         json(exchange, CanonicalJson.write(answer));
+    }
+
+    /** Keeps one dead letter (its durability is the caller's: one flush for a batch's items), counted and logged. */
+    private long save(String provider, ReceiptSource source, String reason, String contentType, String payload,
+                      Instant receivedAt) throws SQLException {
+        long id = deadLetters.save(provider, source, reason, contentType, payload, receivedAt);
+        metrics.deadLettered(provider, source);
+        LOG.warn("Dead letter {} from {}: {}", id, provider, reason);
+        return id;
     }
 
     /**

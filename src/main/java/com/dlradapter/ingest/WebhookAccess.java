@@ -41,19 +41,17 @@ final class WebhookAccess {
         this.webhookMethods = webhookMethods;
     }
 
-    /** A provider added while running gets its policy (and its generated token file) now; known ones keep theirs. */
-    void provide(String provider) {
-        access.computeIfAbsent(provider, newProviders);
-    }
-
-    /** A provider's policy (made now for one added while running), null for an unknown provider. */
+    /**
+     * A provider's policy, null for an unknown provider. A provider added while running gets its
+     * policy (and its generated token file) now; known ones keep theirs.
+     */
     ProviderAccess policy(String provider) {
         return access.computeIfAbsent(provider, newProviders);
     }
 
     /** Admits the call or throws the {@link HttpProblem} it is answered with. */
     void check(WebhookEdge.Call call, String provider, boolean pathForm) {
-        ProviderAccess policy = provider == null ? null : access.computeIfAbsent(provider, newProviders);
+        ProviderAccess policy = provider == null ? null : policy(provider);
         if (policy == null) {
             throw failed(call, HttpProblem.notFound("unknown provider"));
         }

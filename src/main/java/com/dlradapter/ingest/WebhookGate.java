@@ -46,7 +46,7 @@ public class WebhookGate {
      * token file, so the token can be read before its first request; known providers keep theirs.
      */
     public void provide(String provider) {
-        access.provide(provider);
+        access.policy(provider);
     }
 
     /** A provider's webhook policy (its token: for the admin API's Providers page only), null for an unknown provider. */

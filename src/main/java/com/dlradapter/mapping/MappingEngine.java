@@ -79,21 +79,14 @@ public class MappingEngine {
      */
     public List<DeliveryReceipt> map(String provider, String body, String contentType, ReceiptSource source,
                                      Instant receivedAt) {
-        return mapPayload(provider, body, contentType, source, receivedAt).receipts();
+        return mapPayload(provider, body, contentType, source, receivedAt, false).receipts();
     }
 
     /**
      * The receipts of a payload with the raw text each is stored with: the whole body for a
      * single-receipt payload; for a multi-receipt one, each item's own text, exactly as written
-     * for JSON (else the item as JSON). Any item the mapping refuses refuses the whole payload.
-     */
-    public MappedPayload mapPayload(String provider, String body, String contentType, ReceiptSource source,
-                                    Instant receivedAt) {
-        return mapPayload(provider, body, contentType, source, receivedAt, false);
-    }
-
-    /**
-     * As {@link #mapPayload(String, String, String, ReceiptSource, Instant)}; with
+     * for JSON (else the item as JSON). Without {@code eachItemAlone}, any item the mapping
+     * refuses refuses the whole payload; with
      * {@code eachItemAlone}, the items of a multi-receipt payload the mapping refuses are set
      * apart ({@link MappedPayload#rejected()}, each with its index and reason) and the others are
      * mapped: one bad item no longer costs the batch. A payload whose every item is refused is

@@ -83,10 +83,6 @@ public class Database extends ServiceSupport implements Durability {
      * check on PostgreSQL. Throws an SQLException of SQLSTATE class 08 (unavailable: answered 503,
      * nothing acknowledged) when the file is gone.
      */
-    public void checkStillPresent() throws SQLException {
-        ensureKept();
-    }
-
     @Override
     public void ensureKept() throws SQLException {
         Path file = target.h2File();

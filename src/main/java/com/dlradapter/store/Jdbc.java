@@ -30,6 +30,12 @@ public final class Jdbc {
         return value == null ? null : value.toInstant();
     }
 
+    /** A timestamp column as ISO-8601 text (an instant's), null when it is NULL: for JSON answers. */
+    public static String instantText(ResultSet rs, String column) throws SQLException {
+        Instant value = instant(rs, column);
+        return value == null ? null : value.toString();
+    }
+
     /** Binds an integer, or SQL NULL for null. */
     public static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
         if (value == null) {

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -89,11 +88,11 @@ public class MessageQuery {
         if (!rs.wasNull()) {
             state.put("parts", parts);
         }
-        state.put("firstSeenAt", instant(rs, "first_seen_at"));
-        state.put("updatedAt", instant(rs, "updated_at"));
+        state.put("firstSeenAt", Jdbc.instantText(rs, "first_seen_at"));
+        state.put("updatedAt", Jdbc.instantText(rs, "updated_at"));
         // Overdue: polled for the maximum age without reaching a final status.
         state.put("overdue", rs.getObject("overdue_at") != null);
-        state.put("overdueAt", instant(rs, "overdue_at"));
+        state.put("overdueAt", Jdbc.instantText(rs, "overdue_at"));
         ObjectNode polling = state.putObject("polling");
         String pollState = rs.getString("poll_state");
         if (pollState == null) {
@@ -104,8 +103,8 @@ public class MessageQuery {
         }
         polling.put("state", pollState);
         polling.put("attempts", rs.getInt("poll_attempts"));
-        polling.put("nextPollAt", "active".equals(pollState) ? instant(rs, "next_poll_at") : null);
-        polling.put("lastPolledAt", instant(rs, "last_polled_at"));
+        polling.put("nextPollAt", "active".equals(pollState) ? Jdbc.instantText(rs, "next_poll_at") : null);
+        polling.put("lastPolledAt", Jdbc.instantText(rs, "last_polled_at"));
         return state;
     }
 
@@ -134,10 +133,5 @@ public class MessageQuery {
             throw new SQLException("a stored canonical receipt is not valid JSON", e);
         }
         return current;
-    }
-
-    private static String instant(ResultSet rs, String column) throws SQLException {
-        Instant value = Jdbc.instant(rs, column);
-        return value == null ? null : value.toString();
     }
 }

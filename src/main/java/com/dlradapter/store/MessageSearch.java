@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -131,7 +130,7 @@ public class MessageSearch {
             message.put("parts", parts);
         }
         message.put("firstSeenAt", firstSeen.toInstant().toString());
-        message.put("updatedAt", instant(rs, "updated_at"));
+        message.put("updatedAt", Jdbc.instantText(rs, "updated_at"));
         message.put("overdue", rs.getObject("overdue_at") != null);
         return message;
     }
@@ -157,7 +156,7 @@ public class MessageSearch {
                 event.put("provider", provider);
                 event.put("messageId", messageId);
                 event.put("source", rs.getString("source"));
-                event.put("receivedAt", instant(rs, "received_at"));
+                event.put("receivedAt", Jdbc.instantText(rs, "received_at"));
                 event.put("rawPayload", NulText.raw(rs.getString("raw_payload"), rs.getBoolean("raw_payload_escaped")));
                 return Optional.of(event);
             }
@@ -172,11 +171,6 @@ public class MessageSearch {
     }
 
     private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static String instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant().toString();
+        return instant == null ? null : Jdbc.utc(instant);
     }
 }
