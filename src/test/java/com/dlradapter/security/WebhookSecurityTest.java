@@ -39,7 +39,7 @@ class WebhookSecurityTest {
     @TempDir
     static Path extra;
     static RunningAdapter adapter;
-    static final Signature SIGNED = new Signature("X-Signature", "HmacSHA256", "hex", "sha256=", "signing-secret");
+    static final HmacSignature SIGNED = new HmacSignature("X-Signature", "HmacSHA256", "hex", "sha256=");
 
     @BeforeAll
     static void start() throws Exception {
@@ -194,7 +194,7 @@ class WebhookSecurityTest {
     @Test
     void aSigningProviderNeedsTheRightHmacOfTheRawBody() {
         String body = receipt("signed-1");
-        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8));
+        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8), "signing-secret");
         assertThat(post("/webhooks/signed?token=signed-token", body).statusCode()).isEqualTo(401);
         assertThat(post("/webhooks/signed?token=signed-token", body, "X-Signature", "sha256=00ff").statusCode()).isEqualTo(401);
         assertThat(post("/webhooks/signed?token=signed-token", body + " ", "X-Signature", good).statusCode())
@@ -211,7 +211,7 @@ class WebhookSecurityTest {
         // credential: that is the query's): the signature covers these bytes, nothing re-encoded.
         String body = "To=%2b15558675310&ErrorMessage=Unreachable+destination%20handset&Empty=&MessageStatus=undelivered"
                 + "&Tag=a&TOKEN=provider-secret&Tag=b&ErrorCode=30003&MessageSid=SMform-1&From=%2B15017122661";
-        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8));
+        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8), "signing-secret");
         HttpResponse<String> ok = post("/webhooks/signedform?token=signedform-token", body, "X-Signature", good);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
 
