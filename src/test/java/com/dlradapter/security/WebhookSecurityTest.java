@@ -64,6 +64,17 @@ class WebhookSecurityTest {
                       - name: provider
                         value: signedform
                 """);
+        // "twiliodirect": Twilio's scheme without dlr.http.public-base-url: the URL signed is the request's own
+        Files.writeString(mappings.resolve("twiliodirect.yaml"), Files.readString(Path.of("mappings/acme.yaml"))
+                .replace("provider: acme", "provider: twiliodirect") + "\nsignature:\n  scheme: twilio\n");
+        Files.writeString(routes.resolve("twiliodirect.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: provider-webhook
+                    routeId: webhook-twiliodirect
+                    parameters:
+                      - name: provider
+                        value: twiliodirect
+                """);
         for (String id : List.of("signed", "walled", "open")) {
             Files.writeString(mappings.resolve(id + ".yaml"), zeckta.replace("provider: zeckta", "provider: " + id));
             Files.writeString(routes.resolve(id + ".yaml"), """
@@ -88,6 +99,8 @@ class WebhookSecurityTest {
         settings.put("dlr.providers.signedform.signature.header", "X-Signature");
         settings.put("dlr.providers.signedform.signature.prefix", "sha256=");
         settings.put("dlr.providers.signedform.signature.secret", "signing-secret");
+        settings.put("dlr.providers.twiliodirect.token", "twiliodirect-token");
+        settings.put("dlr.providers.twiliodirect.signature.secret", "twilio-auth-token");
         settings.put("dlr.providers.walled.token", "walled-token");
         settings.put("dlr.providers.walled.allow-from", "10.0.0.0/8, 2001:db8::/32");
         settings.put("dlr.providers.open.auth", "none");
@@ -202,6 +215,19 @@ class WebhookSecurityTest {
         assertThat(post("/webhooks/signed", body, "X-Signature", good).statusCode()).as("and the token is still needed").isEqualTo(401);
         HttpResponse<String> ok = post("/webhooks/signed?token=signed-token", body, "X-Signature", good);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutAPublicBaseUrlTwilioSignsTheUrlWithTheRequestsOwnSchemeAndHost() throws Exception {
+        String body = "MessageStatus=sent&MessageSid=SMdirect-1&To=%2B15558675310";
+        Map<String, String> fields = Map.of("MessageStatus", "sent", "MessageSid", "SMdirect-1", "To", "+15558675310");
+        String path = "/webhooks/twiliodirect?token=twiliodirect-token";
+        String elsewhere = SignatureSchemesTest.twilioSignature("twilio-auth-token", "https://dlr.example.com" + path, fields);
+        assertThat(post(path, body, "X-Twilio-Signature", elsewhere).statusCode()).isEqualTo(401);
+        String own = SignatureSchemesTest.twilioSignature("twilio-auth-token", adapter.url(path), fields);
+        HttpResponse<String> ok = post(path, body, "X-Twilio-Signature", own);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(adapter.get("/api/messages/twiliodirect/SMdirect-1").statusCode()).isEqualTo(200);
     }
 
     @Test
