@@ -30,9 +30,8 @@ import java.util.stream.Stream;
 public final class MappingLoader {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
-            "reasonStatuses", "deduplicateBy", "samples",
-            "signature");
+            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses", "signature",
+            "reasonStatuses", "deduplicateBy", "samples");
     private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "format", "match", "items", "fields");
     private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "contentType", "source", "expect", "deadLetter");
 
