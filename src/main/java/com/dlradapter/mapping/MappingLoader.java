@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 public final class MappingLoader {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
+            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses", "signature",
             "reasonStatuses", "deduplicateBy", "samples");
     private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "format", "match", "items", "fields");
     private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "contentType", "source", "expect", "deadLetter");
@@ -112,7 +112,8 @@ public final class MappingLoader {
         }
         List<MappingSample> samples = samples(root.get("samples"), file.toString());
         return new ProviderMapping(provider, name, file, zone, timestamps, shapes, statuses, reasonStatuses,
-                deduplicateBy.equals("status"), samples);
+                deduplicateBy.equals("status"), samples,
+                SignatureBlock.parse(root.get("signature"), file.toString()));
     }
 
     private static List<PayloadShape> shapes(JsonNode node, String file) {
