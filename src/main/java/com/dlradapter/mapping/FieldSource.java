@@ -58,7 +58,8 @@ public final class FieldSource {
     private record Alternative(JsonLocator path, Object constant) {
     }
 
-    private record Operand(JsonLocator path, BigDecimal constant) {
+    /** A path (with its text as written, for errors) or a number. */
+    private record Operand(JsonLocator path, String written, BigDecimal constant) {
     }
 
     private enum Operator {
@@ -254,9 +255,9 @@ public final class FieldSource {
         List<Operand> operands = new ArrayList<>();
         for (JsonNode operand : node) {
             if (operand.isNumber()) {
-                operands.add(new Operand(null, inRange(operand.decimalValue(), where + ": operand " + operand, true)));
+                operands.add(new Operand(null, null, inRange(operand.decimalValue(), where + ": operand " + operand, true)));
             } else if (operand.isTextual()) {
-                operands.add(new Operand(JsonLocator.compile(operand.asText(), where), null));
+                operands.add(new Operand(JsonLocator.compile(operand.asText(), where), operand.asText().trim(), null));
             } else {
                 throw new MappingDefinitionException(where + ": an operand is a JSONPath or a number, got " + operand);
             }
@@ -324,7 +325,7 @@ public final class FieldSource {
         boolean missing = false;
         for (int i = 0; i < values.length; i++) {
             Operand operand = operands.get(i);
-            values[i] = operand.constant != null ? operand.constant : number(operand.path, readPath(document, operand.path));
+            values[i] = operand.constant != null ? operand.constant : number(operand.written, readPath(document, operand.path));
             missing |= values[i] == null;
         }
         if (missing) {
@@ -341,7 +342,7 @@ public final class FieldSource {
         }
     }
 
-    private static BigDecimal number(JsonLocator path, Object value) {
+    private static BigDecimal number(String path, Object value) {
         if (isEmpty(value)) {
             return null;
         }
@@ -359,12 +360,12 @@ public final class FieldSource {
         } else {
             throw notANumber(path, value);
         }
-        return inRange(number, "operand " + path.expression(), false);
+        return inRange(number, "operand " + path, false);
     }
 
-    private static UnmappablePayloadException notANumber(JsonLocator path, Object value) {
+    private static UnmappablePayloadException notANumber(String path, Object value) {
         String shown = value instanceof List<?> ? "an array" : value instanceof Map<?, ?> ? "an object" : "'" + abbreviate(value.toString()) + "'";
-        return new UnmappablePayloadException("operand " + path.expression() + ": " + shown + " is not a number");
+        return new UnmappablePayloadException("operand " + path + ": " + shown + " is not a number");
     }
 
     private static BigDecimal inRange(BigDecimal number, String what, boolean atLoad) {
