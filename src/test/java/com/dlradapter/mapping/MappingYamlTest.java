@@ -28,13 +28,22 @@ class MappingYamlTest {
         return new MappingYaml().read(new StringReader(yaml), "test.yaml");
     }
 
+    /** An alias ({@code *common}, {@code [*a, *b]}): a file with one is one Jackson could not read. */
+    private static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("[\\s\\[{,]\\*[A-Za-z_]");
+
+    /** Every mapping file without aliases: each must read as it did before. */
     static Stream<Path> mappingFiles() throws Exception {
         List<Path> files = new java.util.ArrayList<>();
         for (String folder : List.of("mappings", "src/test/resources/shape-mappings", "src/test/resources/bench")) {
             try (Stream<Path> list = Files.list(Path.of(folder))) {
-                list.filter(MappingLoader::isMappingFile).sorted().forEach(files::add);
+                for (Path file : list.filter(MappingLoader::isMappingFile).sorted().toList()) {
+                    if (!ALIAS.matcher(Files.readString(file)).find()) {
+                        files.add(file);
+                    }
+                }
             }
         }
+        assertThat(files).as("the shipped mappings are among them").contains(Path.of("mappings/cecula.yaml"));
         return files.stream();
     }
 
