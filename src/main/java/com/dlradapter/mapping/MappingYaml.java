@@ -79,7 +79,8 @@ final class MappingYaml {
         options.setAllowDuplicateKeys(false);
         options.setAllowRecursiveKeys(false);
         options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(50);
+        // as deep as Jackson allowed (StreamReadConstraints), not SnakeYAML's 50: files that loaded still load
+        options.setNestingDepthLimit(1000);
         return options;
     }
 

@@ -78,6 +78,13 @@ class MappingYamlTest {
     }
 
     @Test
+    void aDeeplyNestedSampleStillReads() throws Exception {
+        // SnakeYAML's own limit is 50 levels; Jackson read deeper documents, so they still load
+        String yaml = "payload: " + "[".repeat(200) + "1" + "]".repeat(200) + "\n";
+        assertThat(read(yaml)).isEqualTo(JACKSON.readTree(yaml));
+    }
+
+    @Test
     void aFloatJacksonCouldNotReadIsStillRefused() {
         for (String value : List.of(".inf", "-.Inf", ".nan", "1:30.5")) {
             assertThatThrownBy(() -> JACKSON.readTree("a: " + value)).hasMessageContaining("Malformed numeric value");
