@@ -83,11 +83,6 @@ public final class FieldSource {
     private record Arithmetic(Operator operator, List<Operand> operands) {
     }
 
-    /** Builds a source without named tables; see {@link #parse(JsonNode, Map, String)}. */
-    public static FieldSource parse(JsonNode node, String where) {
-        return parse(node, Map.of(), where);
-    }
-
     /**
      * Builds the source from its YAML node; {@code tables} are the mapping's named tables,
      * {@code where} names the file, shape and field for errors.
@@ -268,11 +263,6 @@ public final class FieldSource {
     /** Whether the field depends on the receipt's canonical status. */
     public boolean conditional() {
         return when != null;
-    }
-
-    /** The value of an unconditional source; see {@link #read(JsonNode, CanonicalStatus)}. */
-    public Object read(JsonNode document) {
-        return read(document, null);
     }
 
     /**

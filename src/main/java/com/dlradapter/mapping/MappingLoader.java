@@ -30,7 +30,7 @@ public final class MappingLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
             "reasonStatuses", "deduplicateBy", "samples");
-    /** Top-level keys of the mapping language's tables; a key starting with x- is free (a home for YAML anchors). */
+    /** Top-level keys the mapping language adds (named code tables); a key starting with x- is ignored (a home for YAML anchors). */
     private static final Set<String> LANGUAGE_KEYS = Set.of("tables");
     private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "format", "match", "items", "fields");
     private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "contentType", "source", "expect", "deadLetter");
