@@ -34,7 +34,7 @@ public record ProviderMapping(
     /** Whether any of its shapes reads payloads of this format. */
     public boolean reads(PayloadFormat format) {
         for (PayloadShape shape : shapes) {
-            if (shape.format() == format) {
+            if (shape.reads(format)) {
                 return true;
             }
         }
