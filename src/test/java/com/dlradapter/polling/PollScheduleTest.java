@@ -103,7 +103,7 @@ class PollScheduleTest {
     @EnumSource(Kind.class)
     void pastTheMaximumAgeAMessageIsOverdueOnceWithItsHooks(Kind kind) throws Exception {
         PollSchedule schedule = open(kind, Duration.ofHours(1));
-        schedule.register("test", "m4", null, null, "+441111111111", Instant.now().minus(Duration.ofHours(2)));
+        schedule.register("test", "m4", null, "order-4", "+441111111111", Instant.now().minus(Duration.ofHours(2)));
         schedule.register("test", "m5", null, null, null, Instant.now());
         schedule.register("webhook-only", "m6", null, null, null, Instant.now().minus(Duration.ofHours(2)));
         assertThat(schedule.due("test", false, 10)).as("past the maximum age: not polled, even before the sweep")
@@ -113,6 +113,7 @@ class PollScheduleTest {
         assertThat(overdue).extracting(MessageOverdue::messageId).containsExactlyInAnyOrder("m4", "m6");
         overdue.removeIf(event -> !event.messageId().equals("m4"));
         assertThat(overdue.get(0).recipient()).isEqualTo("+441111111111");
+        assertThat(overdue.get(0).clientRef()).as("the overdue event names the sender's reference").isEqualTo("order-4");
         assertThat(column("state", "m4")).isEqualTo("overdue");
         assertThat(schedule.due("test", false, 10)).extracting(PollTarget::key).containsExactly("m5");
     }
