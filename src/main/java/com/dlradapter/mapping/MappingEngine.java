@@ -233,6 +233,7 @@ public class MappingEngine {
                 mapping.provider(),
                 messageId,
                 fields.id(CanonicalField.BATCH_ID),
+                fields.id(CanonicalField.CLIENT_REF),   // text like an id: trimmed, at most 255 (client_ref)
                 eventId,
                 status,
                 status.isFinal() && !multipart,
