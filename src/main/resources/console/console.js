@@ -144,7 +144,7 @@
 
     function readFilters() {
         const query = new URLSearchParams();
-        for (const name of ['messageId', 'recipient', 'provider', 'status', 'final', 'overdue']) {
+        for (const name of ['messageId', 'clientRef', 'recipient', 'provider', 'status', 'final', 'overdue']) {
             const value = $('f-' + name).value.trim();
             if (value) {
                 query.set(name, value);
@@ -255,6 +255,7 @@
         fact(state, 'Recipient', message.recipient);
         fact(state, 'Sender', message.sender);
         fact(state, 'Batch id', message.batchId);
+        fact(state, 'Client ref', message.clientRef);
         fact(state, 'First seen', time(message.firstSeenAt));
         fact(state, 'Updated', time(message.updatedAt));
         fact(state, 'Overdue', message.overdue ? 'yes, since ' + time(message.overdueAt) : 'no');

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /api/messages?provider=&messageId=&recipient=&status=&final=&overdue=&since=&until=&limit=&cursor=}:
+ * {@code GET /api/messages?provider=&messageId=&clientRef=&recipient=&status=&final=&overdue=&since=&until=&limit=&cursor=}:
  * the messages, newest first, a page at a time, and one stored event's raw payload. Every
  * parameter is checked: a wrong one is answered 400 saying which and why. The cursor is opaque to
  * clients: the position after the page's last message, base64url-encoded.
@@ -37,7 +37,8 @@ public class MessageSearchApi {
     /** {@code GET /api/messages}. */
     public void search(Exchange exchange) throws SQLException {
         MessageSearch.Filter filter = new MessageSearch.Filter(
-                key(exchange, "provider"), key(exchange, "messageId"), recipient(exchange), status(exchange),
+                key(exchange, "provider"), key(exchange, "messageId"), key(exchange, "clientRef"), recipient(exchange),
+                status(exchange),
                 bool(exchange, "final"), bool(exchange, "overdue"), instant(exchange, "since"), instant(exchange, "until"));
         if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
             throw HttpProblem.badRequest("'since' must be before 'until'");
@@ -61,7 +62,7 @@ public class MessageSearchApi {
         ApiExchange.answer(exchange, 200, event);
     }
 
-    /** A provider, message or event id: nothing longer than the columns, and no NUL, which PostgreSQL cannot compare. */
+    /** A provider, message or event id, or a client reference: nothing longer than the columns, and no NUL, which PostgreSQL cannot compare. */
     private static String key(Exchange exchange, String name) {
         String value = ApiExchange.parameter(exchange, name);
         if (value != null && value.length() > MAX_KEY) {

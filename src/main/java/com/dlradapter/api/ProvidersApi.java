@@ -8,6 +8,7 @@ import com.dlradapter.mapping.StatusRule;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.ops.PolledProviders;
 import com.dlradapter.security.ProviderAccess;
+import com.dlradapter.security.SignatureScheme;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -135,7 +136,11 @@ public class ProvidersApi {
         webhook.put("auth", token == null ? "none" : "token");
         webhook.put("url", base == null ? path : base + path);
         webhook.put("token", token);
-        webhook.put("signatureHeader", policy == null || policy.signature() == null ? null : policy.signature().header());
+        // the mapping's signature block, else the HMAC settings: what the gate checks
+        ProviderMapping mapping = mappings.mappings().get(provider);
+        SignatureScheme signature = mapping != null && mapping.signature() != null ? mapping.signature()
+                : policy == null ? null : policy.signature();
+        webhook.put("signatureHeader", signature == null ? null : signature.header());
         webhook.put("allowFrom", policy == null ? List.of() : policy.allowFrom().stream().map(Object::toString).toList());
         return webhook;
     }

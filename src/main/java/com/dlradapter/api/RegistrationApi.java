@@ -41,14 +41,16 @@ public class RegistrationApi {
         try {
             body = CanonicalJson.MAPPER.readTree(exchange.getMessage().getBody(String.class));
         } catch (JacksonException | IllegalArgumentException e) {
-            throw HttpProblem.badRequest("the body must be a JSON object: provider, messageId, batchId, recipient, sentAt");
+            throw HttpProblem.badRequest("the body must be a JSON object: provider, messageId, batchId, clientRef, recipient, sentAt");
         }
         if (body == null || !body.isObject()) {
-            throw HttpProblem.badRequest("the body must be a JSON object: provider, messageId, batchId, recipient, sentAt");
+            throw HttpProblem.badRequest("the body must be a JSON object: provider, messageId, batchId, clientRef, recipient, sentAt");
         }
         String provider = text(body, "provider", true);
         String messageId = text(body, "messageId", true);
         String batchId = text(body, "batchId", false);
+        // the sender's own reference (an order number): what it searches the message by later
+        String clientRef = text(body, "clientRef", false);
         if (!engine.knows(provider)) {
             throw HttpProblem.notFound("no provider '" + provider + "'");
         }
@@ -72,12 +74,12 @@ public class RegistrationApi {
         }
         boolean created;
         try {
-            created = schedule.register(provider, messageId, batchId, recipient, sentAt);
+            created = schedule.register(provider, messageId, batchId, clientRef, recipient, sentAt);
         } catch (SQLException e) {
             if (SqlStates.isDataError(e)) {
                 // the database's own text may quote the value and the statement: the SQLSTATE says enough
                 throw HttpProblem.badRequest("the database refused a value of this message as invalid data (SQLSTATE "
-                        + e.getSQLState() + "); check provider, messageId, batchId, recipient and sentAt");
+                        + e.getSQLState() + "); check provider, messageId, batchId, clientRef, recipient and sentAt");
             }
             throw e;
         }

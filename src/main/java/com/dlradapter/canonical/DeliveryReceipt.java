@@ -14,11 +14,13 @@ import java.util.UUID;
  * {@code schema/canonical-receipt-v1.schema.json}); add fields, never rename them.
  *
  * @param id         stable id, a name-based UUID of {@link #idempotencyKey()}
+ * @param clientRef  the sender's own reference for the message (what it sent the provider with the
+ *                   SMS, e.g. an order number), else null; at most 255 characters
  * @param final_     true when the message as a whole has reached its final status
  * @param part       which SMS part this event reports (multipart messages), else null
  * @param parts      how many parts the message has, else null
  */
-@JsonPropertyOrder({"id", "provider", "messageId", "batchId", "eventId", "status", "final",
+@JsonPropertyOrder({"id", "provider", "messageId", "batchId", "clientRef", "eventId", "status", "final",
         "providerStatus", "reason", "recipient", "sender", "segments", "part", "parts", "cost", "network",
         "occurredAt", "receivedAt", "source"})
 public record DeliveryReceipt(
@@ -26,6 +28,7 @@ public record DeliveryReceipt(
         String provider,
         String messageId,
         String batchId,
+        String clientRef,
         String eventId,
         CanonicalStatus status,
         @JsonProperty("final") boolean final_,
@@ -44,11 +47,11 @@ public record DeliveryReceipt(
         @JsonIgnore String idempotencyKey) {
 
     /** A receipt whose idempotency key follows the default rule (see {@link #idempotencyKey(String, String, String, String, Integer)}). */
-    public DeliveryReceipt(String id, String provider, String messageId, String batchId, String eventId,
-                           CanonicalStatus status, boolean final_, String providerStatus, Reason reason, String recipient,
+    public DeliveryReceipt(String id, String provider, String messageId, String batchId, String clientRef,
+                           String eventId, CanonicalStatus status, boolean final_, String providerStatus, Reason reason, String recipient,
                            String sender, Integer segments, Integer part, Integer parts, Cost cost, Network network,
                            Instant occurredAt, Instant receivedAt, ReceiptSource source) {
-        this(id, provider, messageId, batchId, eventId, status, final_, providerStatus, reason, recipient, sender,
+        this(id, provider, messageId, batchId, clientRef, eventId, status, final_, providerStatus, reason, recipient, sender,
                 segments, part, parts, cost, network, occurredAt, receivedAt, source,
                 idempotencyKey(provider, eventId, messageId, providerStatus, part));
     }
@@ -89,7 +92,7 @@ public record DeliveryReceipt(
     }
 
     public DeliveryReceipt withFinal(boolean messageFinal) {
-        return new DeliveryReceipt(id, provider, messageId, batchId, eventId, status, messageFinal, providerStatus,
+        return new DeliveryReceipt(id, provider, messageId, batchId, clientRef, eventId, status, messageFinal, providerStatus,
                 reason, recipient, sender, segments, part, parts, cost, network, occurredAt, receivedAt, source,
                 idempotencyKey);
     }

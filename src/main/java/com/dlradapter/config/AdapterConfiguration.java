@@ -70,20 +70,20 @@ public class AdapterConfiguration implements CamelConfiguration {
         ApiConfiguration.bindProviders(context, settings, mappings.registry(), webhookGate, mappings.polled(), metrics);
         ConsoleConfiguration.bindAssets(context);
         OpsConfiguration.startupSummary(context, settings, facts(settings, folders, mappings, store, cluster, routing,
-                publicServer));
+                publicServer, webhookGate));
     }
 
     /** What the start-up summary tells. */
     private static StartupSummary.Facts facts(Settings settings, OpsConfiguration.Folders folders,
                                               MappingConfiguration.Mappings mappings, StoreConfiguration store,
                                               ClusterConfiguration.Cluster cluster, RoutingConfiguration routing,
-                                              PublicHttpServer publicServer) {
+                                              PublicHttpServer publicServer, WebhookGate webhookGate) {
         return new StartupSummary.Facts(
                 () -> InetSocketAddress.createUnresolved(publicServer.host(), publicServer.actualPort()),
                 store.database().describe(), folders.dataDirectory(),
                 cluster.member().instance(), settings.list("dlr.cluster.members").size(),
                 () -> mappings.registry().mappings().keySet(), mappings.polled(),
                 routing.outboundTargets().keySet(), routing.jdbcSinks().names(), routing.emailAlerts().enabled(),
-                mappings.reload());
+                mappings.reload(), webhookGate::describeSignature);
     }
 }

@@ -6,6 +6,7 @@ import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.ingest.WebhookTimer;
 import com.dlradapter.mapping.MappingEngine;
 import com.dlradapter.mapping.MappingRegistry;
+import com.dlradapter.mapping.ProviderMapping;
 import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.GroupCommit;
 import org.apache.camel.CamelContext;
@@ -28,7 +29,10 @@ final class IngestConfiguration {
         MappingRegistry registry = mappings.registry();
         MappingEngine engine = mappings.engine();
         WebhookGate webhookGate = security.webhookGate(settings, registry.mappings().keySet(), engine::knows, dataDirectory,
-                webhookMethods);
+                webhookMethods, provider -> {
+                    ProviderMapping mapping = registry.mappings().get(provider);
+                    return mapping == null ? null : mapping.signature();
+                });
         registry.onReload(webhookGate::provide);
         context.getRegistry().bind("webhookGate", webhookGate);
         // the gate's two entries, as plain processors for the webhook routes (one per request)

@@ -7,7 +7,8 @@ import com.dlradapter.security.ClientAddress;
 import com.dlradapter.security.ProviderAccess;
 import com.dlradapter.security.RateLimiter;
 import com.dlradapter.security.SecretFiles;
-import com.dlradapter.security.Signature;
+import com.dlradapter.security.HmacSignature;
+import com.dlradapter.security.SignatureScheme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +46,12 @@ final class WebhookSecurity {
         return new WebhookSecurity(new ClientAddress(Cidr.parseAll(settings.list("dlr.http.trusted-proxies"))), failed);
     }
 
+    /**
+     * @param declaredSignatures a provider's {@code signature:} block, read from its loaded mapping
+     *                           on every request (so a reloaded mapping's block applies at once), or null
+     */
     WebhookGate webhookGate(Settings settings, Collection<String> providers, Predicate<String> known, Path dataDirectory,
-                            Function<String, String> webhookMethods) {
+                            Function<String, String> webhookMethods, Function<String, SignatureScheme> declaredSignatures) {
         Map<String, ProviderAccess> access = new LinkedHashMap<>();
         for (String provider : providers) {
             ProviderAccess policy = providerAccess(provider, settings, dataDirectory);
@@ -70,7 +75,8 @@ final class WebhookSecurity {
         Function<String, ProviderAccess> newProviders = provider -> known.test(provider)
                 ? providerAccess(provider, settings, dataDirectory) : null;
         return new WebhookGate(access, newProviders, clients, failedAuthentications, perClient, perProvider, webhookMethods,
-                settings.longValue("dlr.max-body-bytes", 262_144));
+                settings.longValue("dlr.max-body-bytes", 262_144), declaredSignatures,
+                settings.optional("dlr.http.public-base-url").map(url -> url.replaceAll("/+$", "")).orElse(null));
     }
 
     ApiGate apiGate(String token) {
@@ -80,7 +86,8 @@ final class WebhookSecurity {
     /**
      * Who may call one provider's webhook ({@code dlr.providers.<id>.*}): a token unless
      * {@code auth=none}, from {@code token}, {@code token-file} or generated at first start into
-     * {@code <dlr.data.dir>/provider-tokens/<id>}; an optional IP allow-list and HMAC signature.
+     * {@code <dlr.data.dir>/provider-tokens/<id>}; an optional IP allow-list; the signature secret, and
+     * the HMAC settings of a provider whose mapping declares no signature scheme.
      */
     static ProviderAccess providerAccess(String provider, Settings settings, Path dataDirectory) {
         String prefix = "dlr.providers." + provider + ".";
@@ -97,19 +104,21 @@ final class WebhookSecurity {
             default -> throw new IllegalArgumentException("setting " + prefix + "auth: '" + auth + "' is not token or none");
         }
         List<Cidr> allowFrom = Cidr.parseAll(settings.list(prefix + "allow-from"));
-        Signature signature = null;
+        // read whether or not a scheme needs it now: a reloaded mapping may declare one
+        Optional<String> secret = secret(settings, prefix + "signature.secret");
+        HmacSignature signature = null;
         Optional<String> header = settings.optional(prefix + "signature.header");
         if (header.isPresent()) {
-            String secret = secret(settings, prefix + "signature.secret").orElseThrow(() -> new IllegalArgumentException(
-                    prefix + "signature.header is set but neither " + prefix + "signature.secret nor "
-                            + prefix + "signature.secret-file"));
-            signature = new Signature(header.get(),
+            if (secret.isEmpty()) {
+                throw new IllegalArgumentException(prefix + "signature.header is set but neither " + prefix
+                        + "signature.secret nor " + prefix + "signature.secret-file");
+            }
+            signature = new HmacSignature(header.get(),
                     settings.text(prefix + "signature.algorithm", "HmacSHA256"),
                     settings.text(prefix + "signature.encoding", "hex"),
-                    settings.text(prefix + "signature.prefix", ""),
-                    secret);
+                    settings.text(prefix + "signature.prefix", ""));
         }
-        return new ProviderAccess(provider, token, allowFrom, signature);
+        return new ProviderAccess(provider, token, allowFrom, signature, secret.orElse(null));
     }
 
     /** A secret from the setting {@code key} (environment) or from the file named by {@code key-file}. */

@@ -7,14 +7,18 @@ import com.dlradapter.security.Cidr;
 import com.dlradapter.security.ClientAddress;
 import com.dlradapter.security.ProviderAccess;
 import com.dlradapter.security.RateLimiter;
+import com.dlradapter.security.SignatureScheme;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * The webhook gate's access policy, in this order: the provider (404), the method of the
- * path-token form (405), the IP allow-list (403), the token (401), the HMAC signature (401); a
+ * path-token form (405), the IP allow-list (403), the token (401), the signature (401: the scheme
+ * of the provider's mapping, read per request so a reloaded mapping's applies at once, else the
+ * HMAC of its settings; a scheme without a configured secret refuses every call); a
  * client whose authentications fail too often gets 429 instead, while its valid requests still
  * pass (no lock-out of a provider that shares its address with an attacker). Only if the operator
  * turns them on: the per-client and per-provider limits of authenticated requests (429).
@@ -29,16 +33,27 @@ final class WebhookAccess {
     private final RateLimiter perProvider;
     /** The methods of a provider's own webhook route: "GET, POST", "*", or null without one. */
     private final Function<String, String> webhookMethods;
+    /** A provider's {@code signature:} block from its loaded mapping, or null. */
+    private final Function<String, SignatureScheme> declaredSignatures;
+    private final Clock clock;
 
     WebhookAccess(Map<String, ProviderAccess> access, Function<String, ProviderAccess> newProviders,
                   RateLimiter failedAuthentications, RateLimiter perClient, RateLimiter perProvider,
-                  Function<String, String> webhookMethods) {
+                  Function<String, String> webhookMethods, Function<String, SignatureScheme> declaredSignatures, Clock clock) {
         this.access = new ConcurrentHashMap<>(access);
         this.newProviders = newProviders;
         this.failedAuthentications = failedAuthentications;
         this.perClient = perClient;
         this.perProvider = perProvider;
         this.webhookMethods = webhookMethods;
+        this.declaredSignatures = declaredSignatures;
+        this.clock = clock;
+    }
+
+    /** The scheme a provider's calls are checked with: its mapping's block, else its HMAC settings, else null. */
+    SignatureScheme signature(String provider, ProviderAccess policy) {
+        SignatureScheme declared = declaredSignatures.apply(provider);
+        return declared != null ? declared : policy == null ? null : policy.signature();
     }
 
     /**
@@ -82,8 +97,16 @@ final class WebhookAccess {
                     "a valid token is required (query parameter 'token', path segment or basic-auth password)",
                     "Basic realm=\"dlr-adapter\""));
         }
-        if (policy.signature() != null && !policy.signature().verify(call.body(), call.header(policy.signature().header()))) {
-            throw failed(call, HttpProblem.unauthorized("a valid signature is required in " + policy.signature().header(), null));
+        SignatureScheme signature = signature(policy.provider(), policy);
+        if (signature != null) {
+            if (policy.signatureSecret() == null) {
+                throw failed(call, HttpProblem.unauthorized("no signature secret is configured for " + policy.provider()
+                        + " (dlr.providers." + policy.provider() + ".signature.secret)", null));
+            }
+            String refusal = signature.refusal(call.signed(), policy.signatureSecret(), clock.instant());
+            if (refusal != null) {
+                throw failed(call, HttpProblem.unauthorized(refusal, null));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package com.dlradapter.ingest;
 
 import com.dlradapter.security.Secrets;
 import com.dlradapter.security.ClientAddress;
+import com.dlradapter.security.SignedRequest;
 import com.dlradapter.http.FormBytesEngine;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
@@ -22,9 +23,12 @@ final class WebhookEdge {
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private final ClientAddress clientAddress;
+    /** {@code dlr.http.public-base-url} without a trailing slash, or null: the URL a provider signs starts with it. */
+    private final String publicBaseUrl;
 
-    WebhookEdge(ClientAddress clientAddress) {
+    WebhookEdge(ClientAddress clientAddress, String publicBaseUrl) {
         this.clientAddress = clientAddress;
+        this.publicBaseUrl = publicBaseUrl;
     }
 
     /**
@@ -32,7 +36,8 @@ final class WebhookEdge {
      * received (a GET: its query less the tokens); {@code form}: a form-encoded POST body, whose
      * token-named fields are left out of the stored payload once its signature is checked.
      */
-    record Call(HttpServerRequest request, String method, byte[] body, boolean form, String client, String token) {
+    record Call(HttpServerRequest request, String method, byte[] body, boolean form, String client, String token,
+                String publicBaseUrl) {
 
         /** A request header (basic auth, the signature's), read from the request, not the Camel message. */
         String header(String name) {
@@ -42,6 +47,18 @@ final class WebhookEdge {
         /** The token given in the query or the path, else the password of HTTP basic auth. */
         String credential() {
             return token != null ? token : Secrets.basicPassword(header("Authorization"));
+        }
+
+        /**
+         * What a signature scheme checks: the URL the provider called (the public base URL, else this
+         * request's scheme and Host, then the path and query exactly as in the request line), the
+         * content type and headers as sent, and {@code body}.
+         */
+        SignedRequest signed() {
+            String base = publicBaseUrl != null ? publicBaseUrl : request.scheme() + "://" + request.getHeader("Host");
+            String uri = request.uri();
+            String target = uri.startsWith("/") ? uri : request.path() + (request.query() == null ? "" : "?" + request.query());
+            return new SignedRequest(method, base, target, request.getHeader("Content-Type"), body, request::getHeader);
         }
     }
 
@@ -70,7 +87,7 @@ final class WebhookEdge {
         exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
         String client = clientAddress.resolve(peerAddress(request), forwardedFor(request));
         exchange.setProperty(WebhookGate.CLIENT, client);
-        return new Call(request, method, body, form, client, token);
+        return new Call(request, method, body, form, client, token, publicBaseUrl);
     }
 
     /** The request platform-http received; the gate reads nothing it did not send. */

@@ -3,9 +3,11 @@ package com.dlradapter.ingest;
 import com.dlradapter.security.ClientAddress;
 import com.dlradapter.security.ProviderAccess;
 import com.dlradapter.security.RateLimiter;
+import com.dlradapter.security.SignatureScheme;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -35,9 +37,11 @@ public class WebhookGate {
 
     public WebhookGate(Map<String, ProviderAccess> access, Function<String, ProviderAccess> newProviders,
                        ClientAddress clientAddress, RateLimiter failedAuthentications, RateLimiter perClient,
-                       RateLimiter perProvider, Function<String, String> webhookMethods, long maxBodyBytes) {
-        this.edge = new WebhookEdge(clientAddress);
-        this.access = new WebhookAccess(access, newProviders, failedAuthentications, perClient, perProvider, webhookMethods);
+                       RateLimiter perProvider, Function<String, String> webhookMethods, long maxBodyBytes,
+                       Function<String, SignatureScheme> declaredSignatures, String publicBaseUrl) {
+        this.edge = new WebhookEdge(clientAddress, publicBaseUrl);
+        this.access = new WebhookAccess(access, newProviders, failedAuthentications, perClient, perProvider, webhookMethods,
+                declaredSignatures, Clock.systemUTC());
         this.payload = new WebhookPayload(maxBodyBytes);
     }
 
@@ -52,6 +56,29 @@ public class WebhookGate {
     /** A provider's webhook policy (its token: for the admin API's Providers page only), null for an unknown provider. */
     public ProviderAccess access(String provider) {
         return access.policy(provider);
+    }
+
+    /**
+     * The signature scheme a provider's webhook checks now: its mapping's {@code signature:} block,
+     * else the HMAC of its {@code signature.*} settings; null for none.
+     */
+    public SignatureScheme signature(String provider) {
+        return access.signature(provider, access.policy(provider));
+    }
+
+    /**
+     * A provider's signature in one phrase for the start-up summary ({@code signature twilio (header
+     * X-Twilio-Signature)}), saying so when its secret is missing; null when it has no scheme.
+     */
+    public String describeSignature(String provider) {
+        ProviderAccess policy = access.policy(provider);
+        SignatureScheme scheme = access.signature(provider, policy);
+        if (scheme == null) {
+            return null;
+        }
+        String described = "signature " + scheme.name() + " (" + scheme.carrier() + ")";
+        return policy != null && policy.signatureSecret() != null ? described
+                : described + ", NO SECRET: every call answers 401 until dlr.providers." + provider + ".signature.secret is set";
     }
 
     /** {@code POST|GET /webhooks/{provider}}: the route names the provider; the token is {@code ?token=} or basic auth. */

@@ -8,6 +8,7 @@ public enum CanonicalField {
     EVENT_ID("eventId"),
     MESSAGE_ID("messageId"),
     BATCH_ID("batchId"),
+    CLIENT_REF("clientRef"),
     PROVIDER_STATUS("providerStatus"),
     REASON_CODE("reason.code"),
     REASON_DESCRIPTION("reason.description"),

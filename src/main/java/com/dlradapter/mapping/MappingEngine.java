@@ -189,12 +189,12 @@ public class MappingEngine {
     /** The first shape of the payload's format whose {@code match} path holds a value. */
     private static PayloadShape shapeOf(ProviderMapping mapping, PayloadFormat format, JsonNode root) {
         for (PayloadShape shape : mapping.shapes()) {
-            if (shape.format() == format && (shape.match() == null || present(shape.match().read(root)))) {
+            if (shape.reads(format) && (shape.match() == null || present(shape.match().read(root)))) {
                 return shape;
             }
         }
         throw new UnmappablePayloadException(mapping.file() + ": payload matches none of the " + format.wireName()
-                + " shapes " + mapping.shapes().stream().filter(s -> s.format() == format).map(PayloadShape::name).toList());
+                + " shapes " + mapping.shapes().stream().filter(s -> s.reads(format)).map(PayloadShape::name).toList());
     }
 
     private static boolean present(Object value) {
@@ -211,6 +211,8 @@ public class MappingEngine {
             throw new UnmappablePayloadException(mapping.file() + ", field 'providerStatus': provider status '"
                     + providerStatus + "' is not in the statuses table " + mapping.statuses().keySet());
         }
+        // conditional fields (`when: {status: ...}`) are read knowing the statuses table's status
+        fields = fields.knowing(rule.status());
         Reason reason = reason(fields, rule, providerStatus);
         CanonicalStatus status = status(mapping, rule, reason);
         Integer part = fields.positiveInteger(CanonicalField.PART);
@@ -231,6 +233,7 @@ public class MappingEngine {
                 mapping.provider(),
                 messageId,
                 fields.id(CanonicalField.BATCH_ID),
+                fields.id(CanonicalField.CLIENT_REF),   // text like an id: trimmed, at most 255 (client_ref)
                 eventId,
                 status,
                 status.isFinal() && !multipart,
@@ -269,12 +272,29 @@ public class MappingEngine {
         return status;
     }
 
-    /** Reads and converts the fields of one receipt, naming the field in every error. */
-    private record Fields(PayloadShape shape, JsonNode document, String where) {
+    /**
+     * Reads and converts the fields of one receipt, naming the field in every error. {@code status}
+     * is the canonical status from the statuses table, null until it is known (messageId and
+     * providerStatus, which cannot be conditional, are read before).
+     */
+    private record Fields(PayloadShape shape, JsonNode document, String where, CanonicalStatus status) {
+
+        Fields(PayloadShape shape, JsonNode document, String where) {
+            this(shape, document, where, null);
+        }
+
+        Fields knowing(CanonicalStatus known) {
+            return new Fields(shape, document, where, known);
+        }
 
         Object value(CanonicalField field) {
             FieldSource source = shape.fields().get(field);
-            Object value = source == null ? null : source.read(document);
+            Object value;
+            try {
+                value = source == null ? null : source.read(document, status);
+            } catch (UnmappablePayloadException e) {
+                throw new UnmappablePayloadException(where + ", field '" + field.key() + "': " + e.getMessage());
+            }
             // PostgreSQL text cannot hold U+0000 (H2 can): refuse it on every database alike, so the
             // payload is kept as a dead letter instead of failing the store (503) on every retry.
             // The reason names the field, never the value: it must not carry the NUL itself.

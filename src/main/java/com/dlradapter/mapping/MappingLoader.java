@@ -3,8 +3,6 @@ package com.dlradapter.mapping;
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.ReceiptSource;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,14 +28,16 @@ import java.util.stream.Stream;
 public final class MappingLoader {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses",
+            "provider", "name", "description", "timezone", "timestampFormats", "shapes", "statuses", "signature",
             "reasonStatuses", "deduplicateBy", "samples");
+    /** Top-level keys the mapping language adds (named code tables); a key starting with x- is ignored (a home for YAML anchors). */
+    private static final Set<String> LANGUAGE_KEYS = Set.of("tables");
     private static final Set<String> SHAPE_KEYS = Set.of("name", "description", "format", "match", "items", "fields");
     private static final Set<String> SAMPLE_KEYS = Set.of("name", "description", "payload", "contentType", "source", "expect", "deadLetter");
 
-    // Duplicate keys are an error: a second row of a status table must not silently win.
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // Anchors, aliases and merge keys resolved; duplicate keys are an error: a second row of a
+    // status table must not silently win.
+    private final MappingYaml yaml = new MappingYaml();
 
     /** Loads every {@code *.yaml} / {@code *.yml} file of the directory, keyed by provider id. */
     public Map<String, ProviderMapping> loadDirectory(Path directory) {
@@ -73,16 +73,11 @@ public final class MappingLoader {
         if (Files.isDirectory(file)) {
             throw new MappingDefinitionException(file + ": a folder, not a mapping file");
         }
-        JsonNode root;
-        try {
-            root = yaml.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new MappingDefinitionException(file + ": not valid YAML: " + e.getMessage(), e);
-        }
+        JsonNode root = yaml.read(file);
         if (root == null || !root.isObject()) {
             throw new MappingDefinitionException(file + ": a mapping file must be a YAML object");
         }
-        checkKeys(root, TOP_LEVEL_KEYS, file.toString());
+        checkTopLevelKeys(root, file.toString());
 
         String provider = requiredText(root, "provider", file.toString());
         if (!provider.matches("[a-z0-9][a-z0-9-]{0,62}")) {
@@ -102,7 +97,8 @@ public final class MappingLoader {
         root.path("timestampFormats").forEach(f -> formats.add(f.asText()));
         TimestampParser timestamps = TimestampParser.of(zone, formats, file + ": field 'timestampFormats'");
 
-        List<PayloadShape> shapes = shapes(root.get("shapes"), file.toString());
+        Map<String, Map<String, String>> tables = tables(root.get("tables"), file.toString());
+        List<PayloadShape> shapes = shapes(root.get("shapes"), tables, file.toString());
         Map<String, StatusRule> statuses = statuses(root.get("statuses"), file.toString());
         Map<String, CanonicalStatus> reasonStatuses = reasonStatuses(root.get("reasonStatuses"), file.toString());
         String deduplicateBy = root.path("deduplicateBy").asText("event");
@@ -112,10 +108,11 @@ public final class MappingLoader {
         }
         List<MappingSample> samples = samples(root.get("samples"), file.toString());
         return new ProviderMapping(provider, name, file, zone, timestamps, shapes, statuses, reasonStatuses,
-                deduplicateBy.equals("status"), samples);
+                deduplicateBy.equals("status"), samples,
+                SignatureBlock.parse(root.get("signature"), file.toString()));
     }
 
-    private static List<PayloadShape> shapes(JsonNode node, String file) {
+    private static List<PayloadShape> shapes(JsonNode node, Map<String, Map<String, String>> tables, String file) {
         if (node == null || !node.isArray() || node.isEmpty()) {
             throw new MappingDefinitionException(file + ": field 'shapes': at least one payload shape is required");
         }
@@ -129,12 +126,7 @@ public final class MappingLoader {
             checkKeys(shape, SHAPE_KEYS, where);
             String shapeName = shape.path("name").asText("shape" + (index - 1));
             where = file + ": shape '" + shapeName + "'";
-            String formatName = shape.path("format").asText("json");
-            PayloadFormat format = PayloadFormat.byName(formatName);
-            if (format == null) {
-                throw new MappingDefinitionException(where + ", field 'format': '" + formatName
-                        + "' is not json, form or xml");
-            }
+            Set<PayloadFormat> formats = formats(shape.get("format"), where + ", field 'format'");
             var match = shape.hasNonNull("match") ? JsonLocator.compile(shape.get("match").asText(), where + ", field 'match'") : null;
             var items = shape.hasNonNull("items") ? JsonLocator.compile(shape.get("items").asText(), where + ", field 'items'") : null;
             JsonNode fieldsNode = shape.get("fields");
@@ -147,16 +139,60 @@ public final class MappingLoader {
                 String fieldWhere = where + ", field '" + entry.getKey() + "'";
                 CanonicalField field = CanonicalField.byKey(entry.getKey()).orElseThrow(() -> new MappingDefinitionException(
                         fieldWhere + ": not a canonical field (known: " + CanonicalField.knownKeys() + ")"));
-                fields.put(field, FieldSource.parse(entry.getValue(), fieldWhere));
+                FieldSource source = FieldSource.parse(entry.getValue(), tables, fieldWhere);
+                if (source.conditional() && (field == CanonicalField.MESSAGE_ID || field == CanonicalField.PROVIDER_STATUS)) {
+                    throw new MappingDefinitionException(fieldWhere + ": cannot have a condition ('when'): every receipt"
+                            + " needs it, and the status is known only from it");
+                }
+                fields.put(field, source);
             }
             for (CanonicalField required : List.of(CanonicalField.MESSAGE_ID, CanonicalField.PROVIDER_STATUS)) {
                 if (!fields.containsKey(required)) {
                     throw new MappingDefinitionException(where + ", field '" + required.key() + "': is required");
                 }
             }
-            shapes.add(new PayloadShape(shapeName, format, match, items, Map.copyOf(fields)));
+            shapes.add(new PayloadShape(shapeName, formats, match, items, java.util.Collections.unmodifiableMap(fields)));
         }
         return List.copyOf(shapes);
+    }
+
+    /** {@code format: json} or {@code format: [form, json]}; json when not given. */
+    private static Set<PayloadFormat> formats(JsonNode node, String where) {
+        List<JsonNode> names = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return Set.of(PayloadFormat.JSON);
+        } else if (node.isArray()) {
+            node.forEach(names::add);
+        } else {
+            names.add(node);
+        }
+        if (names.isEmpty()) {
+            throw new MappingDefinitionException(where + ": list at least one format (json, form or xml)");
+        }
+        java.util.EnumSet<PayloadFormat> formats = java.util.EnumSet.noneOf(PayloadFormat.class);
+        for (JsonNode name : names) {
+            PayloadFormat format = name.isValueNode() ? PayloadFormat.byName(name.asText()) : null;
+            if (format == null) {
+                throw new MappingDefinitionException(where + ": '" + (name.isTextual() ? name.asText() : name)
+                        + "' is not json, form or xml");
+            }
+            formats.add(format);
+        }
+        return java.util.Collections.unmodifiableSet(formats);
+    }
+
+    /** The named code-to-text tables fields look codes up in ({@code table: name}). */
+    private static Map<String, Map<String, String>> tables(JsonNode node, String file) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new MappingDefinitionException(file + ": field 'tables': must map table names to tables of code: text");
+        }
+        Map<String, Map<String, String>> tables = new LinkedHashMap<>();
+        node.properties().forEach(table -> tables.put(table.getKey(),
+                FieldSource.rows(table.getValue(), file + ": field 'tables." + table.getKey() + "'")));
+        return Map.copyOf(tables);
     }
 
     private static Map<String, StatusRule> statuses(JsonNode node, String file) {
@@ -245,6 +281,17 @@ public final class MappingLoader {
             throw new MappingDefinitionException(where + ": field '" + key + "' is required");
         }
         return value.asText().trim();
+    }
+
+    private static void checkTopLevelKeys(JsonNode root, String file) {
+        Set<String> allowed = new java.util.TreeSet<>(TOP_LEVEL_KEYS);
+        allowed.addAll(LANGUAGE_KEYS);
+        root.fieldNames().forEachRemaining(key -> {
+            if (!allowed.contains(key) && !key.startsWith("x-")) {
+                throw new MappingDefinitionException(file + ": unknown field '" + key + "' (allowed: "
+                        + String.join(", ", allowed) + ", and any key starting with x-)");
+            }
+        });
     }
 
     private static void checkKeys(JsonNode node, Set<String> allowed, String where) {

@@ -1,6 +1,7 @@
 package com.dlradapter.mapping;
 
 import com.dlradapter.canonical.CanonicalStatus;
+import com.dlradapter.security.SignatureScheme;
 
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -15,6 +16,7 @@ import java.util.Map;
  *                            provider gives event ids (they exist on its webhooks only)
  * @param reasonStatuses reason codes that settle a failure's canonical status on their own
  *                       (Routee reports an expired message as Undelivered with reason Expired)
+ * @param signature      how the provider signs its callbacks (its {@code signature:} block), or null
  */
 public record ProviderMapping(
         String provider,
@@ -26,12 +28,13 @@ public record ProviderMapping(
         Map<String, StatusRule> statuses,
         Map<String, CanonicalStatus> reasonStatuses,
         boolean deduplicateByStatus,
-        List<MappingSample> samples) {
+        List<MappingSample> samples,
+        SignatureScheme signature) {
 
     /** Whether any of its shapes reads payloads of this format. */
     public boolean reads(PayloadFormat format) {
         for (PayloadShape shape : shapes) {
-            if (shape.format() == format) {
+            if (shape.reads(format)) {
                 return true;
             }
         }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -30,12 +31,14 @@ public class StartupSummary implements StartupListener {
 
     /**
      * What the summary tells, gathered by the configuration; {@code publicServer} is the public
-     * server's bound address (host as configured, the port it really listens on), asked once it listens.
+     * server's bound address (host as configured, the port it really listens on), asked once it listens;
+     * {@code signatures}: how a provider's callbacks are signed, in a phrase (a missing secret said
+     * loudly), null for an unsigned one.
      */
     public record Facts(Supplier<InetSocketAddress> publicServer, String database, Path dataFolder, HazelcastInstance cluster, int configuredMembers,
                         Supplier<Collection<String>> providers, Predicate<String> polled,
                         Collection<String> outboundTargets, Collection<String> jdbcSinks, boolean emailAlerts,
-                        boolean reload) {
+                        boolean reload, Function<String, String> signatures) {
     }
 
     /**
@@ -95,7 +98,9 @@ public class StartupSummary implements StartupListener {
             String polling = facts.polled().test(provider) ? "polled (cron " + cron + ")"
                     : settings.statusApi().test(provider) ? "not polled (no polling route)"
                     : "not polled (no dlr.providers." + provider + ".base-url)";
-            line(out, i == 0 ? "providers" : "", provider + ": webhook /webhooks/" + provider + ", " + polling);
+            String signature = facts.signatures().apply(provider);
+            line(out, i == 0 ? "providers" : "", provider + ": webhook /webhooks/" + provider + ", " + polling
+                    + (signature == null ? "" : ", " + signature));
         }
         if (providers.isEmpty()) {
             line(out, "providers", "none (no mapping in " + settings.mappingsDir() + ")");

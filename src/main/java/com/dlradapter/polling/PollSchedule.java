@@ -92,14 +92,16 @@ public class PollSchedule implements ReceiptCommitHook {
      *
      * @return true when it was new, false when it was already known (nothing created twice)
      */
-    public boolean register(String provider, String messageId, String batchId, String recipient, Instant sentAt)
+    public boolean register(String provider, String messageId, String batchId, String clientRef, String recipient,
+                            Instant sentAt)
             throws SQLException {
         Instant now = Instant.now();
         Instant since = sentAt != null ? sentAt : now;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                boolean created = MessageRows.register(connection, provider, messageId, batchId, recipient, since, now);
+                boolean created = MessageRows.register(connection, provider, messageId, batchId, clientRef, recipient,
+                        since, now);
                 if (!MessageRows.isFinal(connection, provider, messageId)) {
                     created |= schedule(connection, provider, messageId, batchId, since, now);
                 }

@@ -25,7 +25,7 @@ import java.util.Set;
 public class JdbcSinks extends ServiceSupport {
 
     /** The names a statement may use. */
-    public static final List<String> FIELDS = List.of("type", "id", "provider", "messageId", "batchId", "eventId",
+    public static final List<String> FIELDS = List.of("type", "id", "provider", "messageId", "batchId", "clientRef", "eventId",
             "status", "final", "providerStatus", "reason.code", "reason.description", "recipient", "sender",
             "segments", "part", "parts", "cost.amount", "cost.currency", "network.mccmnc", "network.operator",
             "network.country", "occurredAt", "receivedAt", "source");

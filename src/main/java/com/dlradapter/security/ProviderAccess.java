@@ -7,10 +7,15 @@ import java.util.List;
  * {@code dlr.providers.<id>.auth=none}. The token comes from {@code dlr.providers.<id>.token}
  * (an environment variable, {@code DLR_PROVIDERS_<ID>_TOKEN}) or {@code dlr.providers.<id>.token-file};
  * with neither, one is generated at first start (or when hot reload adds the provider) into
- * {@code <dlr.data.dir>/provider-tokens/<id>} (owner-only) and shown once in the log. Optionally an IP allow-list ({@code allow-from}) and an
- * HMAC signature ({@code signature.*}).
+ * {@code <dlr.data.dir>/provider-tokens/<id>} (owner-only) and shown once in the log. Optionally an IP allow-list ({@code allow-from}).
+ *
+ * @param signature       the HMAC scheme of the {@code signature.header/algorithm/encoding/prefix}
+ *                        settings, or null; a {@code signature:} block in the provider's mapping
+ *                        takes its place
+ * @param signatureSecret {@code signature.secret} (or {@code signature.secret-file}), or null
  */
-public record ProviderAccess(String provider, String token, List<Cidr> allowFrom, Signature signature) {
+public record ProviderAccess(String provider, String token, List<Cidr> allowFrom, SignatureScheme signature,
+                             String signatureSecret) {
 
     public boolean requiresToken() {
         return token != null;
@@ -19,6 +24,7 @@ public record ProviderAccess(String provider, String token, List<Cidr> allowFrom
     @Override
     public String toString() {   // never the secrets
         return "ProviderAccess[" + provider + ", token " + (token == null ? "none" : "required")
-                + ", allowFrom " + allowFrom + ", signature " + (signature == null ? "none" : signature.header()) + "]";
+                + ", allowFrom " + allowFrom + ", signature " + (signature == null ? "none" : signature.name() + " " + signature.carrier())
+                + (signatureSecret == null ? "" : ", signature secret set") + "]";
     }
 }

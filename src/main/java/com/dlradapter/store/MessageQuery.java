@@ -43,7 +43,7 @@ public class MessageQuery {
             ObjectNode state;
             String currentEventId;
             try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT m.batch_id, m.recipient, m.status, m.is_final, m.provider_status, m.current_event_id, m.parts,
+                    SELECT m.batch_id, m.client_ref, m.recipient, m.status, m.is_final, m.provider_status, m.current_event_id, m.parts,
                            m.first_seen_at, m.updated_at, m.overdue_at,
                            p.state AS poll_state, p.attempts AS poll_attempts, p.next_poll_at, p.last_polled_at
                     FROM message_status m
@@ -80,6 +80,7 @@ public class MessageQuery {
         state.put("provider", provider);
         state.put("messageId", messageId);
         state.put("batchId", rs.getString("batch_id"));
+        state.put("clientRef", rs.getString("client_ref"));
         state.put("recipient", rs.getString("recipient"));
         state.put("status", rs.getString("status"));
         state.put("final", rs.getBoolean("is_final"));

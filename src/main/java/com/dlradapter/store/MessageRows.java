@@ -26,14 +26,15 @@ public final class MessageRows {
 
     /** A message's row before its first event is applied ({@link StatusPrecedence#UNSEEN}). */
     static final String INSERT_UNSEEN = """
-            INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final, parts,
+            INSERT INTO message_status (provider, message_id, batch_id, client_ref, recipient, status, is_final, parts,
                                         first_seen_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     /** A message's row after a receipt (or a group commit's receipts) applied to it. */
     static final String UPDATE = """
             UPDATE message_status SET
                 batch_id = COALESCE(batch_id, ?),
+                client_ref = COALESCE(client_ref, ?),
                 recipient = COALESCE(recipient, ?),
                 parts = COALESCE(?, parts),
                 status = ?,
@@ -51,10 +52,10 @@ public final class MessageRows {
 
     /**
      * What a group commit's receipts did to one message: its state after the last of them, the
-     * first batch id and recipient they named, the latest part count, and the provider status of
+     * first batch id, client reference and recipient they named, the latest part count, and the provider status of
      * the receipt that last moved the status ({@code statusChanged}).
      */
-    record Change(String provider, String messageId, String batchId, String recipient, Integer parts,
+    record Change(String provider, String messageId, String batchId, String clientRef, String recipient, Integer parts,
                   Message message, boolean statusChanged, String providerStatus) {
     }
 
@@ -67,12 +68,13 @@ public final class MessageRows {
         insert.setString(1, receipt.provider());
         insert.setString(2, receipt.messageId());
         insert.setString(3, receipt.batchId());
-        insert.setString(4, receipt.recipient());
-        insert.setString(5, StatusPrecedence.UNSEEN.status().name());
-        insert.setBoolean(6, StatusPrecedence.UNSEEN.isFinal());
-        setInteger(insert, 7, receipt.parts());
-        insert.setObject(8, utc(now));
+        insert.setString(4, receipt.clientRef());
+        insert.setString(5, receipt.recipient());
+        insert.setString(6, StatusPrecedence.UNSEEN.status().name());
+        insert.setBoolean(7, StatusPrecedence.UNSEEN.isFinal());
+        setInteger(insert, 8, receipt.parts());
         insert.setObject(9, utc(now));
+        insert.setObject(10, utc(now));
     }
 
     /** Writes the changes, one update per message, as one JDBC batch (none for an empty list). */
@@ -82,43 +84,61 @@ public final class MessageRows {
 
     static void bindUpdate(PreparedStatement update, Change change, Instant now) throws SQLException {
         update.setString(1, change.batchId());
-        update.setString(2, change.recipient());
-        setInteger(update, 3, change.parts());
-        update.setString(4, change.message().status().name());
-        update.setBoolean(5, change.message().isFinal());
-        update.setBoolean(6, change.statusChanged());
-        update.setString(7, change.providerStatus());
-        update.setBoolean(8, change.statusChanged());
-        update.setString(9, change.message().currentEventId());
-        update.setObject(10, utc(now));
-        update.setString(11, change.provider());
-        update.setString(12, change.messageId());
+        update.setString(2, change.clientRef());
+        update.setString(3, change.recipient());
+        setInteger(update, 4, change.parts());
+        update.setString(5, change.message().status().name());
+        update.setBoolean(6, change.message().isFinal());
+        update.setBoolean(7, change.statusChanged());
+        update.setString(8, change.providerStatus());
+        update.setBoolean(9, change.statusChanged());
+        update.setString(10, change.message().currentEventId());
+        update.setObject(11, utc(now));
+        update.setString(12, change.provider());
+        update.setString(13, change.messageId());
     }
 
     /**
      * Creates a registered message's row ({@link StatusPrecedence#REGISTERED}) unless the message
-     * is known already.
+     * is known already. A message known already (its first receipt can beat the registration)
+     * keeps everything it has, but takes the registration's client reference if it has none: that
+     * is the reference its sender searches it by.
      *
      * @param firstSeenAt when it was sent, as the caller says
      * @return true when the row was created
      */
     public static boolean register(Connection connection, String provider, String messageId, String batchId,
-                                   String recipient, Instant firstSeenAt, Instant now) throws SQLException {
+                                   String clientRef, String recipient, Instant firstSeenAt, Instant now)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO message_status (provider, message_id, batch_id, recipient, status, is_final,
+                INSERT INTO message_status (provider, message_id, batch_id, client_ref, recipient, status, is_final,
                                             first_seen_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""")) {
             insert.setString(1, provider);
             insert.setString(2, messageId);
             insert.setString(3, batchId);
-            insert.setString(4, recipient);
-            insert.setString(5, StatusPrecedence.REGISTERED.status().name());
-            insert.setBoolean(6, StatusPrecedence.REGISTERED.isFinal());
-            insert.setObject(7, utc(firstSeenAt));
-            insert.setObject(8, utc(now));
-            return insert.executeUpdate() == 1;
+            insert.setString(4, clientRef);
+            insert.setString(5, recipient);
+            insert.setString(6, StatusPrecedence.REGISTERED.status().name());
+            insert.setBoolean(7, StatusPrecedence.REGISTERED.isFinal());
+            insert.setObject(8, utc(firstSeenAt));
+            insert.setObject(9, utc(now));
+            if (insert.executeUpdate() == 1) {
+                return true;
+            }
         }
+        if (clientRef != null) {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE message_status SET client_ref = ?
+                    WHERE provider = ? AND message_id = ? AND client_ref IS NULL""")) {
+                update.setString(1, clientRef);
+                update.setString(2, provider);
+                update.setString(3, messageId);
+                update.executeUpdate();
+            }
+        }
+        return false;
     }
 
     /** Whether the message is known and final. */
@@ -172,7 +192,7 @@ public final class MessageRows {
             }
         }
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT batch_id, recipient, status, is_final, current_event_id, first_seen_at
+                SELECT batch_id, client_ref, recipient, status, is_final, current_event_id, first_seen_at
                 FROM message_status WHERE provider = ? AND message_id = ?""")) {
             select.setString(1, key.provider());
             select.setString(2, key.messageId());
@@ -181,7 +201,7 @@ public final class MessageRows {
                 Message message = new Message(CanonicalStatus.valueOf(rs.getString("status")), rs.getBoolean("is_final"),
                         rs.getString("current_event_id"), null, Collections.emptySortedMap());
                 return Optional.of(new MessageOverdue(key.provider(), key.messageId(), rs.getString("batch_id"),
-                        rs.getString("recipient"), message.applied(), Jdbc.instant(rs, "first_seen_at"), now));
+                        rs.getString("client_ref"), rs.getString("recipient"), message.applied(), Jdbc.instant(rs, "first_seen_at"), now));
             }
         }
     }

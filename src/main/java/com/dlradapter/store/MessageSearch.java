@@ -19,7 +19,7 @@ import java.util.Optional;
  * one page at a time. Pages are keyset pages: the next one starts after the last row of the one
  * before ({@link Position}), so a page costs the same however deep it is and a message arriving
  * meanwhile never shifts one into the next page twice. Each filter has an index that keeps the
- * order (V11__message_search_indexes), so a page is a short range read at any table size.
+ * order (V11__message_search_indexes, V14__message_status_client_ref), so a page is a short range read at any table size.
  */
 public class MessageSearch {
 
@@ -28,8 +28,8 @@ public class MessageSearch {
      * exclusive; {@code overdue}: whether the message went past dlr.polling.max-age without a final
      * status (overdue_at set; it stays set if a final status comes later).
      */
-    public record Filter(String provider, String messageId, String recipient, String status, Boolean isFinal,
-                         Boolean overdue, Instant since, Instant until) {
+    public record Filter(String provider, String messageId, String clientRef, String recipient, String status,
+                         Boolean isFinal, Boolean overdue, Instant since, Instant until) {
     }
 
     /** Where a page ended: the last message's first-seen time and key. */
@@ -68,11 +68,12 @@ public class MessageSearch {
     static Query query(Filter filter, Position after, int limit) {
         List<Object> values = new ArrayList<>();
         StringBuilder sql = new StringBuilder("""
-                SELECT provider, message_id, batch_id, recipient, status, is_final, provider_status, parts,
+                SELECT provider, message_id, batch_id, client_ref, recipient, status, is_final, provider_status, parts,
                        first_seen_at, updated_at, overdue_at
                 FROM message_status WHERE 1 = 1""");
         condition(sql, values, " AND provider = ?", filter.provider());
         condition(sql, values, " AND message_id = ?", filter.messageId());
+        condition(sql, values, " AND client_ref = ?", filter.clientRef());
         condition(sql, values, " AND recipient = ?", filter.recipient());
         condition(sql, values, " AND status = ?", filter.status());
         condition(sql, values, " AND is_final = ?", filter.isFinal());
@@ -121,6 +122,7 @@ public class MessageSearch {
         message.put("provider", rs.getString("provider"));
         message.put("messageId", rs.getString("message_id"));
         message.put("batchId", rs.getString("batch_id"));
+        message.put("clientRef", rs.getString("client_ref"));
         message.put("recipient", rs.getString("recipient"));
         message.put("status", rs.getString("status"));
         message.put("final", rs.getBoolean("is_final"));

@@ -256,6 +256,7 @@ final class ReceiptBatch {
         Message message;
         boolean touched;
         String batchId;
+        String clientRef;
         String recipient;
         Integer parts;
         String providerStatus;
@@ -269,9 +270,12 @@ final class ReceiptBatch {
         void apply(DeliveryReceipt stored, Transition transition) {
             touched = true;
             message = transition.message();
-            // the row keeps the first batch id and recipient it learns, and the latest part count
+            // the row keeps the first batch id, client reference and recipient it learns, and the latest part count
             if (batchId == null) {
                 batchId = stored.batchId();
+            }
+            if (clientRef == null) {
+                clientRef = stored.clientRef();
             }
             if (recipient == null) {
                 recipient = stored.recipient();
@@ -286,7 +290,7 @@ final class ReceiptBatch {
         }
 
         MessageRows.Change change() {
-            return new MessageRows.Change(key.provider(), key.messageId(), batchId, recipient, parts, message,
+            return new MessageRows.Change(key.provider(), key.messageId(), batchId, clientRef, recipient, parts, message,
                     statusChanged, providerStatus);
         }
     }

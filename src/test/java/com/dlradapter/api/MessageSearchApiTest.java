@@ -84,6 +84,10 @@ class MessageSearchApiTest {
             assertThat(keys(walk(adapter, "until=2020-01-01T00:00:00Z"))).isEmpty();   // until is exclusive
             assertThat(keys(walk(adapter, "since=" + enc("2021-01-01T00:00:00+01:00")))).hasSize(ZECKTA + ACME);
             assertThat(keys(walk(adapter, "provider=nobody"))).isEmpty();
+            // one client reference on ten messages first seen at the same instant: pages of 3, each once
+            assertThat(keys(walk(adapter, "clientRef=order-tie&limit=3"))).hasSize(TIED - 5).doesNotHaveDuplicates()
+                    .allMatch(key -> key.compareTo("tie/t-05") >= 0);
+            assertThat(keys(walk(adapter, "clientRef=order-tie&overdue=true"))).isEmpty();
             assertThat(walk(adapter, "messageId=t-05").get(0).get("overdue").asBoolean()).isFalse();
             assertThat(keys(walk(adapter, "overdue=true&limit=2")))
                     .containsExactlyInAnyOrder("tie/t-00", "tie/t-01", "tie/t-02", "tie/t-03", "tie/t-04");
@@ -161,7 +165,7 @@ class MessageSearchApiTest {
      * 23 Zeckta messages (every third delivered, 7 in all), 7 Acme ones (odd ones failed to
      * +15550000001, even ones delivered to +15550000002), and 15 messages of a provider "tie" all
      * first seen at {@link #TIE}, written straight into the table, the first five overdue and the
-     * first of them delivered since.
+     * first of them delivered since, the other ten with the client reference {@code order-tie}.
      */
     private static void seed(RunningAdapter adapter) throws Exception {
         for (int i = 0; i < ZECKTA; i++) {
@@ -195,10 +199,13 @@ class MessageSearchApiTest {
              PreparedStatement overdue = connection.prepareStatement(
                      "UPDATE message_status SET overdue_at = ? WHERE provider = 'tie' AND message_id IN ('t-00', 't-01', 't-02', 't-03', 't-04')");
              PreparedStatement delivered = connection.prepareStatement(
-                     "UPDATE message_status SET status = 'DELIVERED', is_final = TRUE WHERE provider = 'tie' AND message_id = 't-00'")) {
+                     "UPDATE message_status SET status = 'DELIVERED', is_final = TRUE WHERE provider = 'tie' AND message_id = 't-00'");
+             PreparedStatement order = connection.prepareStatement(
+                     "UPDATE message_status SET client_ref = 'order-tie' WHERE provider = 'tie' AND message_id >= 't-05'")) {
             overdue.setObject(1, TIE.plusSeconds(86_400).atOffset(ZoneOffset.UTC));
             overdue.executeUpdate();
             delivered.executeUpdate();
+            order.executeUpdate();
         }
     }
 

@@ -53,6 +53,12 @@ class OpenApiDocumentTest {
             routes.addAll(Set.of("POST /webhooks/{provider}", "GET /webhooks/{provider}",
                     "POST /webhooks/{provider}/{token}", "GET /webhooks/{provider}/{token}"));
             assertThat(described).isEqualTo(routes);
+            // the search's parameters, each of them (MessageSearchApi), and the registration's body
+            JsonNode messages = document.get("paths").get("/api/messages");
+            assertThat(messages.get("get").get("parameters").findValuesAsText("name")).containsExactly("provider", "messageId",
+                    "clientRef", "recipient", "status", "final", "overdue", "since", "until", "limit", "cursor");
+            assertThat(messages.at("/post/requestBody/content/application~1json/schema/properties").fieldNames())
+                    .toIterable().containsExactly("provider", "messageId", "batchId", "clientRef", "recipient", "sentAt");
             // every operation answers 401 without the token (the webhooks: without the provider's)
             document.get("paths").forEach(item -> item.forEach(operation ->
                     assertThat(operation.get("responses").has("401")).as(operation.get("summary").asText()).isTrue()));

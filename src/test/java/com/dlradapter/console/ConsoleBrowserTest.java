@@ -124,6 +124,31 @@ class ConsoleBrowserTest {
         return browser.driver().findElements(ids).stream().map(WebElement::getText).toList();
     }
 
+    /** The sender's reference: a filter of its own, and a fact of the message's page. */
+    @Test
+    void aMessageIsFoundByItsClientRefAndItsPageShowsIt() {
+        var registered = adapter.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adapter.url("/api/messages")))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer test-api-token")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"provider\": \"cecula\", \"messageId\": \"cc-ref-1\", \"clientRef\": \"order-77\"}")));
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        ChromeDriver driver = browser.driver();
+        driver.get(adapter.url("/console/"));
+        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
+        driver.navigate().refresh();
+        visible("messages-page");
+
+        clear("f-provider");
+        search("f-clientRef", "order-77");
+        assertThat(shownIds(1, "cc-ref-1")).containsExactly("cc-ref-1");
+        driver.findElement(By.cssSelector("#messages-rows td.message-id a")).click();
+        visible("message-page");
+        waiter().until(d -> "order-77".equals(driver.executeScript("""
+                const dt = [...document.querySelectorAll('#m-state dt')].find(t => t.textContent === 'Client ref');
+                return dt ? dt.nextElementSibling.textContent : null;""")));
+        browser.screenshot("message-client-ref");
+    }
+
     @Test
     void aRefusedTokenGoesBackToTheLoginForm() {
         ChromeDriver driver = browser.driver();

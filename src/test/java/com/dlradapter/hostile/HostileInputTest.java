@@ -238,7 +238,8 @@ class HostileInputTest {
             throws Exception {
         Random random = new Random(seed);
         ObjectNode registration = JSON.createObjectNode().put("provider", provider).put("messageId", "reg-" + seed)
-                .put("batchId", "batch-" + seed).put("recipient", "+233202007745").put("sentAt", "2026-06-09T13:00:00Z");
+                .put("batchId", "batch-" + seed).put("clientRef", "order-" + seed).put("recipient", "+233202007745")
+                .put("sentAt", "2026-06-09T13:00:00Z");
         String body = switch (random.nextInt(5)) {
             case 0 -> replaceSomeValue(registration, hostile, random);
             case 1 -> removeSomeField(registration, random);

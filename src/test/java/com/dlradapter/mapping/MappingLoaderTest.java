@@ -73,6 +73,84 @@ class MappingLoaderTest {
                 .hasMessageContaining(message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "unknown key in a source      | reason.code: {from: $.e, whn: {status: [FAILED]}}        | shape 'callback', field 'reason.code': unknown key 'whn'",
+            "unknown status in when       | reason.code: {from: $.e, when: {status: [DELIVERD]}}     | shape 'callback', field 'reason.code', when.status: 'DELIVERD' is not a canonical status",
+            "unknown status in not        | reason.code: {from: $.e, when: {status: {not: [OK]}}}    | field 'reason.code', when.status: 'OK' is not a canonical status",
+            "unknown key in when          | reason.code: {from: $.e, when: {state: [FAILED]}}        | field 'reason.code', when: must be {status: [statuses]}",
+            "unknown table                | reason.description: {from: $.e, table: erors}           | shape 'callback', field 'reason.description', table: no table 'erors' (tables: [errors])",
+            "table row not a text         | reason.description: {from: $.e, table: {\"1\": [a]}}    | field 'reason.description', table '1': must be a text",
+            "arithmetic and from          | cost.amount: {multiply: [$.p, $.n], from: $.p}          | field 'cost.amount': an arithmetic source is one of multiply",
+            "one operand                  | cost.amount: {add: [$.p]}                               | field 'cost.amount', add: give a list of at least two operands",
+            "operand not a path           | cost.amount: {add: [$.p, price]}                        | field 'cost.amount', add: 'price' is not a JSONPath",
+            "no from                      | reason.code: {when: {status: [FAILED]}}                 | field 'reason.code': give one of 'from'",
+            "conditional providerStatus   | providerStatus: {from: $.state, when: {status: [FAILED]}} | field 'providerStatus': cannot have a condition",
+            "format not known             | format: [form, jsn]                                     | shape 'callback', field 'format': 'jsn' is not json, form or xml",
+            "format list empty            | format: []                                              | shape 'callback', field 'format': list at least one format",
+    })
+    void aBrokenSourceNamesTheFileTheShapeAndTheField(String label, String line, String message) throws Exception {
+        String content;
+        if (line.startsWith("format:")) {
+            content = VALID.replace("    fields:\n", "    " + line + "\n    fields:\n");
+        } else if (line.startsWith("providerStatus:")) {
+            content = VALID.replace("      providerStatus: $.state\n", "      " + line + "\n");
+        } else {
+            content = VALID.replace("      occurredAt: $.at\n", "      occurredAt: $.at\n      " + line + "\n")
+                    + "tables:\n  errors: {\"1\": One}\n";
+        }
+        Path file = write(content);
+        assertThatThrownBy(() -> new MappingLoader().loadDirectory(directory))
+                .isInstanceOf(MappingDefinitionException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void anchorsAliasesMergeKeysAndXKeysLoad() throws Exception {
+        // `fields: *common` was "field 'fields' is required"; x- keys were "unknown field"
+        write("""
+                provider: acme
+                x-common: &common
+                  messageId: $.id
+                  providerStatus: $.state
+                shapes:
+                  - name: plain
+                    match: $.plain
+                    fields: *common
+                  - name: merged
+                    fields:
+                      <<: *common
+                      providerStatus: $.other
+                statuses:
+                  ok: DELIVERED
+                """);
+        ProviderMapping mapping = new MappingLoader().loadDirectory(directory).get("acme");
+        var engine = new MappingEngine(() -> Map.of("acme", mapping));
+        var plain = engine.map("acme", "{\"plain\": 1, \"id\": \"m1\", \"state\": \"ok\"}",
+                com.dlradapter.canonical.ReceiptSource.WEBHOOK, java.time.Instant.EPOCH).get(0);
+        assertThat(plain.messageId()).isEqualTo("m1");
+        var merged = engine.map("acme", "{\"id\": \"m2\", \"state\": \"nope\", \"other\": \"ok\"}",
+                com.dlradapter.canonical.ReceiptSource.WEBHOOK, java.time.Instant.EPOCH).get(0);
+        assertThat(merged.messageId()).isEqualTo("m2");
+        assertThat(merged.providerStatus()).isEqualTo("ok");
+    }
+
+    @Test
+    void aShapeMayListSeveralFormatsAndOneNameStillWorks() throws Exception {
+        write(VALID.replace("    fields:\n", "    format: [form, json]\n    fields:\n"));
+        ProviderMapping several = new MappingLoader().loadDirectory(directory).get("acme");
+        assertThat(several.shapes().get(0).formats()).containsExactlyInAnyOrder(PayloadFormat.FORM, PayloadFormat.JSON);
+        assertThat(several.reads(PayloadFormat.FORM)).isTrue();
+        assertThat(several.reads(PayloadFormat.XML)).isFalse();
+        write(VALID.replace("    fields:\n", "    format: xml\n    fields:\n"));
+        assertThat(new MappingLoader().loadDirectory(directory).get("acme").shapes().get(0).formats())
+                .containsExactly(PayloadFormat.XML);
+        write(VALID);
+        assertThat(new MappingLoader().loadDirectory(directory).get("acme").shapes().get(0).formats())
+                .containsExactly(PayloadFormat.JSON);
+    }
+
     @Test
     void aMappingWithoutAMessageIdIsRefused() throws Exception {
         Path file = write(VALID.replace("      messageId: $.id\n", ""));

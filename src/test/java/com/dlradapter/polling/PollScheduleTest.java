@@ -48,7 +48,7 @@ class PollScheduleTest {
 
     private static DeliveryReceipt receipt(String messageId, CanonicalStatus status) {
         String key = DeliveryReceipt.idempotencyKey("test", null, messageId, status.name(), null);
-        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, "batch-9", null, status, status.isFinal(),
+        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, "batch-9", null, null, status, status.isFinal(),
                 status.name(), null, null, null, null, null, null, null, null, null, Instant.now(), ReceiptSource.POLL);
     }
 
@@ -67,8 +67,8 @@ class PollScheduleTest {
     @EnumSource(Kind.class)
     void registeringTwiceCreatesNothingTwiceAndTheMessageIsDue(Kind kind) throws Exception {
         PollSchedule schedule = open(kind, Duration.ofHours(72));
-        assertThat(schedule.register("test", "m1", "batch-9", "+441111111111", null)).isTrue();
-        assertThat(schedule.register("test", "m1", "batch-9", "+441111111111", null)).isFalse();
+        assertThat(schedule.register("test", "m1", "batch-9", null, "+441111111111", null)).isTrue();
+        assertThat(schedule.register("test", "m1", "batch-9", null, "+441111111111", null)).isFalse();
         assertThat(schedule.due("test", false, 10)).extracting(PollTarget::key).containsExactly("m1");
         assertThat(schedule.due("test", true, 10)).extracting(PollTarget::key).containsExactly("batch-9");
     }
@@ -77,7 +77,7 @@ class PollScheduleTest {
     @EnumSource(Kind.class)
     void eachAnswerBacksOffAndARetryStaysDue(Kind kind) throws Exception {
         PollSchedule schedule = open(kind, Duration.ofHours(72));
-        schedule.register("test", "m2", null, null, null);
+        schedule.register("test", "m2", null, null, null, null);
         PollTarget target = schedule.due("test", false, 10).get(0);
         schedule.afterPoll(target, PollSchedule.Outcome.RETRY);
         assertThat(schedule.due("test", false, 10)).as("a retry is due at the next turn").hasSize(1);
@@ -96,16 +96,16 @@ class PollScheduleTest {
         store.store(receipt("m3", CanonicalStatus.DELIVERED), "{}");
         assertThat(column("state", "m3")).isEqualTo("done");
         assertThat(schedule.due("test", false, 10)).isEmpty();
-        assertThat(schedule.register("test", "m3", null, null, null)).as("a final message is not tracked again").isFalse();
+        assertThat(schedule.register("test", "m3", null, null, null, null)).as("a final message is not tracked again").isFalse();
     }
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void pastTheMaximumAgeAMessageIsOverdueOnceWithItsHooks(Kind kind) throws Exception {
         PollSchedule schedule = open(kind, Duration.ofHours(1));
-        schedule.register("test", "m4", null, "+441111111111", Instant.now().minus(Duration.ofHours(2)));
-        schedule.register("test", "m5", null, null, Instant.now());
-        schedule.register("webhook-only", "m6", null, null, Instant.now().minus(Duration.ofHours(2)));
+        schedule.register("test", "m4", null, "order-4", "+441111111111", Instant.now().minus(Duration.ofHours(2)));
+        schedule.register("test", "m5", null, null, null, Instant.now());
+        schedule.register("webhook-only", "m6", null, null, null, Instant.now().minus(Duration.ofHours(2)));
         assertThat(schedule.due("test", false, 10)).as("past the maximum age: not polled, even before the sweep")
                 .extracting(PollTarget::key).containsExactly("m5");
         assertThat(schedule.markOverdue()).as("every provider's, polled or not").isEqualTo(2);
@@ -113,6 +113,7 @@ class PollScheduleTest {
         assertThat(overdue).extracting(MessageOverdue::messageId).containsExactlyInAnyOrder("m4", "m6");
         overdue.removeIf(event -> !event.messageId().equals("m4"));
         assertThat(overdue.get(0).recipient()).isEqualTo("+441111111111");
+        assertThat(overdue.get(0).clientRef()).as("the overdue event names the sender's reference").isEqualTo("order-4");
         assertThat(column("state", "m4")).isEqualTo("overdue");
         assertThat(schedule.due("test", false, 10)).extracting(PollTarget::key).containsExactly("m5");
     }

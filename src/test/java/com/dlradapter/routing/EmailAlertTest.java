@@ -79,7 +79,7 @@ class EmailAlertTest {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 for (OverdueHook hook : hooks) {
-                    hook.beforeCommit(connection, new MessageOverdue("zeckta", "overdue-m5", null, "+233202001234",
+                    hook.beforeCommit(connection, new MessageOverdue("zeckta", "overdue-m5", null, null, "+233202001234",
                             CanonicalStatus.SENT, Instant.parse("2026-06-09T10:00:00Z"), Instant.now()));
                 }
                 connection.commit();

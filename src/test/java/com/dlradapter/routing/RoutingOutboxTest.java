@@ -73,7 +73,7 @@ class RoutingOutboxTest {
 
     static DeliveryReceipt receipt(String messageId, CanonicalStatus status) {
         String key = DeliveryReceipt.idempotencyKey("test", null, messageId, status.name(), null);
-        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, null, null, status, status.isFinal(),
+        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, null, null, null, status, status.isFinal(),
                 status.name(), null, "+441111111111", "SENDER", 1, null, null, null, null,
                 Instant.parse("2026-01-01T10:00:00Z"), Instant.now(), ReceiptSource.WEBHOOK);
     }
@@ -216,7 +216,7 @@ class RoutingOutboxTest {
     @EnumSource(Kind.class)
     void anOverdueMessageIsQueuedForTheEmailAlertInItsTransaction(Kind kind) throws Exception {
         open(kind);
-        MessageOverdue overdue = new MessageOverdue("test", "late-1", null, "+441111112222", CanonicalStatus.SENT,
+        MessageOverdue overdue = new MessageOverdue("test", "late-1", null, null, "+441111112222", CanonicalStatus.SENT,
                 Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-04T10:00:00Z"));
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);

@@ -118,7 +118,7 @@ class SinkFilterRouteTest {
 
     private static RoutedEvent receipt(String provider, CanonicalStatus status) {
         String key = DeliveryReceipt.idempotencyKey(provider, null, "m-" + status, status.name(), null);
-        DeliveryReceipt receipt = new DeliveryReceipt(DeliveryReceipt.idFor(key), provider, "m-" + status, null, null,
+        DeliveryReceipt receipt = new DeliveryReceipt(DeliveryReceipt.idFor(key), provider, "m-" + status, null, null, null,
                 status, status.isFinal(), status.name(), null, "+441111111111", "SENDER", 1, null, null, null, null,
                 Instant.parse("2026-01-01T10:00:00Z"), Instant.now(), ReceiptSource.WEBHOOK);
         return new RoutedEvent(1, RoutedEvent.RECEIPT, receipt.id(), "{}", receipt, null);

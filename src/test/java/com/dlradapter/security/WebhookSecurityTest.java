@@ -39,7 +39,7 @@ class WebhookSecurityTest {
     @TempDir
     static Path extra;
     static RunningAdapter adapter;
-    static final Signature SIGNED = new Signature("X-Signature", "HmacSHA256", "hex", "sha256=", "signing-secret");
+    static final HmacSignature SIGNED = new HmacSignature("X-Signature", "HmacSHA256", "hex", "sha256=");
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,6 +63,17 @@ class WebhookSecurityTest {
                     parameters:
                       - name: provider
                         value: signedform
+                """);
+        // "twiliodirect": Twilio's scheme without dlr.http.public-base-url: the URL signed is the request's own
+        Files.writeString(mappings.resolve("twiliodirect.yaml"), Files.readString(Path.of("mappings/acme.yaml"))
+                .replace("provider: acme", "provider: twiliodirect") + "\nsignature:\n  scheme: twilio\n");
+        Files.writeString(routes.resolve("twiliodirect.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: provider-webhook
+                    routeId: webhook-twiliodirect
+                    parameters:
+                      - name: provider
+                        value: twiliodirect
                 """);
         for (String id : List.of("signed", "walled", "open")) {
             Files.writeString(mappings.resolve(id + ".yaml"), zeckta.replace("provider: zeckta", "provider: " + id));
@@ -88,6 +99,8 @@ class WebhookSecurityTest {
         settings.put("dlr.providers.signedform.signature.header", "X-Signature");
         settings.put("dlr.providers.signedform.signature.prefix", "sha256=");
         settings.put("dlr.providers.signedform.signature.secret", "signing-secret");
+        settings.put("dlr.providers.twiliodirect.token", "twiliodirect-token");
+        settings.put("dlr.providers.twiliodirect.signature.secret", "twilio-auth-token");
         settings.put("dlr.providers.walled.token", "walled-token");
         settings.put("dlr.providers.walled.allow-from", "10.0.0.0/8, 2001:db8::/32");
         settings.put("dlr.providers.open.auth", "none");
@@ -194,7 +207,7 @@ class WebhookSecurityTest {
     @Test
     void aSigningProviderNeedsTheRightHmacOfTheRawBody() {
         String body = receipt("signed-1");
-        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8));
+        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8), "signing-secret");
         assertThat(post("/webhooks/signed?token=signed-token", body).statusCode()).isEqualTo(401);
         assertThat(post("/webhooks/signed?token=signed-token", body, "X-Signature", "sha256=00ff").statusCode()).isEqualTo(401);
         assertThat(post("/webhooks/signed?token=signed-token", body + " ", "X-Signature", good).statusCode())
@@ -205,13 +218,26 @@ class WebhookSecurityTest {
     }
 
     @Test
+    void withoutAPublicBaseUrlTwilioSignsTheUrlWithTheRequestsOwnSchemeAndHost() throws Exception {
+        String body = "MessageStatus=sent&MessageSid=SMdirect-1&To=%2B15558675310";
+        Map<String, String> fields = Map.of("MessageStatus", "sent", "MessageSid", "SMdirect-1", "To", "+15558675310");
+        String path = "/webhooks/twiliodirect?token=twiliodirect-token";
+        String elsewhere = SignatureSchemesTest.twilioSignature("twilio-auth-token", "https://dlr.example.com" + path, fields);
+        assertThat(post(path, body, "X-Twilio-Signature", elsewhere).statusCode()).isEqualTo(401);
+        String own = SignatureSchemesTest.twilioSignature("twilio-auth-token", adapter.url(path), fields);
+        HttpResponse<String> ok = post(path, body, "X-Twilio-Signature", own);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(adapter.get("/api/messages/twiliodirect/SMdirect-1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aSignedFormIsCheckedOverTheExactBytesSentAndStoredAsSentLessItsTokens() throws Exception {
         // Fields in an order no encoder of a parsed form would choose, with '+' and %20 for spaces,
         // a lower-case escape, an empty field, a repeated field and a token-named field (not the
         // credential: that is the query's): the signature covers these bytes, nothing re-encoded.
         String body = "To=%2b15558675310&ErrorMessage=Unreachable+destination%20handset&Empty=&MessageStatus=undelivered"
                 + "&Tag=a&TOKEN=provider-secret&Tag=b&ErrorCode=30003&MessageSid=SMform-1&From=%2B15017122661";
-        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8));
+        String good = SIGNED.sign(body.getBytes(StandardCharsets.UTF_8), "signing-secret");
         HttpResponse<String> ok = post("/webhooks/signedform?token=signedform-token", body, "X-Signature", good);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
 

@@ -92,11 +92,13 @@ class GroupCommitTest {
             }
             int message = random.nextInt(6);
             CanonicalStatus status = STATUSES[random.nextInt(STATUSES.length)];
+            // some name the sender's reference, not always the same one: the message keeps the first
+            String clientRef = random.nextInt(3) == 0 ? null : "ref-" + random.nextInt(4);
             if (message < 2) {
                 int parts = message + 2;
-                receipts.add(receipt("multi-" + message, status.name(), status, 1 + random.nextInt(parts), parts));
+                receipts.add(receipt("multi-" + message, status.name(), status, 1 + random.nextInt(parts), parts, clientRef));
             } else {
-                receipts.add(receipt("plain-" + message, status.name(), status, null, null));
+                receipts.add(receipt("plain-" + message, status.name(), status, null, null, clientRef));
             }
         }
         return receipts;
@@ -127,7 +129,7 @@ class GroupCommitTest {
         }
         for (String table : List.of(
                 "SELECT id, idempotency_key, message_id, part, status, provider_status, canonical FROM receipt_event ORDER BY idempotency_key",
-                "SELECT provider, message_id, batch_id, recipient, status, is_final, parts, provider_status, current_event_id FROM message_status ORDER BY message_id",
+                "SELECT provider, message_id, batch_id, client_ref, recipient, status, is_final, parts, provider_status, current_event_id FROM message_status ORDER BY message_id",
                 "SELECT message_id, part, status, event_id FROM message_part ORDER BY message_id, part",
                 "SELECT message_id, batch_id, state, last_outcome FROM poll_schedule ORDER BY message_id",
                 "SELECT event, source_id, payload FROM routing_outbox ORDER BY source_id")) {

@@ -41,10 +41,11 @@ class MessageSearchPlanTest {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             // 5 providers and a rare one (0.1%), 50,000 recipients, 95% delivered, 5% sent (open), 2% failed, 0.1% expired, one every 10 s;
-            // the open ones of the first tenth are overdue (0.4%)
+            // the open ones of the first tenth are overdue (0.4%); a quarter carry a client reference (an order of two messages)
             statement.execute("""
-                    INSERT INTO message_status (provider, message_id, recipient, status, is_final, first_seen_at, updated_at, overdue_at)
-                    SELECT CASE WHEN g % 1000 = 1 THEN 'provider-rare' ELSE 'provider-' || (g % 5) END, 'm-' || g, '+23480' || lpad((g % 50000)::text, 8, '0'),
+                    INSERT INTO message_status (provider, message_id, client_ref, recipient, status, is_final, first_seen_at, updated_at, overdue_at)
+                    SELECT CASE WHEN g % 1000 = 1 THEN 'provider-rare' ELSE 'provider-' || (g % 5) END, 'm-' || g,
+                           CASE WHEN g % 4 < 2 AND g % 8 < 4 THEN 'order-' || (g / 8) END, '+23480' || lpad((g % 50000)::text, 8, '0'),
                            CASE WHEN g % 1000 = 0 THEN 'EXPIRED' WHEN g % 50 = 0 THEN 'FAILED'
                                 WHEN g % 20 = 0 THEN 'SENT' ELSE 'DELIVERED' END,
                            g % 20 <> 0 OR g % 1000 = 0 OR g % 50 = 0,
@@ -85,6 +86,7 @@ class MessageSearchPlanTest {
                 Arguments.of("a rare provider, deep page", rareProvider, middle, "message_status_provider_seen_ix"),
                 Arguments.of("recipient", filter(null, null, "+2348000012345", null, null, null, null), null,
                         "message_status_recipient_ix"),
+                Arguments.of("client reference", clientRef("order-4242"), null, "message_status_client_ref_ix"),
                 Arguments.of("a rare status", rareStatus, null, "message_status_status_ix"),
                 Arguments.of("a rare status, deep page", rareStatus, middle, "message_status_status_ix"),
                 Arguments.of("time range", filter(null, null, null, null, null, START.plusSeconds(86_400), START.plusSeconds(2 * 86_400)),
@@ -131,11 +133,15 @@ class MessageSearchPlanTest {
 
     private static MessageSearch.Filter filter(String provider, String messageId, String recipient, String status,
                                                Boolean isFinal, Instant since, Instant until) {
-        return new MessageSearch.Filter(provider, messageId, recipient, status, isFinal, null, since, until);
+        return new MessageSearch.Filter(provider, messageId, null, recipient, status, isFinal, null, since, until);
     }
 
     private static MessageSearch.Filter overdue(boolean overdue) {
-        return new MessageSearch.Filter(null, null, null, null, null, overdue, null, null);
+        return new MessageSearch.Filter(null, null, null, null, null, null, overdue, null, null);
+    }
+
+    private static MessageSearch.Filter clientRef(String clientRef) {
+        return new MessageSearch.Filter(null, null, clientRef, null, null, null, null, null, null);
     }
 
     private static String explain(MessageSearch.Query query) throws SQLException {

@@ -100,17 +100,18 @@ final class OneByOneStore {
         }
         try (PreparedStatement update = connection.prepareStatement(MessageRows.UPDATE)) {
             update.setString(1, stored.batchId());
-            update.setString(2, stored.recipient());
-            Jdbc.setInteger(update, 3, stored.parts());
-            update.setString(4, (changed ? next : current).name());
-            update.setBoolean(5, messageFinal);
-            update.setBoolean(6, changed);
-            update.setString(7, stored.providerStatus());
-            update.setBoolean(8, changed);
-            update.setString(9, stored.id());
-            update.setObject(10, Jdbc.utc(now));
-            update.setString(11, stored.provider());
-            update.setString(12, stored.messageId());
+            update.setString(2, stored.clientRef());
+            update.setString(3, stored.recipient());
+            Jdbc.setInteger(update, 4, stored.parts());
+            update.setString(5, (changed ? next : current).name());
+            update.setBoolean(6, messageFinal);
+            update.setBoolean(7, changed);
+            update.setString(8, stored.providerStatus());
+            update.setBoolean(9, changed);
+            update.setString(10, stored.id());
+            update.setObject(11, Jdbc.utc(now));
+            update.setString(12, stored.provider());
+            update.setString(13, stored.messageId());
             update.executeUpdate();
         }
         for (ReceiptCommitHook hook : hooks) {

@@ -49,9 +49,14 @@ class ReceiptStoreTest {
     }
 
     static DeliveryReceipt receipt(String messageId, String providerStatus, CanonicalStatus status, Integer part, Integer parts) {
+        return receipt(messageId, providerStatus, status, part, parts, null);
+    }
+
+    static DeliveryReceipt receipt(String messageId, String providerStatus, CanonicalStatus status, Integer part, Integer parts,
+                                   String clientRef) {
         String key = DeliveryReceipt.idempotencyKey("test", null, messageId, providerStatus, part);
         boolean multipart = parts != null && parts > 1;
-        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, "batch-1", null, status,
+        return new DeliveryReceipt(DeliveryReceipt.idFor(key), "test", messageId, "batch-1", clientRef, null, status,
                 status.isFinal() && !multipart, providerStatus, null, "+441111111111", "SENDER", 1, part, parts,
                 null, null, Instant.parse("2026-01-01T10:00:00Z"), Instant.now(), ReceiptSource.WEBHOOK);
     }
@@ -80,6 +85,33 @@ class ReceiptStoreTest {
         assertThat(state.get("history").size()).isEqualTo(4);
         assertThat(state.get("history").get(0).get("status").asText()).isEqualTo("SENT");
         assertThat(state.get("history").get(3).get("status").asText()).isEqualTo("FAILED");
+    }
+
+    /**
+     * The sender's reference: the message keeps the first one it learns (a receipt without one
+     * takes nothing away, a later different one changes nothing), stored in one batch or one by
+     * one; each history event keeps the one it came with.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMessageKeepsTheFirstClientRefAndEachEventItsOwn(Kind kind) throws Exception {
+        open(kind);
+        store.store(receipt("ref-1", "ACCEPTED", CanonicalStatus.ACCEPTED, null, null, null), "{}");
+        store.store(receipt("ref-1", "SENT", CanonicalStatus.SENT, null, null, "order-42"), "{}");
+        store.storeAll(List.of(
+                new ReceiptStore.Item(receipt("ref-1", "DELIVERED", CanonicalStatus.DELIVERED, null, null, "order-43"), "{}"),
+                new ReceiptStore.Item(receipt("ref-2", "SENT", CanonicalStatus.SENT, null, null, null), "{}"),
+                new ReceiptStore.Item(receipt("ref-2", "DELIVERED", CanonicalStatus.DELIVERED, null, null, "order-44"), "{}"),
+                new ReceiptStore.Item(receipt("ref-2", "FAILED", CanonicalStatus.FAILED, null, null, "order-45"), "{}")));
+
+        JsonNode first = state("ref-1");
+        assertThat(first.get("clientRef").asText()).isEqualTo("order-42");
+        assertThat(first.get("history")).extracting(event -> event.get("clientRef").isNull() ? null : event.get("clientRef").asText())
+                .containsExactly(null, "order-42", "order-43");
+        assertThat(first.get("history").get(0).has("clientRef")).as("written, null when absent").isTrue();
+        assertThat(state("ref-2").get("clientRef").asText()).isEqualTo("order-44");
+        store.store(receipt("ref-none", "SENT", CanonicalStatus.SENT, null, null), "{}");
+        assertThat(state("ref-none").get("clientRef").isNull()).as("present, null").isTrue();
     }
 
     @ParameterizedTest
