@@ -86,7 +86,7 @@ class MappingCheckerTest {
         assertThat(out()).contains("== mappings" + java.io.File.separator + "acme.yaml")
                 .contains("== mappings" + java.io.File.separator + "zeckta.yaml")
                 .contains("PASS status callback, delivered")
-                .contains("5 mapping files: 5 passed, 0 failed, 0 invalid");
+                .contains("8 mapping files: 8 passed, 0 failed, 0 invalid");
         assertThat(err()).doesNotContain("Is a directory");
 
         // one failing and one invalid file: both named, the others still checked
@@ -102,7 +102,7 @@ class MappingCheckerTest {
         err.reset();
         assertThat(check(directory.toString())).isEqualTo(MappingChecker.INVALID);
         assertThat(out()).contains("FAIL status callback, queued").contains("PASS")
-                .contains("6 mapping files: 4 passed, 1 failed, 1 invalid");
+                .contains("9 mapping files: 7 passed, 1 failed, 1 invalid");
         assertThat(err()).contains("INVALID MAPPING " + directory.resolve("bad.yaml")).contains("field 'shapes'");
     }
 
