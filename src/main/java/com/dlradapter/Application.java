@@ -17,7 +17,8 @@ public final class Application {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("check")) {
-            // The mapping checker: no Camel, no database, just the mapping engine.
+            // The mapping checker: no database, no server; the mapping engine, and for route files a
+            // Camel context that only loads them (never started).
             System.exit(new MappingChecker(System.out, System.err).run(List.of(args).subList(1, args.length)));
         }
         // Hazelcast logs before its configuration is read: send it to SLF4J from the first line.

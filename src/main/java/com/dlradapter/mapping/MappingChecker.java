@@ -2,6 +2,7 @@ package com.dlradapter.mapping;
 
 import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.routes.RouteFolderCheck;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,24 +12,34 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The mapping checker for architects, run from the jar:
  * <pre>
  * java -jar target/dlr-adapter.jar check mappings/acme.yaml                      # run its samples
  * java -jar target/dlr-adapter.jar check mappings/                               # every mapping of the folder
+ * java -jar target/dlr-adapter.jar check mappings/ routes/                       # and the routes, cross-checked
+ * java -jar target/dlr-adapter.jar check .                                       # the same: mappings/ and routes/ of a folder
  * java -jar target/dlr-adapter.jar check mappings/acme.yaml payload.txt \
  *      [--content-type application/x-www-form-urlencoded] [--source poll]      # map one payload
  * </pre>
  * Exit codes: 0 all good; 1 a sample failed or the payload cannot be mapped; 2 a mapping file is
- * invalid, a file is missing, a mapping was given where a payload belongs, or the command is
- * wrong. Fits a CI pipeline.
+ * invalid, a route file would be refused at start (e.g. its provider has no mapping), a file is
+ * missing, a mapping was given where a payload belongs, or the command is wrong. A mapping no
+ * route uses is a warning only. Fits a CI pipeline.
  */
 public final class MappingChecker {
 
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int INVALID = 2;
+
+    /** The folders {@code check .} looks for. */
+    private static final String MAPPINGS = "mappings";
+    private static final String ROUTES = "routes";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -60,7 +71,8 @@ public final class MappingChecker {
             }
         }
         if (positional.isEmpty() || positional.size() > 2) {
-            return usage("give a mapping file, and optionally a payload file");
+            return usage("give a mapping file (and optionally a payload file), a mappings folder (and optionally its "
+                    + "routes folder), or a folder holding mappings/ and routes/");
         }
         Path target = Path.of(positional.get(0));
         if (!Files.exists(target)) {
@@ -68,9 +80,7 @@ public final class MappingChecker {
             return INVALID;
         }
         if (Files.isDirectory(target)) {
-            return positional.size() == 2
-                    ? usage("a payload is mapped by one mapping file, not a folder (" + target + ")")
-                    : checkFolder(target);
+            return checkFolders(target, positional.size() == 2 ? Path.of(positional.get(1)) : null);
         }
         ProviderMapping mapping;
         try {
@@ -85,10 +95,40 @@ public final class MappingChecker {
     }
 
     /**
-     * Every mapping file of a folder: each one's samples, an invalid file reported and the others
-     * still checked, and two files for one provider refused as the adapter's start would.
+     * The folder forms: {@code check mappings/} (the mappings alone), {@code check mappings/
+     * routes/} (both, cross-checked) and {@code check .} (a folder holding {@code mappings/} and
+     * {@code routes/}: both, cross-checked).
      */
-    private int checkFolder(Path folder) {
+    private int checkFolders(Path folder, Path second) {
+        Path mappings = folder;
+        Path routes = second;
+        if (second == null && Files.isDirectory(folder.resolve(MAPPINGS))) {
+            mappings = folder.resolve(MAPPINGS).normalize();
+            routes = folder.resolve(ROUTES).normalize();
+        } else if (second != null && !Files.exists(second)) {
+            err.println("MISSING " + second + ": no such folder");
+            return INVALID;
+        } else if (second != null && !Files.isDirectory(second)) {
+            return usage("a payload is mapped by one mapping file, not a folder (" + folder + "); after a mappings folder "
+                    + "give its routes folder (check " + folder + " routes/)");
+        }
+        Map<String, Path> providers = new TreeMap<>();
+        int mappingCode = checkFolder(mappings, providers);
+        if (routes == null) {
+            out.println("routes not cross-checked: give the routes folder too (check " + mappings + " routes/), "
+                    + "or the folder holding both (check .)");
+            return mappingCode;
+        }
+        int routeCode = crossCheck(routes, providers);
+        return Math.max(mappingCode, routeCode);
+    }
+
+    /**
+     * Every mapping file of a folder: each one's samples, an invalid file reported and the others
+     * still checked, and two files for one provider refused as the adapter's start would. The
+     * valid mappings' providers and files go into {@code providers}.
+     */
+    private int checkFolder(Path folder, Map<String, Path> providers) {
         List<Path> files;
         try (var listing = Files.list(folder)) {
             files = listing.filter(MappingLoader::isMappingFile).sorted().toList();
@@ -101,7 +141,6 @@ public final class MappingChecker {
             return INVALID;
         }
         MappingLoader loader = new MappingLoader();
-        java.util.Map<String, Path> providers = new java.util.HashMap<>();
         int invalid = 0;
         int failed = 0;
         for (Path file : files) {
@@ -129,6 +168,54 @@ public final class MappingChecker {
         out.println(files.size() + " mapping files: " + (files.size() - invalid - failed) + " passed, " + failed
                 + " failed, " + invalid + " invalid");
         return invalid > 0 ? INVALID : failed > 0 ? FAILED : OK;
+    }
+
+    /**
+     * The routes against the mappings, as the start checks them: a route file the start would
+     * refuse (a provider without a mapping, a parameter against its Kamelet's contract, bad YAML)
+     * is an error; a mapping no route names is a warning, since nothing reaches it (the
+     * path-token webhook takes only providers with a route of their own) but the adapter starts,
+     * and a mapping written before its route is how a provider is added.
+     */
+    private int crossCheck(Path routes, Map<String, Path> providers) {
+        if (!Files.isDirectory(routes)) {
+            err.println("MISSING " + routes + ": no such folder (the routes folder)");
+            return INVALID;
+        }
+        RouteFolderCheck.Result result;
+        try {
+            result = RouteFolderCheck.check(routes, providers::containsKey);
+        } catch (IOException e) {
+            err.println("MISSING " + routes + ": cannot list the folder: " + e.getMessage());
+            return INVALID;
+        }
+        if (result.files().isEmpty()) {
+            err.println("MISSING " + routes + ": no route files (*.yaml) in the folder");
+            return INVALID;
+        }
+        for (RouteFolderCheck.FileResult file : result.files()) {
+            out.println("== " + file.file());
+            if (file.valid()) {
+                out.println(file.providers().isEmpty() ? "OK" : "OK, routes " + String.join(", ", file.providers()));
+            } else {
+                String problem = file.problem();
+                err.println("INVALID ROUTE " + (problem.startsWith(file.file().toString()) ? problem : file.file() + ": " + problem));
+                out.println("INVALID (see the error output)");
+            }
+        }
+        Set<String> routed = result.routedProviders();
+        int unused = 0;
+        for (Map.Entry<String, Path> mapping : providers.entrySet()) {
+            if (!routed.contains(mapping.getKey())) {
+                unused++;
+                err.println("WARNING " + mapping.getValue() + ": no route in " + routes + " names provider '" + mapping.getKey()
+                        + "' (no provider-webhook or provider-poller route): its webhooks answer 404 \"unknown provider\" "
+                        + "and nothing polls it");
+            }
+        }
+        out.println(result.files().size() + " route files: " + (result.files().size() - result.invalid()) + " valid, "
+                + result.invalid() + " invalid; " + unused + (unused == 1 ? " mapping" : " mappings") + " without a route");
+        return result.invalid() > 0 ? INVALID : OK;
     }
 
     private int runSamples(ProviderMapping mapping) {
@@ -199,8 +286,10 @@ public final class MappingChecker {
 
     private int usage(String problem) {
         err.println(problem);
-        err.println("usage: java -jar dlr-adapter.jar check <mapping.yaml | mappings-folder> [payload-file] "
+        err.println("usage: java -jar dlr-adapter.jar check <mapping.yaml> [payload-file] "
                 + "[--content-type TYPE] [--source webhook|poll]");
+        err.println("       java -jar dlr-adapter.jar check <mappings-folder> [routes-folder]");
+        err.println("       java -jar dlr-adapter.jar check <folder holding mappings/ and routes/>");
         return INVALID;
     }
 }

@@ -122,7 +122,7 @@ class HostileInputTest {
         assertThat(answer.body()).doesNotContain("Exception").doesNotContain("at com.").doesNotContain("at org.");
         if (answer.statusCode() == 200) {
             assertThat(RESULTS).contains(JSON.readTree(answer.body()).get("result").asText());
-        } else {
+        } else if (!RunningAdapter.refusedForItsSignature(answer)) {
             assertThat(answer.statusCode()).as(answer.body()).isIn(400, 404, 405, 413, 415);
         }
     }

@@ -111,7 +111,7 @@ class ExtremeValuesPropertyTest {
         assertThat(answer.statusCode()).as("%s, %s: %s", sample, body, answer.body()).isBetween(200, 499);
         if (answer.statusCode() == 200) {
             assertThat(RESULTS).as(answer.body()).contains(JSON.readTree(answer.body()).get("result").asText());
-        } else {
+        } else if (!RunningAdapter.refusedForItsSignature(answer)) {
             assertThat(answer.statusCode()).as(answer.body()).isIn(400, 413, 415);
         }
     }

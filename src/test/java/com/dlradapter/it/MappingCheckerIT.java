@@ -90,4 +90,27 @@ class MappingCheckerIT {
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.err()).contains("usage: java -jar dlr-adapter.jar check");
     }
+    /** {@code check .}: mappings and routes cross-checked by the jar, the report free of Camel's log lines. */
+    @Test
+    void theProjectFolderIsCrossCheckedWithExitCode0() throws Exception {
+        Run run = check(".");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("== mappings/acme.yaml").contains("== routes/acme.yaml\nOK, routes acme")
+                .contains("0 invalid; 0 mappings without a route").doesNotContain("AbstractCamelContext").doesNotContain("INFO");
+
+        Path routes = Files.createDirectories(directory.resolve("routes"));
+        Files.copy(Path.of("routes/webhook-template.kamelet.yaml"), routes.resolve("webhook-template.kamelet.yaml"));
+        Files.writeString(routes.resolve("nomap.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: provider-webhook
+                    routeId: webhook-nomap
+                    parameters:
+                      - name: provider
+                        value: nomap
+                """);
+        Run orphan = check("mappings", routes.toString());
+        assertThat(orphan.exitCode()).isEqualTo(2);
+        assertThat(orphan.err()).contains("INVALID ROUTE " + routes.resolve("nomap.yaml"))
+                .contains("provider 'nomap' has no mapping").contains("WARNING mappings/acme.yaml");
+    }
 }

@@ -86,7 +86,7 @@ class MappingCheckerTest {
         assertThat(out()).contains("== mappings" + java.io.File.separator + "acme.yaml")
                 .contains("== mappings" + java.io.File.separator + "zeckta.yaml")
                 .contains("PASS status callback, delivered")
-                .contains("5 mapping files: 5 passed, 0 failed, 0 invalid");
+                .contains("8 mapping files: 8 passed, 0 failed, 0 invalid");
         assertThat(err()).doesNotContain("Is a directory");
 
         // one failing and one invalid file: both named, the others still checked
@@ -102,8 +102,96 @@ class MappingCheckerTest {
         err.reset();
         assertThat(check(directory.toString())).isEqualTo(MappingChecker.INVALID);
         assertThat(out()).contains("FAIL status callback, queued").contains("PASS")
-                .contains("6 mapping files: 4 passed, 1 failed, 1 invalid");
+                .contains("9 mapping files: 7 passed, 1 failed, 1 invalid");
         assertThat(err()).contains("INVALID MAPPING " + directory.resolve("bad.yaml")).contains("field 'shapes'");
+    }
+
+    /** {@code check mappings routes}: the shipped routes and mappings agree, each route file named with what it routes. */
+    @Test
+    void mappingsAndRoutesAreCrossChecked() {
+        assertThat(check("mappings", "routes")).as(out() + err()).isEqualTo(MappingChecker.OK);
+        assertThat(out()).contains("== routes" + java.io.File.separator + "acme.yaml\nOK, routes acme")
+                .contains("== routes" + java.io.File.separator + "cecula.yaml\nOK, routes cecula")
+                .contains("== routes" + java.io.File.separator + "api.yaml\nOK\n")
+                .containsPattern("\\d+ route files: \\d+ valid, 0 invalid; 0 mappings without a route")
+                .doesNotContain("routes not cross-checked");
+        assertThat(err()).isEmpty();
+        // the folder holding both is the same check
+        out.reset();
+        assertThat(check(".")).as(out() + err()).isEqualTo(MappingChecker.OK);
+        assertThat(out()).contains("== mappings" + java.io.File.separator + "acme.yaml")
+                .contains("== routes" + java.io.File.separator + "acme.yaml");
+        // the mappings alone say the routes were not looked at
+        out.reset();
+        assertThat(check("mappings")).isEqualTo(MappingChecker.OK);
+        assertThat(out()).contains("routes not cross-checked: give the routes folder too (check mappings routes/)");
+    }
+
+    /**
+     * A route whose provider has no mapping is an error, as at start (exit 2, the file, route and
+     * provider named; the other route files still checked); a mapping no route names is a warning.
+     */
+    @Test
+    void aRouteWithoutItsMappingIsAnErrorAndAMappingWithoutARouteAWarning() throws Exception {
+        Path mappings = Files.createDirectories(directory.resolve("mappings"));
+        Path routes = Files.createDirectories(directory.resolve("routes"));
+        for (String name : List.of("acme.yaml", "zeckta.yaml")) {
+            Files.copy(Path.of("mappings", name), mappings.resolve(name));
+        }
+        for (String name : List.of("webhook-template.kamelet.yaml", "polling-template.kamelet.yaml", "acme.yaml", "cecula.yaml")) {
+            Files.copy(Path.of("routes", name), routes.resolve(name));
+        }
+        assertThat(check(directory.toString())).as(out() + err()).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).contains("INVALID ROUTE " + routes.resolve("cecula.yaml"))
+                .contains("route webhook-cecula (template provider-webhook): provider 'cecula' has no mapping")
+                .contains("WARNING " + mappings.resolve("zeckta.yaml") + ": no route in " + routes
+                        + " names provider 'zeckta'")
+                .doesNotContain("provider 'acme' has no mapping").doesNotContain("names provider 'acme'");
+        assertThat(out()).contains("== " + routes.resolve("acme.yaml") + "\nOK, routes acme")
+                .contains("4 route files: 3 valid, 1 invalid; 1 mapping without a route");
+
+        // the route's mapping added: only the warning is left, and a warning alone exits 0
+        Files.copy(Path.of("mappings/cecula.yaml"), mappings.resolve("cecula.yaml"));
+        out.reset();
+        err.reset();
+        assertThat(check(mappings.toString(), routes.toString())).as(out() + err()).isEqualTo(MappingChecker.OK);
+        assertThat(err()).startsWith("WARNING " + mappings.resolve("zeckta.yaml")).doesNotContain("INVALID");
+        assertThat(out()).contains("4 route files: 4 valid, 0 invalid; 1 mapping without a route");
+    }
+
+    /** A route file against its Kamelet's contract, or not YAML at all, is named; a missing routes folder is MISSING. */
+    @Test
+    void aBadRouteFileOrAMissingRoutesFolderIsNamed() throws Exception {
+        Path routes = Files.createDirectories(directory.resolve("routes"));
+        Files.copy(Path.of("routes/polling-template.kamelet.yaml"), routes.resolve("polling-template.kamelet.yaml"));
+        // named before its Kamelet: still checked against the contract
+        Files.writeString(routes.resolve("a-poll.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: provider-poller
+                    routeId: poll-acme
+                    parameters:
+                      - name: provider
+                        value: acme
+                      - name: statusPath
+                        value: /v1/{key}
+                      - name: per
+                        value: weekly
+                """);
+        Files.writeString(routes.resolve("broken.yaml"), "- route: [unclosed\n");
+        assertThat(check("mappings", routes.toString())).as(out() + err()).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).contains("INVALID ROUTE " + routes.resolve("a-poll.yaml"))
+                .contains("parameter 'per' is 'weekly': allowed values are message, batch")
+                .contains("INVALID ROUTE " + routes.resolve("broken.yaml"));
+        assertThat(out()).contains("3 route files: 1 valid, 2 invalid");
+
+        err.reset();
+        assertThat(check("mappings", directory.resolve("no-routes").toString())).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).startsWith("MISSING " + directory.resolve("no-routes"));
+        err.reset();
+        Files.createDirectories(directory.resolve("only/mappings"));
+        Files.copy(Path.of("mappings/acme.yaml"), directory.resolve("only/mappings/acme.yaml"));
+        assertThat(check(directory.resolve("only").toString())).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).contains("MISSING " + directory.resolve("only/routes"));
     }
 
     @Test

@@ -76,6 +76,25 @@ public final class RunningAdapter implements AutoCloseable {
     public static final java.util.Set<String> PROVIDERS =
             new com.dlradapter.mapping.MappingLoader().loadDirectory(Path.of("mappings")).keySet();
 
+    /**
+     * The providers whose mapping declares a {@code signature:} scheme (Twilio, Vonage): their
+     * webhooks refuse an unsigned call, whatever its body, with {@code 401} once the token passed.
+     */
+    public static final java.util.Set<String> SIGNING_PROVIDERS =
+            new com.dlradapter.mapping.MappingLoader().loadDirectory(Path.of("mappings")).values().stream()
+                    .filter(mapping -> mapping.signature() != null).map(com.dlradapter.mapping.ProviderMapping::provider)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /**
+     * Whether an answer is the {@code 401} of a signing provider's webhook to a call without a
+     * valid signature (the token was right: its refusal names the signature, not the token). The
+     * tests that post unsigned payloads to every webhook take it as a refusal like a {@code 4xx};
+     * signed calls are {@code BuiltInProvidersTest}'s and {@code ProviderSignaturesTest}'s.
+     */
+    public static boolean refusedForItsSignature(HttpResponse<String> answer) {
+        return answer.statusCode() == 401 && answer.body().contains("signature") && !answer.body().contains("token");
+    }
+
     /** The webhook path of {@code provider} with its configured token as {@code ?token=}. */
     public String webhook(String provider) {
         String token = settings.get("dlr.providers." + provider + ".token");
