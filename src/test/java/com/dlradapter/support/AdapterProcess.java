@@ -117,12 +117,16 @@ public final class AdapterProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
+        // readiness answers 200 a moment before the start-up summary is written: a start is complete
+        // once this run's summary is in the log too (a restart appends to the same log)
+        long summariesBefore = summaries();
         process = processBuilder(launch, environment, log).start();
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                     .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
                         assertThat(process.isAlive()).as("the adapter is running; log:%n%s", log()).isTrue();
                         assertThat(get(managementUrl("/observe/health/ready")).statusCode()).isEqualTo(200);
+                        assertThat(summaries()).as("start-up summaries in the log").isGreaterThan(summariesBefore);
                     });
         } catch (RuntimeException | AssertionError e) {
             // never ready: the caller gets no handle to stop it, so it is stopped here, not left running
@@ -213,6 +217,10 @@ public final class AdapterProcess implements AutoCloseable {
             request.header("Authorization", "Bearer " + bearerToken);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long summaries() throws IOException {
+        return log().lines().filter(line -> line.contains("dlr-adapter is up")).count();
     }
 
     public String log() throws IOException {
