@@ -24,7 +24,9 @@ public record ProviderAccess(String provider, String token, List<Cidr> allowFrom
     @Override
     public String toString() {   // never the secrets
         return "ProviderAccess[" + provider + ", token " + (token == null ? "none" : "required")
-                + ", allowFrom " + allowFrom + ", signature " + (signature == null ? "none" : signature.name() + " " + signature.carrier())
+                + ", allowFrom " + allowFrom
+                // only the settings' scheme: a mapping's signature block is shown by the start-up summary
+                + (signature == null ? "" : ", signature settings " + signature.name() + " " + signature.carrier())
                 + (signatureSecret == null ? "" : ", signature secret set") + "]";
     }
 }
