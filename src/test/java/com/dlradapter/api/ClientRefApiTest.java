@@ -1,6 +1,7 @@
 package com.dlradapter.api;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,9 +57,9 @@ class ClientRefApiTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void theSendersReferenceIsStoredSearchedRegisteredAndRouted(TestDatabases.Kind kind) throws Exception {
-        copy(Path.of("routes"), routes);
+        ShippedFiles.copyRoutes(routes);
         Files.writeString(routes.resolve("refsms.yaml"), Files.readString(Path.of("routes/acme.yaml")).replace("acme", "refsms"));
-        copy(Path.of("mappings"), mappings);
+        ShippedFiles.copyMappings(mappings);
         Files.copy(Path.of("src/test/resources/shape-mappings/refsms.yaml"), mappings.resolve("refsms.yaml"));
         String erpUrl = kind == TestDatabases.Kind.H2
                 ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
@@ -161,14 +161,6 @@ class ClientRefApiTest {
         settings.put("dlr.jdbc-sinks.erp.sql",
                 "INSERT INTO erp_dlr (receipt_id, message_id, client_ref) VALUES (:#id, :#messageId, :#clientRef)");
         return settings;
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
     }
 
     private static void receipt(RunningAdapter adapter, String form) {

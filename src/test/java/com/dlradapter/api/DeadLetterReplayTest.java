@@ -3,6 +3,7 @@ package com.dlradapter.api;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.store.ReceiptKeyCache;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,11 +58,7 @@ class DeadLetterReplayTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aDeadLetterIsStoredAfterTheMappingIsFixedAndEachReplayIsRecorded(TestDatabases.Kind kind) throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.mappings.dir", mappings.toString());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {

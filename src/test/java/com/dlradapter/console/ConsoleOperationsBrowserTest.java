@@ -3,6 +3,7 @@ package com.dlradapter.console;
 import com.dlradapter.support.Browser;
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,11 +66,7 @@ class ConsoleOperationsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.mappings.dir", mappings.toString());
         // an outbound target for DELIVERED receipts that fails them for good after a second

@@ -1,6 +1,7 @@
 package com.dlradapter.ingest;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,19 +34,11 @@ class ArrayPayloadPipelineTest {
 
     @Test
     void eachReceiptOfAnArrayIsStoredAndDuplicatesAmongThemAreDropped() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyRoutes(routes);
         Files.writeString(routes.resolve("arraysms.yaml"), Files.readString(Path.of("routes/acme.yaml"))
                 .replace("acme", "arraysms").replace("GET,POST", "POST"));
         // every route needs its provider's mapping
-        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Files.copy(Path.of("src/test/resources/shape-mappings/arraysms.yaml"), mappings.resolve("arraysms.yaml"));
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.routes.dir", routes.toString());

@@ -4,6 +4,7 @@ import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,11 +85,7 @@ class NulCharacterTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aDeadLetterWithANulIsReplayedAfterTheMappingIsFixed(TestDatabases.Kind kind) throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.mappings.dir", mappings.toString());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {

@@ -1,6 +1,7 @@
 package com.dlradapter.mapping;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,8 +33,8 @@ class MappingLanguageHttpTest {
 
     @Test
     void oneMappingReadsAGetQueryAndAJsonPostWithConditionsTablesAndArithmetic() throws Exception {
-        copyAll(Path.of("routes"), routes);
-        copyAll(Path.of("mappings"), mappings);
+        ShippedFiles.copyRoutes(routes);
+        ShippedFiles.copyMappings(mappings);
         Files.writeString(routes.resolve("langsms.yaml"), Files.readString(Path.of("routes/acme.yaml")).replace("acme", "langsms"));
         Files.copy(Path.of("src/test/resources/shape-mappings/langsms.yaml"), mappings.resolve("langsms.yaml"));
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
@@ -71,13 +71,5 @@ class MappingLanguageHttpTest {
         var response = adapter.get("/api/messages/langsms/" + messageId);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private static void copyAll(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package com.dlradapter.security;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,8 +61,8 @@ class ProviderSignaturesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path routes = copy(Path.of("routes"), folders.resolve("routes"));
-        mappings = copy(Path.of("mappings"), folders.resolve("mappings"));
+        Path routes = ShippedFiles.copyRoutes(folders.resolve("routes"));
+        mappings = ShippedFiles.copyMappings(folders.resolve("mappings"));
         String acme = Files.readString(Path.of("mappings/acme.yaml"));      // form: Twilio- and Vonage-style callbacks
         String zeckta = Files.readString(Path.of("mappings/zeckta.yaml"));  // JSON
         provider(routes, "sigtwilio", acme.replace("provider: acme", "provider: sigtwilio"), "scheme: twilio");
@@ -115,16 +115,6 @@ class ProviderSignaturesTest {
             logs.updateLoggers();
             capture.stop();
         }
-    }
-
-    static Path copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-        return to;
     }
 
     static void provider(Path routes, String id, String mapping, String block) throws IOException {

@@ -1,6 +1,7 @@
 package com.dlradapter.security;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,11 +48,7 @@ class WebhookSecurityTest {
         // and "walled" that only 10.0.0.0/8 may call, and "open" with auth none.
         Path mappings = Files.createDirectories(extra.resolve("mappings"));
         Path routes = Files.createDirectories(extra.resolve("routes"));
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         String zeckta = Files.readString(Path.of("mappings/zeckta.yaml"));
         // "signedform": a copy of Acme's form-encoded mapping whose callbacks carry an HMAC of the form body
         Files.writeString(mappings.resolve("signedform.yaml"),
