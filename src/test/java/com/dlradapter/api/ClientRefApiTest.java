@@ -10,9 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,9 +168,7 @@ class ClientRefApiTest {
     }
 
     private static HttpResponse<String> register(RunningAdapter adapter, String body) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer test-api-token")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return adapter.postApi("/api/messages", body);
     }
 
     private static JsonNode get(RunningAdapter adapter, String path) throws Exception {

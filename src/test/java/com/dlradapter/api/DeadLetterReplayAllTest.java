@@ -10,8 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,21 +45,12 @@ class DeadLetterReplayAllTest {
                 .formatted(i, i);
     }
 
-    static HttpResponse<String> call(RunningAdapter adapter, String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path)))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return adapter.send(request);
-    }
-
     /** Replays as the console does: again from where the answer stopped until it is complete; the summed counts. */
     static Map<String, Integer> replayAll(RunningAdapter adapter, String query) throws Exception {
         Map<String, Integer> sums = new LinkedHashMap<>();
         String next = query;
         for (int requests = 0; requests < 50; requests++) {
-            HttpResponse<String> answer = call(adapter, "POST", "/api/dead-letters/replay?" + next, "test-api-token");
+            HttpResponse<String> answer = adapter.call("POST", "/api/dead-letters/replay?" + next, "test-api-token");
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             JsonNode counts = JSON.readTree(answer.body());
             for (String key : List.of("replayed", "stored", "duplicate", "still-unmappable")) {
@@ -94,15 +83,15 @@ class DeadLetterReplayAllTest {
             assertThat(other.get("result").asText()).isEqualTo("dead-lettered");
 
             // refused: a GET (it changes data), no provider, a bad position, no or a wrong token
-            assertThat(call(adapter, "GET", "/api/dead-letters/replay?provider=zeckta", "test-api-token").statusCode())
+            assertThat(adapter.call("GET", "/api/dead-letters/replay?provider=zeckta", "test-api-token").statusCode())
                     .isEqualTo(405);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay", "test-api-token").statusCode()).isEqualTo(400);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta&after=-1", "test-api-token")
+            assertThat(adapter.call("POST", "/api/dead-letters/replay", "test-api-token").statusCode()).isEqualTo(400);
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta&after=-1", "test-api-token")
                     .statusCode()).isEqualTo(400);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta&through=x", "test-api-token")
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta&through=x", "test-api-token")
                     .statusCode()).isEqualTo(400);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta", null).statusCode()).isEqualTo(401);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta", "wrong").statusCode()).isEqualTo(401);
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta", null).statusCode()).isEqualTo(401);
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta", "wrong").statusCode()).isEqualTo(401);
             assertThat(replays(adapter)).as("nothing refused replayed anything").isZero();
 
             // before the fix: every one still unmappable, none kept a second time
@@ -116,7 +105,7 @@ class DeadLetterReplayAllTest {
             adapter.restart();
 
             // the first ten only, then all: the ten are duplicates the second time
-            HttpResponse<String> first = call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta&through=" + ids.get(9),
+            HttpResponse<String> first = adapter.call("POST", "/api/dead-letters/replay?provider=zeckta&through=" + ids.get(9),
                     "test-api-token");
             JsonNode ten = JSON.readTree(first.body());
             assertThat(ten.get("provider").asText()).isEqualTo("zeckta");

@@ -12,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,12 +45,7 @@ class DeadLetterReplayTest {
              "message": {"uuid": "replay-message", "src": "ZECKTA", "dest": "+233202007745", "status": "ENROUTE"}}""";
 
     HttpResponse<String> replay(RunningAdapter adapter, String id, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters/" + id + "/replay")))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return adapter.send(request);
+        return adapter.call("POST", "/api/dead-letters/" + id + "/replay", token);
     }
 
     @ParameterizedTest

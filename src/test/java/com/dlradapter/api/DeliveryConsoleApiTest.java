@@ -9,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,15 +39,6 @@ class DeliveryConsoleApiTest {
                 {"eventId": "dc-%d", "eventType": "MESSAGE_DELIVERED", "timestamp": "2026-06-09T13:04:57Z",
                  "message": {"uuid": "dc-m%d", "src": "ZECKTA", "dest": "+233202007745", "status": "DELIVERED"}}"""
                 .formatted(i, i);
-    }
-
-    static HttpResponse<String> call(RunningAdapter adapter, String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path)))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return adapter.send(request);
     }
 
     static JsonNode ok(RunningAdapter adapter, String path) throws Exception {
@@ -108,20 +97,20 @@ class DeliveryConsoleApiTest {
                 assertThat(adapter.get("/api/messages/zeckta/nobody/deliveries").statusCode()).isEqualTo(404);
 
                 // retry all: never by a GET, a target is required, the token too
-                assertThat(call(adapter, "GET", "/api/deliveries/retry?target=erp", "test-api-token").statusCode())
+                assertThat(adapter.call("GET", "/api/deliveries/retry?target=erp", "test-api-token").statusCode())
                         .isEqualTo(405);
-                assertThat(call(adapter, "POST", "/api/deliveries/retry", "test-api-token").statusCode()).isEqualTo(400);
-                assertThat(call(adapter, "POST", "/api/deliveries/retry?target=erp&before=yesterday", "test-api-token")
+                assertThat(adapter.call("POST", "/api/deliveries/retry", "test-api-token").statusCode()).isEqualTo(400);
+                assertThat(adapter.call("POST", "/api/deliveries/retry?target=erp&before=yesterday", "test-api-token")
                         .statusCode()).isEqualTo(400);
-                assertThat(call(adapter, "POST", "/api/deliveries/retry?target=erp", null).statusCode()).isEqualTo(401);
+                assertThat(adapter.call("POST", "/api/deliveries/retry?target=erp", null).statusCode()).isEqualTo(401);
                 // failed after the given time: none of them
-                JsonNode none = JSON.readTree(call(adapter, "POST", "/api/deliveries/retry?target=erp&before=2020-01-01T00:00:00Z",
+                JsonNode none = JSON.readTree(adapter.call("POST", "/api/deliveries/retry?target=erp&before=2020-01-01T00:00:00Z",
                         "test-api-token").body());
                 assertThat(none.get("retried").asInt()).isZero();
                 assertThat(ok(adapter, "/api/deliveries?status=failed&target=erp").get("deliveries")).hasSize(3);
 
                 receiver.answer(200);
-                HttpResponse<String> retried = call(adapter, "POST", "/api/deliveries/retry?target=erp", "test-api-token");
+                HttpResponse<String> retried = adapter.call("POST", "/api/deliveries/retry?target=erp", "test-api-token");
                 assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
                 JsonNode answer = JSON.readTree(retried.body());
                 assertThat(answer.get("target").asText()).isEqualTo("erp");
@@ -133,7 +122,7 @@ class DeliveryConsoleApiTest {
                 assertThat(ok(adapter, "/api/deliveries/targets").get("targets")).isEmpty();
                 assertThat(list(ok(adapter, "/api/messages/zeckta/dc-m1/deliveries").get("deliveries")))
                         .extracting(d -> d.get("status").asText()).containsExactly("delivered");
-                assertThat(JSON.readTree(call(adapter, "POST", "/api/deliveries/retry?target=erp", "test-api-token").body())
+                assertThat(JSON.readTree(adapter.call("POST", "/api/deliveries/retry?target=erp", "test-api-token").body())
                         .get("retried").asInt()).isZero();
             }
         }

@@ -86,9 +86,6 @@ class PollingStateTest {
     }
 
     private static HttpResponse<String> register(RunningAdapter adapter, String provider, String messageId) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"provider\":\"" + provider + "\",\"messageId\":\"" + messageId + "\"}")));
+        return adapter.postApi("/api/messages", "{\"provider\":\"" + provider + "\",\"messageId\":\"" + messageId + "\"}");
     }
 }

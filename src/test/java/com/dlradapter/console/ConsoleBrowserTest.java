@@ -127,10 +127,8 @@ class ConsoleBrowserTest {
     /** The sender's reference: a filter of its own, and a fact of the message's page. */
     @Test
     void aMessageIsFoundByItsClientRefAndItsPageShowsIt() {
-        var registered = adapter.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adapter.url("/api/messages")))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer test-api-token")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"provider\": \"cecula\", \"messageId\": \"cc-ref-1\", \"clientRef\": \"order-77\"}")));
+        var registered = adapter.postApi("/api/messages",
+                "{\"provider\": \"cecula\", \"messageId\": \"cc-ref-1\", \"clientRef\": \"order-77\"}");
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
         ChromeDriver driver = browser.driver();
         driver.get(adapter.url("/console/"));

@@ -104,10 +104,7 @@ class ArrayPayloadPipelineTest {
     }
 
     private static JsonNode replay(RunningAdapter adapter, long id) throws Exception {
-        var response = adapter.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(adapter.url("/api/dead-letters/" + id + "/replay")))
-                .header("Authorization", "Bearer test-api-token")
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        var response = adapter.call("POST", "/api/dead-letters/" + id + "/replay", RunningAdapter.API_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -148,10 +148,7 @@ class NulCharacterTest {
     }
 
     private static JsonNode replay(RunningAdapter adapter, long id) throws Exception {
-        HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(
-                        URI.create(adapter.url("/api/dead-letters/" + id + "/replay")))
-                .header("Authorization", "Bearer test-api-token")
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> response = adapter.call("POST", "/api/dead-letters/" + id + "/replay", RunningAdapter.API_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -138,9 +138,8 @@ class ObservabilityTest {
     }
 
     static void register(String provider, String messageId) {
-        HttpResponse<String> registered = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"provider\": \"%s\", \"messageId\": \"%s\"}".formatted(provider, messageId))));
+        HttpResponse<String> registered = adapter.postApi("/api/messages",
+                "{\"provider\": \"%s\", \"messageId\": \"%s\"}".formatted(provider, messageId));
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     }
 

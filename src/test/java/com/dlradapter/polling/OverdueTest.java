@@ -10,8 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -52,9 +50,7 @@ class OverdueTest {
         settings.put("dlr.email.smtp-port", String.valueOf(RunningAdapter.freePort()));
         settings.put("dlr.email.to", "ops@example.com");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
-            var response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                    .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"provider\": \"cecula\", \"messageId\": \"late-1\"}")));
+            var response = adapter.postApi("/api/messages", "{\"provider\": \"cecula\", \"messageId\": \"late-1\"}");
             assertThat(response.statusCode()).isEqualTo(201);
 
             await().atMost(Duration.ofSeconds(20)).until(() ->

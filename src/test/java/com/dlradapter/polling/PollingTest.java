@@ -17,8 +17,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,9 +93,7 @@ class PollingTest {
     private static void register(String provider, String messageId, String batchId) {
         String body = "{\"provider\": \"" + provider + "\", \"messageId\": \"" + messageId + "\""
                 + (batchId == null ? "" : ", \"batchId\": \"" + batchId + "\"") + "}";
-        HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        HttpResponse<String> response = adapter.postApi("/api/messages", body);
         assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
     }
 

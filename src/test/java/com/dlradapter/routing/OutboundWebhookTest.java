@@ -181,15 +181,11 @@ class OutboundWebhookTest {
                 assertThat(failed.get("attempts").asInt()).isGreaterThanOrEqualTo(1);
 
                 receiver.answer(200);
-                HttpResponse<String> retry = adapter.send(HttpRequest.newBuilder(
-                                URI.create(adapter.url("/api/deliveries/" + failed.get("id").asText() + "/retry")))
-                        .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+                HttpResponse<String> retry = retry(adapter, failed.get("id").asText());
                 assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedCounts().containsKey(failed.get("id").asText()));
                 await().atMost(Duration.ofSeconds(5)).until(() -> deliveries(adapter, "delivered").size() == 1);
-                assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/msg_unknown/retry")))
-                        .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()))
-                        .statusCode()).isEqualTo(404);
+                assertThat(retry(adapter, "msg_unknown").statusCode()).isEqualTo(404);
             }
         }
     }
@@ -245,8 +241,7 @@ class OutboundWebhookTest {
     }
 
     static HttpResponse<String> retry(RunningAdapter adapter, String deliveryId) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/" + deliveryId + "/retry")))
-                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+        return adapter.call("POST", "/api/deliveries/" + deliveryId + "/retry", RunningAdapter.API_TOKEN);
     }
 
     @Test

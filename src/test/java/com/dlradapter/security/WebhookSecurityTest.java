@@ -331,8 +331,7 @@ class WebhookSecurityTest {
         // The refused calls did nothing: the message was registered once (by the right call), the
         // dead letter replayed once.
         assertThat(adapter.get("/api/messages/zeckta/sec-reg").statusCode()).isEqualTo(200);
-        HttpResponse<String> again = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters/" + deadLetterId + "/replay")))
-                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> again = adapter.call("POST", "/api/dead-letters/" + deadLetterId + "/replay", RunningAdapter.API_TOKEN);
         assertThat(again.body()).contains("\"replays\":2");
     }
 

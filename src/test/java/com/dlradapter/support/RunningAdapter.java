@@ -33,6 +33,9 @@ public final class RunningAdapter implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /** The API's bearer token in {@link #defaults(Path)}. */
+    public static final String API_TOKEN = "test-api-token";
+
     /** Defaults for a test: a fresh H2 file database in {@code dataDirectory}, free ports, a fixed API token. */
     public static Map<String, String> defaults(Path dataDirectory) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -43,7 +46,7 @@ public final class RunningAdapter implements AutoCloseable {
         settings.put("dlr.data.dir", dataDirectory.toString());
         settings.put("dlr.db.url", "jdbc:h2:file:" + dataDirectory.resolve("dlr").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-        settings.put("dlr.api.token", "test-api-token");
+        settings.put("dlr.api.token", API_TOKEN);
         // Quartz keeps schedulers in a JVM-wide registry by the context's name: one name per adapter.
         settings.put("camel.main.name", "dlr-adapter-test-" + System.nanoTime());
         // Every provider's webhook needs its token (secure by default): test-<provider>-token.
@@ -181,7 +184,22 @@ public final class RunningAdapter implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer test-api-token").GET());
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + API_TOKEN).GET());
+    }
+
+    /** A JSON POST to the API ({@code /api/...}) with the API token of {@link #defaults(Path)}. */
+    public HttpResponse<String> postApi(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + API_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A call without a body ({@code POST} of a retry or a replay, {@code DELETE}, ...); {@code token} null: no token. */
+    public HttpResponse<String> call(String method, String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
