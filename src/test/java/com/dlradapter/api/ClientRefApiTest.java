@@ -82,22 +82,22 @@ class ClientRefApiTest {
             receipt(adapter, "messageId=r-4&status=sent&client-ref=order-7");
 
             // the message: the first reference it learned; each event: the one it came with
-            JsonNode r1 = get(adapter, "/api/messages/refsms/r-1");
+            JsonNode r1 = adapter.getJson("/api/messages/refsms/r-1");
             assertThat(r1.get("clientRef").asText()).isEqualTo("order-42");
             assertThat(r1.get("history")).hasSize(3);
             assertThat(r1.get("history").get(0).get("clientRef").isNull()).isTrue();
             assertThat(r1.get("history").get(1).get("clientRef").asText()).isEqualTo("order-42");
             assertThat(r1.get("history").get(2).get("clientRef").asText()).isEqualTo("order-other");
-            JsonNode r2 = get(adapter, "/api/messages/refsms/r-2");
+            JsonNode r2 = adapter.getJson("/api/messages/refsms/r-2");
             assertThat(r2.get("clientRef").asText()).isEqualTo("order-42");
             assertThat(r2.get("batchId").asText()).isEqualTo("b-1");
-            assertThat(get(adapter, "/api/messages/refsms/r-3").get("clientRef").asText()).isEqualTo("order-42");
+            assertThat(adapter.getJson("/api/messages/refsms/r-3").get("clientRef").asText()).isEqualTo("order-42");
 
             // the search by reference: exact, a page at a time, each message once
             List<String> order42 = new ArrayList<>();
             String cursor = null;
             do {
-                JsonNode page = get(adapter, "/api/messages?clientRef=order-42&limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
+                JsonNode page = adapter.getJson("/api/messages?clientRef=order-42&limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
                 page.get("messages").forEach(m -> {
                     assertThat(m.get("clientRef").asText()).isEqualTo("order-42");
                     order42.add(m.get("messageId").asText());
@@ -105,9 +105,9 @@ class ClientRefApiTest {
                 cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
             } while (cursor != null);
             assertThat(order42).containsExactlyInAnyOrder("r-1", "r-2", "r-3");
-            assertThat(get(adapter, "/api/messages?clientRef=order-7&provider=refsms").get("messages")).hasSize(1);
-            assertThat(get(adapter, "/api/messages?clientRef=order-").get("messages")).as("exact, not a prefix").isEmpty();
-            assertThat(get(adapter, "/api/messages?clientRef=order-other").get("messages")).as("only the first is kept").isEmpty();
+            assertThat(adapter.getJson("/api/messages?clientRef=order-7&provider=refsms").get("messages")).hasSize(1);
+            assertThat(adapter.getJson("/api/messages?clientRef=order-").get("messages")).as("exact, not a prefix").isEmpty();
+            assertThat(adapter.getJson("/api/messages?clientRef=order-other").get("messages")).as("only the first is kept").isEmpty();
             for (String bad : new String[] {"r".repeat(256), "a\u0000b"}) {
                 HttpResponse<String> refused = adapter.get("/api/messages?clientRef=" + URLEncoder.encode(bad, StandardCharsets.UTF_8));
                 assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
@@ -169,12 +169,6 @@ class ClientRefApiTest {
 
     private static HttpResponse<String> register(RunningAdapter adapter, String body) {
         return adapter.postApi("/api/messages", body);
-    }
-
-    private static JsonNode get(RunningAdapter adapter, String path) throws Exception {
-        HttpResponse<String> answer = adapter.get(path);
-        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body());
     }
 
     private static Connection erp(String url, TestDatabases.Kind kind) throws Exception {

@@ -41,12 +41,6 @@ class DeliveryConsoleApiTest {
                 .formatted(i, i);
     }
 
-    static JsonNode ok(RunningAdapter adapter, String path) throws Exception {
-        HttpResponse<String> answer = adapter.get(path);
-        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body());
-    }
-
     static List<JsonNode> list(JsonNode array) {
         List<JsonNode> items = new ArrayList<>();
         array.forEach(items::add);
@@ -72,21 +66,21 @@ class DeliveryConsoleApiTest {
                     assertThat(adapter.post(adapter.webhook("zeckta"), delivered(i)).statusCode()).isEqualTo(200);
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() ->
-                        ok(adapter, "/api/deliveries?status=failed&target=erp").get("deliveries").size() == 3);
+                        adapter.getJson("/api/deliveries?status=failed&target=erp").get("deliveries").size() == 3);
 
-                JsonNode targets = ok(adapter, "/api/deliveries/targets").get("targets");
+                JsonNode targets = adapter.getJson("/api/deliveries/targets").get("targets");
                 assertThat(targets).hasSize(1);
                 assertThat(targets.get(0).toString())
                         .isEqualTo("{\"sink\":\"webhook\",\"target\":\"erp\",\"pending\":0,\"failed\":3,\"disabled\":false}");
-                assertThat(ok(adapter, "/api/deliveries?status=pending&target=erp").get("deliveries")).isEmpty();
-                assertThat(ok(adapter, "/api/deliveries?status=failed&target=erp&sink=jdbc").get("deliveries")).isEmpty();
+                assertThat(adapter.getJson("/api/deliveries?status=pending&target=erp").get("deliveries")).isEmpty();
+                assertThat(adapter.getJson("/api/deliveries?status=failed&target=erp&sink=jdbc").get("deliveries")).isEmpty();
                 assertThat(adapter.get("/api/deliveries?target=erp").statusCode()).isEqualTo(400);
                 assertThat(adapter.get("/api/deliveries?status=failed&target=erp&sink=smtp").statusCode()).isEqualTo(400);
                 assertThat(adapter.get("/api/deliveries?status=failed&sink=jdbc").statusCode()).isEqualTo(400);
 
                 // a message's deliveries, by the event that caused them
-                JsonNode message = ok(adapter, "/api/messages/zeckta/dc-m1");
-                JsonNode ofMessage = ok(adapter, "/api/messages/zeckta/dc-m1/deliveries");
+                JsonNode message = adapter.getJson("/api/messages/zeckta/dc-m1");
+                JsonNode ofMessage = adapter.getJson("/api/messages/zeckta/dc-m1/deliveries");
                 assertThat(ofMessage.get("deliveries")).hasSize(1);
                 JsonNode delivery = ofMessage.get("deliveries").get(0);
                 assertThat(delivery.get("sourceId").asText()).isEqualTo(message.get("history").get(0).get("id").asText());
@@ -107,7 +101,7 @@ class DeliveryConsoleApiTest {
                 JsonNode none = JSON.readTree(adapter.call("POST", "/api/deliveries/retry?target=erp&before=2020-01-01T00:00:00Z",
                         "test-api-token").body());
                 assertThat(none.get("retried").asInt()).isZero();
-                assertThat(ok(adapter, "/api/deliveries?status=failed&target=erp").get("deliveries")).hasSize(3);
+                assertThat(adapter.getJson("/api/deliveries?status=failed&target=erp").get("deliveries")).hasSize(3);
 
                 receiver.answer(200);
                 HttpResponse<String> retried = adapter.call("POST", "/api/deliveries/retry?target=erp", "test-api-token");
@@ -118,9 +112,9 @@ class DeliveryConsoleApiTest {
                 assertThat(answer.get("complete").asBoolean()).isTrue();
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == 3);
                 await().atMost(Duration.ofSeconds(10)).until(() ->
-                        ok(adapter, "/api/deliveries?status=delivered&target=erp").get("deliveries").size() == 3);
-                assertThat(ok(adapter, "/api/deliveries/targets").get("targets")).isEmpty();
-                assertThat(list(ok(adapter, "/api/messages/zeckta/dc-m1/deliveries").get("deliveries")))
+                        adapter.getJson("/api/deliveries?status=delivered&target=erp").get("deliveries").size() == 3);
+                assertThat(adapter.getJson("/api/deliveries/targets").get("targets")).isEmpty();
+                assertThat(list(adapter.getJson("/api/messages/zeckta/dc-m1/deliveries").get("deliveries")))
                         .extracting(d -> d.get("status").asText()).containsExactly("delivered");
                 assertThat(JSON.readTree(adapter.call("POST", "/api/deliveries/retry?target=erp", "test-api-token").body())
                         .get("retried").asInt()).isZero();

@@ -219,9 +219,7 @@ class HotReloadTest {
         // A receipt that is not final makes the message tracked; the poll then finds it delivered.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(adapter.post("/webhooks/acme4", "MessageSid=P1&MessageStatus=sent", form).statusCode()).isEqualTo(200));
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                JSON.readTree(adapter.get("/api/messages/acme4/P1").body()).path("final").asBoolean());
-        var state = JSON.readTree(adapter.get("/api/messages/acme4/P1").body());
+        var state = adapter.awaitMessage("acme4", "P1", Duration.ofSeconds(20), m -> m.path("final").asBoolean());
         assertThat(state.path("status").asText()).isEqualTo("DELIVERED");
         assertThat(state.path("source").asText()).isEqualTo("poll");
     }

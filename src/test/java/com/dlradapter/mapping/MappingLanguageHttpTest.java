@@ -52,24 +52,18 @@ class MappingLanguageHttpTest {
                     + " \"count\": 3, \"state\": {\"name\": \"DELIVERED\"}, \"price\": {\"perMessage\": 0.0125, \"currency\": \"EUR\"}}]}");
             assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
 
-            JsonNode delivered = message(adapter, "q-1");
+            JsonNode delivered = adapter.message("langsms", "q-1");
             assertThat(delivered.get("status").asText()).isEqualTo("DELIVERED");
             assertThat(delivered.path("reason").isNull() || delivered.path("reason").isMissingNode())
                     .as("err-code=0 is no reason on a delivered receipt: %s", delivered).isTrue();
             assertThat(delivered.at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0333");
 
-            JsonNode failed = message(adapter, "j-1");
+            JsonNode failed = adapter.message("langsms", "j-1");
             assertThat(failed.get("status").asText()).isEqualTo("FAILED");
             assertThat(failed.at("/reason/code").asText()).isEqualTo("2");
             assertThat(failed.at("/reason/description").asText()).isEqualTo("Absent Subscriber - Temporary");
 
-            assertThat(message(adapter, "b-1").at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0375");
+            assertThat(adapter.message("langsms", "b-1").at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0375");
         }
-    }
-
-    private static JsonNode message(RunningAdapter adapter, String messageId) throws Exception {
-        var response = adapter.get("/api/messages/langsms/" + messageId);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
     }
 }

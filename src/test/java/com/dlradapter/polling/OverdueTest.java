@@ -3,7 +3,6 @@ package com.dlradapter.polling;
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,8 +27,6 @@ import static org.awaitility.Awaitility.await;
 /** A message past the maximum age stops being polled, is marked overdue, and is routed as an event (H2 and PostgreSQL). */
 class OverdueTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path data;
 
@@ -53,9 +50,7 @@ class OverdueTest {
             var response = adapter.postApi("/api/messages", "{\"provider\": \"cecula\", \"messageId\": \"late-1\"}");
             assertThat(response.statusCode()).isEqualTo(201);
 
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    JSON.readTree(adapter.get("/api/messages/cecula/late-1").body()).get("overdue").asBoolean());
-            JsonNode state = JSON.readTree(adapter.get("/api/messages/cecula/late-1").body());
+            JsonNode state = adapter.awaitMessage("cecula", "late-1", Duration.ofSeconds(20), m -> m.get("overdue").asBoolean());
             assertThat(state.get("overdueAt").asText()).isNotEmpty();
             assertThat(state.get("polling").get("state").asText()).isEqualTo("overdue");
             assertThat(state.get("final").asBoolean()).isFalse();
@@ -101,9 +96,8 @@ class OverdueTest {
             assertThat(adapter.post(adapter.webhook("acme"), "MessageSid=late-a&MessageStatus=sent",
                     "application/x-www-form-urlencoded").statusCode()).isEqualTo(200);
 
-            for (String path : new String[] {"/api/messages/zeckta/late-z", "/api/messages/acme/late-a"}) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(adapter.get(path).body()).get("overdue").asBoolean());
-                JsonNode state = JSON.readTree(adapter.get(path).body());
+            for (String[] message : new String[][] {{"zeckta", "late-z"}, {"acme", "late-a"}}) {
+                JsonNode state = adapter.awaitMessage(message[0], message[1], Duration.ofSeconds(20), m -> m.get("overdue").asBoolean());
                 assertThat(state.get("polling").get("state").asText()).isEqualTo("overdue");
                 assertThat(state.get("status").asText()).isEqualTo("SENT");
             }

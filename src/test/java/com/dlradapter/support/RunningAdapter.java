@@ -1,6 +1,9 @@
 package com.dlradapter.support;
 
 import com.dlradapter.config.AdapterConfiguration;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
@@ -15,6 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The adapter as a user runs it (camel-main, the YAML routes in routes/, the mappings in
@@ -22,6 +29,8 @@ import java.util.Map;
  * test overrides. Talks to it over real HTTP on 127.0.0.1.
  */
 public final class RunningAdapter implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> settings;
     private final int httpPort;
@@ -191,6 +200,38 @@ public final class RunningAdapter implements AutoCloseable {
     public HttpResponse<String> postApi(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + API_TOKEN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A GET on the API with its token that must answer 200; the JSON it answered. */
+    public JsonNode getJson(String path) {
+        HttpResponse<String> answer = get(path);
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+        return json(answer.body());
+    }
+
+    /** The query API's state of a message ({@code GET /api/messages/{provider}/{messageId}}), which must be there. */
+    public JsonNode message(String provider, String messageId) {
+        return getJson("/api/messages/" + provider + "/" + messageId);
+    }
+
+    /**
+     * Asks the query API for the message until it is there and {@code until} holds of its state,
+     * for at most {@code atMost}; that state.
+     */
+    public JsonNode awaitMessage(String provider, String messageId, Duration atMost, Predicate<JsonNode> until) {
+        String path = "/api/messages/" + provider + "/" + messageId;
+        return await().atMost(atMost).until(() -> {
+            HttpResponse<String> answer = get(path);
+            return answer.statusCode() == 200 ? json(answer.body()) : null;
+        }, state -> state != null && until.test(state));
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + body, e);
+        }
     }
 
     /** A call without a body ({@code POST} of a retry or a replay, {@code DELETE}, ...); {@code token} null: no token. */
