@@ -2,6 +2,7 @@ package com.dlradapter.api;
 
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.ShippedFiles;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +14,6 @@ import javax.sql.DataSource;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,19 +128,10 @@ class DeadLetterReplayAllTest {
     }
 
     private static long replays(RunningAdapter adapter) throws Exception {
-        return single(adapter, "SELECT COUNT(*) FROM dead_letter_replay");
+        return Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM dead_letter_replay");
     }
 
     private static long replaysOf(RunningAdapter adapter, long deadLetterId) throws Exception {
-        return single(adapter, "SELECT COUNT(*) FROM dead_letter_replay WHERE dead_letter_id = " + deadLetterId);
-    }
-
-    private static long single(RunningAdapter adapter, String sql) throws Exception {
-        DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-        try (Connection connection = dataSource.getConnection();
-             ResultSet row = connection.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM dead_letter_replay WHERE dead_letter_id = " + deadLetterId);
     }
 }

@@ -4,6 +4,7 @@ import com.dlradapter.support.Browser;
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.ShippedFiles;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -461,12 +460,7 @@ class ConsoleOperationsBrowserTest {
     }
 
     private static long replays() throws Exception {
-        DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-        try (Connection connection = dataSource.getConnection();
-             ResultSet row = connection.createStatement().executeQuery("SELECT COUNT(*) FROM dead_letter_replay")) {
-            row.next();
-            return row.getLong(1);
-        }
+        return Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM dead_letter_replay");
     }
 
     /** The console, logged in with the token kept in this tab's session. */

@@ -1,6 +1,7 @@
 package com.dlradapter.polling;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -11,8 +12,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,17 +55,9 @@ class OverdueTest {
             assertThat(state.get("final").asBoolean()).isFalse();
 
             // It is routed as an event of its own (the e-mail alert digest takes it).
-            try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM routing_outbox WHERE event = 'overdue'")) {
-                rs.next();
-                int queued = rs.getInt(1);
-                int routed;
-                try (ResultSet alerts = connection.createStatement().executeQuery(
-                        "SELECT COUNT(*) FROM email_alert WHERE message_id = 'late-1'")) {
-                    alerts.next();
-                    routed = alerts.getInt(1);
-                }
+            try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection()) {
+                long queued = Sql.number(connection, "SELECT COUNT(*) FROM routing_outbox WHERE event = 'overdue'");
+                long routed = Sql.number(connection, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'late-1'");
                 assertThat(queued + routed).as("queued in the outbox or already routed to the e-mail alert").isPositive();
             }
 
@@ -102,15 +93,8 @@ class OverdueTest {
                 assertThat(state.get("status").asText()).isEqualTo("SENT");
             }
             // Routed as events: the e-mail alert digest has both.
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
-                     Statement statement = connection.createStatement();
-                     ResultSet rs = statement.executeQuery(
-                             "SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id IN ('late-z', 'late-a')")) {
-                    rs.next();
-                    return rs.getInt(1) == 2;
-                }
-            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> Sql.number(adapter.bean("dataSource", DataSource.class),
+                    "SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id IN ('late-z', 'late-a')") == 2);
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.dlradapter.routing;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,10 +178,8 @@ class JdbcSinkTest {
             assertThat(OutboundWebhookTest.deliveries(adapter, "pending").get(0).get("lastError").asText())
                     .containsIgnoringCase("cancel");
         }
-        try (Connection connection = DriverManager.getConnection(erpUrl); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM erp_dlr")) {
-            rs.next();
-            assertThat(rs.getLong(1)).isZero();
+        try (Connection connection = DriverManager.getConnection(erpUrl)) {
+            assertThat(Sql.number(connection, "SELECT COUNT(*) FROM erp_dlr")).isZero();
         }
     }
 

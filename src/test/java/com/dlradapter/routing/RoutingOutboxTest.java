@@ -9,6 +9,7 @@ import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.MessageOverdue;
 import com.dlradapter.store.ReceiptStore;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +28,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -79,11 +79,7 @@ class RoutingOutboxTest {
     }
 
     long count(String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.number(database.dataSource(), sql);
     }
 
     @ParameterizedTest
