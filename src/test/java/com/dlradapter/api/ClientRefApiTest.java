@@ -141,10 +141,7 @@ class ClientRefApiTest {
         settings.put("dlr.routes.dir", routes.toString());
         settings.put("dlr.mappings.dir", mappings.toString());
         settings.put("dlr.providers.refsms.auth", "none");
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.outbound.targets", "erp,form");
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
         settings.put("dlr.outbound.erp.secret", SECRET);

@@ -52,10 +52,7 @@ class DeliveryConsoleApiTest {
     void failedDeliveriesAreListedByTargetAndByMessageAndRetriedAllAtOnce(TestDatabases.Kind kind) throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
             Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
-            settings.put("dlr.routing.poll-interval", "100");
-            settings.put("dlr.delivery.poll-interval", "100");
-            settings.put("dlr.delivery.initial-delay", "200ms");
-            settings.put("dlr.delivery.max-delay", "1s");
+            RunningAdapter.fastDelivery(settings);
             settings.put("dlr.delivery.max-age", "1s");
             settings.put("dlr.outbound.targets", "erp");
             settings.put("dlr.outbound.erp.url", receiver.url("/erp"));

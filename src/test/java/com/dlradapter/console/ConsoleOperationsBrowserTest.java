@@ -71,10 +71,7 @@ class ConsoleOperationsBrowserTest {
         // an outbound target for DELIVERED receipts that fails them for good after a second
         receiver = WebhookReceiver.started(SECRET);
         receiver.answer(500);
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.delivery.max-age", "1s");
         settings.put("dlr.outbound.targets", "erp");
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));

@@ -61,10 +61,7 @@ class BuiltInProvidersTest {
         settings.put("dlr.providers.twilio.signature.secret", TWILIO_AUTH_TOKEN);
         settings.put("dlr.providers.vonage.signature.secret", VONAGE_SECRET);
         settings.put("dlr.http.public-base-url", PUBLIC_BASE);
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.outbound.targets", "erp");
         settings.put("dlr.outbound.erp.url", erp.url("/erp"));
         settings.put("dlr.outbound.erp.secret", OUTBOUND_SECRET);

@@ -51,10 +51,7 @@ class JdbcSinkTest {
         }
 
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.jdbc-sinks", "broken,erp");
         settings.put("dlr.jdbc-sinks.broken.url", "jdbc:postgresql://127.0.0.1:" + RunningAdapter.freePort() + "/nothing");
         settings.put("dlr.jdbc-sinks.broken.username", "nobody");

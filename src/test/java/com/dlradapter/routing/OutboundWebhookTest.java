@@ -54,10 +54,7 @@ class OutboundWebhookTest {
 
     Map<String, String> settings(WebhookReceiver receiver, Kind kind) {
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.outbound.targets", "erp,delivered-only,legacy-xml");
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
         // rotating: the new secret and the old one; the receiver knows only the new one
@@ -327,10 +324,7 @@ class OutboundWebhookTest {
         logs.updateLoggers();
         try {
             Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
-            settings.put("dlr.routing.poll-interval", "100");
-            settings.put("dlr.delivery.poll-interval", "100");
-            settings.put("dlr.delivery.initial-delay", "200ms");
-            settings.put("dlr.delivery.max-delay", "1s");
+            RunningAdapter.fastDelivery(settings);
             settings.put("dlr.outbound.targets", "erp");
             settings.put("dlr.outbound.erp.url", "http://alice:p%40ss@127.0.0.1:" + server.getAddress().getPort() + "/hook?k=1");
             settings.put("dlr.outbound.erp.secret", SECRET);

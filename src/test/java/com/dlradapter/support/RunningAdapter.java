@@ -84,6 +84,19 @@ public final class RunningAdapter implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Outbound deliveries (webhooks, JDBC sinks) taken up and retried quickly, for a test that waits
+     * for them: the routing outbox and the deliveries polled every 100 ms, a retry after 200 ms,
+     * doubling to at most 1 s. Returns {@code settings}, changed.
+     */
+    public static Map<String, String> fastDelivery(Map<String, String> settings) {
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.delivery.initial-delay", "200ms");
+        settings.put("dlr.delivery.max-delay", "1s");
+        return settings;
+    }
+
     /** The provider ids of the mappings in mappings/. */
     public static final java.util.Set<String> PROVIDERS =
             new com.dlradapter.mapping.MappingLoader().loadDirectory(Path.of("mappings")).keySet();
