@@ -87,14 +87,15 @@ class RoutingOutboxTest {
     void anOutboxRowCommitsWithItsReceiptAndDuplicatesAddNone(Kind kind) throws Exception {
         open(kind);
         ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
-        store.store(receipt("m1", CanonicalStatus.FAILED), "{}");
-        store.store(receipt("m1", CanonicalStatus.FAILED), "{}");
+        store.storeAll(List.of(new ReceiptStore.Item(receipt("m1", CanonicalStatus.FAILED), "{}")));
+        store.storeAll(List.of(new ReceiptStore.Item(receipt("m1", CanonicalStatus.FAILED), "{}")));
         assertThat(count("SELECT COUNT(*) FROM routing_outbox")).isEqualTo(1);
 
         ReceiptStore failing = new ReceiptStore(database.dataSource(), List.of(outbox, (connection, outcome) -> {
             throw new SQLException("boom");
         }));
-        assertThatThrownBy(() -> failing.store(receipt("m2", CanonicalStatus.DELIVERED), "{}")).hasMessageContaining("boom");
+        assertThatThrownBy(() -> failing.storeAll(List.of(new ReceiptStore.Item(receipt("m2", CanonicalStatus.DELIVERED), "{}"))))
+                .hasMessageContaining("boom");
         assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("rolled back with the receipt").isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM receipt_event WHERE message_id = 'm2'")).isZero();
 
@@ -151,7 +152,7 @@ class RoutingOutboxTest {
         open(kind);
         ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
         for (int i = 0; i < 25; i++) {
-            store.store(receipt("batch-" + i, CanonicalStatus.FAILED), "{}");
+            store.storeAll(List.of(new ReceiptStore.Item(receipt("batch-" + i, CanonicalStatus.FAILED), "{}")));
         }
         AtomicInteger commits = new AtomicInteger();
         RoutingOutbox drain = new RoutingOutbox(countingCommits(database.dataSource(), commits), deliveries,
