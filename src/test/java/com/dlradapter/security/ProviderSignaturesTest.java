@@ -119,16 +119,7 @@ class ProviderSignaturesTest {
 
     static void provider(Path routes, String id, String mapping, String block) throws IOException {
         Files.writeString(mappings.resolve(id + ".yaml"), mapping + "\nsignature:\n  " + block + "\n");
-        Files.writeString(routes.resolve(id + ".yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-%s
-                    parameters:
-                      - name: provider
-                        value: %s
-                      - name: methods
-                        value: GET,POST
-                """.formatted(id, id));
+        Files.writeString(routes.resolve(id + ".yaml"), ShippedFiles.webhookRoute(id, "methods", "GET,POST"));
     }
 
     static HttpResponse<String> send(String method, String path, String contentType, String body, String... headers) {

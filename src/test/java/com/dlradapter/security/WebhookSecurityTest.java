@@ -53,35 +53,14 @@ class WebhookSecurityTest {
         // "signedform": a copy of Acme's form-encoded mapping whose callbacks carry an HMAC of the form body
         Files.writeString(mappings.resolve("signedform.yaml"),
                 Files.readString(Path.of("mappings/acme.yaml")).replace("provider: acme", "provider: signedform"));
-        Files.writeString(routes.resolve("signedform.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-signedform
-                    parameters:
-                      - name: provider
-                        value: signedform
-                """);
+        Files.writeString(routes.resolve("signedform.yaml"), ShippedFiles.webhookRoute("signedform"));
         // "twiliodirect": Twilio's scheme without dlr.http.public-base-url: the URL signed is the request's own
         Files.writeString(mappings.resolve("twiliodirect.yaml"), Files.readString(Path.of("mappings/acme.yaml"))
                 .replace("provider: acme", "provider: twiliodirect") + "\nsignature:\n  scheme: twilio\n");
-        Files.writeString(routes.resolve("twiliodirect.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-twiliodirect
-                    parameters:
-                      - name: provider
-                        value: twiliodirect
-                """);
+        Files.writeString(routes.resolve("twiliodirect.yaml"), ShippedFiles.webhookRoute("twiliodirect"));
         for (String id : List.of("signed", "walled", "open")) {
             Files.writeString(mappings.resolve(id + ".yaml"), zeckta.replace("provider: zeckta", "provider: " + id));
-            Files.writeString(routes.resolve(id + ".yaml"), """
-                    - templatedRoute:
-                        routeTemplateRef: provider-webhook
-                        routeId: webhook-%s
-                        parameters:
-                          - name: provider
-                            value: %s
-                    """.formatted(id, id));
+            Files.writeString(routes.resolve(id + ".yaml"), ShippedFiles.webhookRoute(id));
         }
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.mappings.dir", mappings.toString());

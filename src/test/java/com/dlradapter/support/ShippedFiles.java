@@ -27,6 +27,25 @@ public final class ShippedFiles {
         return copyFiles(ROUTES, folder);
     }
 
+    /**
+     * A route file serving {@code provider}'s webhook through the shipped Kamelet
+     * {@code provider-webhook}, for a provider a test adds; more parameters as name, value pairs.
+     */
+    public static String webhookRoute(String provider, String... parameters) {
+        StringBuilder route = new StringBuilder("""
+                - templatedRoute:
+                    routeTemplateRef: provider-webhook
+                    routeId: webhook-%s
+                    parameters:
+                      - name: provider
+                        value: %s
+                """.formatted(provider, provider));
+        for (int i = 0; i < parameters.length; i += 2) {
+            route.append("      - name: ").append(parameters[i]).append("\n        value: ").append(parameters[i + 1]).append('\n');
+        }
+        return route.toString();
+    }
+
     /** Copies the files directly in {@code from} (not its sub-folders) into {@code to}; returns {@code to}. */
     public static Path copyFiles(Path from, Path to) throws IOException {
         Files.createDirectories(to);
