@@ -95,7 +95,7 @@ public class GroupCommit extends ServiceSupport {
      * them within the budget counted from {@code receivedNanos} ({@link System#nanoTime()}), another
      * {@link SQLException} when the database failed.
      */
-    public CompletableFuture<List<StoreOutcome>> submit(List<ReceiptStore.Item> items, long receivedNanos) {
+    CompletableFuture<List<StoreOutcome>> submit(List<ReceiptStore.Item> items, long receivedNanos) {
         return enqueue(items, deadline(receivedNanos, items.size())).result();
     }
 

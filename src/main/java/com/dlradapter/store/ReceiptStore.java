@@ -74,8 +74,8 @@ public class ReceiptStore {
         }
     }
 
-    /** Stores one receipt in a transaction of its own. */
-    public StoreOutcome store(DeliveryReceipt receipt, String rawPayload) throws SQLException {
+    /** Stores one receipt in a transaction of its own: {@link #storeAll} of one, for the store's own tests. */
+    StoreOutcome store(DeliveryReceipt receipt, String rawPayload) throws SQLException {
         return storeAll(List.of(new Item(receipt, rawPayload))).get(0);
     }
 

@@ -29,7 +29,7 @@ public final class StatusPrecedence {
     }
 
     /** Whether {@code incoming} replaces {@code current} (null: the message has no status yet). */
-    public static boolean advances(CanonicalStatus current, CanonicalStatus incoming) {
+    private static boolean advances(CanonicalStatus current, CanonicalStatus incoming) {
         if (current == null) {
             return true;
         }
@@ -44,7 +44,7 @@ public final class StatusPrecedence {
      * final only once all {@code parts} parts are final: DELIVERED if every part was, otherwise the
      * status of the first failing part. Until then it is the least advanced part's status.
      */
-    public static MessageState combineParts(Map<Integer, CanonicalStatus> partStatuses, int parts) {
+    private static MessageState combineParts(Map<Integer, CanonicalStatus> partStatuses, int parts) {
         Collection<CanonicalStatus> statuses = partStatuses.values();
         boolean allFinal = partStatuses.size() >= parts && statuses.stream().allMatch(CanonicalStatus::isFinal);
         if (allFinal) {
@@ -131,6 +131,6 @@ public final class StatusPrecedence {
                              boolean turnedFinal) {
     }
 
-    public record MessageState(CanonicalStatus status, boolean isFinal) {
+    private record MessageState(CanonicalStatus status, boolean isFinal) {
     }
 }

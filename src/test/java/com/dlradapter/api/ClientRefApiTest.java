@@ -1,6 +1,7 @@
 package com.dlradapter.api;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,9 +55,9 @@ class ClientRefApiTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void theSendersReferenceIsStoredSearchedRegisteredAndRouted(TestDatabases.Kind kind) throws Exception {
-        copy(Path.of("routes"), routes);
+        ShippedFiles.copyRoutes(routes);
         Files.writeString(routes.resolve("refsms.yaml"), Files.readString(Path.of("routes/acme.yaml")).replace("acme", "refsms"));
-        copy(Path.of("mappings"), mappings);
+        ShippedFiles.copyMappings(mappings);
         Files.copy(Path.of("src/test/resources/shape-mappings/refsms.yaml"), mappings.resolve("refsms.yaml"));
         String erpUrl = kind == TestDatabases.Kind.H2
                 ? "jdbc:h2:file:" + erpDirectory.resolve("erp").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
@@ -84,22 +82,22 @@ class ClientRefApiTest {
             receipt(adapter, "messageId=r-4&status=sent&client-ref=order-7");
 
             // the message: the first reference it learned; each event: the one it came with
-            JsonNode r1 = get(adapter, "/api/messages/refsms/r-1");
+            JsonNode r1 = adapter.getJson("/api/messages/refsms/r-1");
             assertThat(r1.get("clientRef").asText()).isEqualTo("order-42");
             assertThat(r1.get("history")).hasSize(3);
             assertThat(r1.get("history").get(0).get("clientRef").isNull()).isTrue();
             assertThat(r1.get("history").get(1).get("clientRef").asText()).isEqualTo("order-42");
             assertThat(r1.get("history").get(2).get("clientRef").asText()).isEqualTo("order-other");
-            JsonNode r2 = get(adapter, "/api/messages/refsms/r-2");
+            JsonNode r2 = adapter.getJson("/api/messages/refsms/r-2");
             assertThat(r2.get("clientRef").asText()).isEqualTo("order-42");
             assertThat(r2.get("batchId").asText()).isEqualTo("b-1");
-            assertThat(get(adapter, "/api/messages/refsms/r-3").get("clientRef").asText()).isEqualTo("order-42");
+            assertThat(adapter.getJson("/api/messages/refsms/r-3").get("clientRef").asText()).isEqualTo("order-42");
 
             // the search by reference: exact, a page at a time, each message once
             List<String> order42 = new ArrayList<>();
             String cursor = null;
             do {
-                JsonNode page = get(adapter, "/api/messages?clientRef=order-42&limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
+                JsonNode page = adapter.getJson("/api/messages?clientRef=order-42&limit=1" + (cursor == null ? "" : "&cursor=" + cursor));
                 page.get("messages").forEach(m -> {
                     assertThat(m.get("clientRef").asText()).isEqualTo("order-42");
                     order42.add(m.get("messageId").asText());
@@ -107,9 +105,9 @@ class ClientRefApiTest {
                 cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
             } while (cursor != null);
             assertThat(order42).containsExactlyInAnyOrder("r-1", "r-2", "r-3");
-            assertThat(get(adapter, "/api/messages?clientRef=order-7&provider=refsms").get("messages")).hasSize(1);
-            assertThat(get(adapter, "/api/messages?clientRef=order-").get("messages")).as("exact, not a prefix").isEmpty();
-            assertThat(get(adapter, "/api/messages?clientRef=order-other").get("messages")).as("only the first is kept").isEmpty();
+            assertThat(adapter.getJson("/api/messages?clientRef=order-7&provider=refsms").get("messages")).hasSize(1);
+            assertThat(adapter.getJson("/api/messages?clientRef=order-").get("messages")).as("exact, not a prefix").isEmpty();
+            assertThat(adapter.getJson("/api/messages?clientRef=order-other").get("messages")).as("only the first is kept").isEmpty();
             for (String bad : new String[] {"r".repeat(256), "a\u0000b"}) {
                 HttpResponse<String> refused = adapter.get("/api/messages?clientRef=" + URLEncoder.encode(bad, StandardCharsets.UTF_8));
                 assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
@@ -143,10 +141,7 @@ class ClientRefApiTest {
         settings.put("dlr.routes.dir", routes.toString());
         settings.put("dlr.mappings.dir", mappings.toString());
         settings.put("dlr.providers.refsms.auth", "none");
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.outbound.targets", "erp,form");
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
         settings.put("dlr.outbound.erp.secret", SECRET);
@@ -163,14 +158,6 @@ class ClientRefApiTest {
         return settings;
     }
 
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-    }
-
     private static void receipt(RunningAdapter adapter, String form) {
         HttpResponse<String> answer = adapter.post(adapter.webhook("refsms"), form, FORM);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -178,15 +165,7 @@ class ClientRefApiTest {
     }
 
     private static HttpResponse<String> register(RunningAdapter adapter, String body) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer test-api-token")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static JsonNode get(RunningAdapter adapter, String path) throws Exception {
-        HttpResponse<String> answer = adapter.get(path);
-        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body());
+        return adapter.postApi("/api/messages", body);
     }
 
     private static Connection erp(String url, TestDatabases.Kind kind) throws Exception {

@@ -4,6 +4,7 @@ import com.dlradapter.routing.DeliveryBoard;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.store.ReceiptFlow;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
@@ -108,26 +107,10 @@ class ConsoleQueryPlanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("statements")
     void readsAnIndex(String name, String sql, List<Object> parameters, String index, boolean paged) throws SQLException {
-        String plan = explain(sql, parameters);
+        String plan = Sql.explain(database.dataSource(), sql, parameters);
         assertThat(plan).as(plan).contains(index).doesNotContain("Seq Scan");
         if (paged) {
             assertThat(plan).as(plan).doesNotContain("Sort");
-        }
-    }
-
-    private static String explain(String sql, List<Object> parameters) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                explain.setObject(i + 1, parameters.get(i));
-            }
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = explain.executeQuery()) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-            return plan.toString();
         }
     }
 }

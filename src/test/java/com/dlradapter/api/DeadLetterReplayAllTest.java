@@ -1,6 +1,8 @@
 package com.dlradapter.api;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,13 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,21 +44,12 @@ class DeadLetterReplayAllTest {
                 .formatted(i, i);
     }
 
-    static HttpResponse<String> call(RunningAdapter adapter, String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path)))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return adapter.send(request);
-    }
-
     /** Replays as the console does: again from where the answer stopped until it is complete; the summed counts. */
     static Map<String, Integer> replayAll(RunningAdapter adapter, String query) throws Exception {
         Map<String, Integer> sums = new LinkedHashMap<>();
         String next = query;
         for (int requests = 0; requests < 50; requests++) {
-            HttpResponse<String> answer = call(adapter, "POST", "/api/dead-letters/replay?" + next, "test-api-token");
+            HttpResponse<String> answer = adapter.call("POST", "/api/dead-letters/replay?" + next, "test-api-token");
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             JsonNode counts = JSON.readTree(answer.body());
             for (String key : List.of("replayed", "stored", "duplicate", "still-unmappable")) {
@@ -79,11 +68,7 @@ class DeadLetterReplayAllTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aProvidersDeadLettersAreReplayedInPagesWithTheirCounts(TestDatabases.Kind kind) throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.mappings.dir", mappings.toString());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
@@ -97,15 +82,15 @@ class DeadLetterReplayAllTest {
             assertThat(other.get("result").asText()).isEqualTo("dead-lettered");
 
             // refused: a GET (it changes data), no provider, a bad position, no or a wrong token
-            assertThat(call(adapter, "GET", "/api/dead-letters/replay?provider=zeckta", "test-api-token").statusCode())
+            assertThat(adapter.call("GET", "/api/dead-letters/replay?provider=zeckta", "test-api-token").statusCode())
                     .isEqualTo(405);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay", "test-api-token").statusCode()).isEqualTo(400);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta&after=-1", "test-api-token")
+            assertThat(adapter.call("POST", "/api/dead-letters/replay", "test-api-token").statusCode()).isEqualTo(400);
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta&after=-1", "test-api-token")
                     .statusCode()).isEqualTo(400);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta&through=x", "test-api-token")
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta&through=x", "test-api-token")
                     .statusCode()).isEqualTo(400);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta", null).statusCode()).isEqualTo(401);
-            assertThat(call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta", "wrong").statusCode()).isEqualTo(401);
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta", null).statusCode()).isEqualTo(401);
+            assertThat(adapter.call("POST", "/api/dead-letters/replay?provider=zeckta", "wrong").statusCode()).isEqualTo(401);
             assertThat(replays(adapter)).as("nothing refused replayed anything").isZero();
 
             // before the fix: every one still unmappable, none kept a second time
@@ -119,7 +104,7 @@ class DeadLetterReplayAllTest {
             adapter.restart();
 
             // the first ten only, then all: the ten are duplicates the second time
-            HttpResponse<String> first = call(adapter, "POST", "/api/dead-letters/replay?provider=zeckta&through=" + ids.get(9),
+            HttpResponse<String> first = adapter.call("POST", "/api/dead-letters/replay?provider=zeckta&through=" + ids.get(9),
                     "test-api-token");
             JsonNode ten = JSON.readTree(first.body());
             assertThat(ten.get("provider").asText()).isEqualTo("zeckta");
@@ -143,19 +128,10 @@ class DeadLetterReplayAllTest {
     }
 
     private static long replays(RunningAdapter adapter) throws Exception {
-        return single(adapter, "SELECT COUNT(*) FROM dead_letter_replay");
+        return Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM dead_letter_replay");
     }
 
     private static long replaysOf(RunningAdapter adapter, long deadLetterId) throws Exception {
-        return single(adapter, "SELECT COUNT(*) FROM dead_letter_replay WHERE dead_letter_id = " + deadLetterId);
-    }
-
-    private static long single(RunningAdapter adapter, String sql) throws Exception {
-        DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-        try (Connection connection = dataSource.getConnection();
-             ResultSet row = connection.createStatement().executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM dead_letter_replay WHERE dead_letter_id = " + deadLetterId);
     }
 }

@@ -3,6 +3,7 @@ package com.dlradapter.api;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.store.ReceiptKeyCache;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,22 +45,13 @@ class DeadLetterReplayTest {
              "message": {"uuid": "replay-message", "src": "ZECKTA", "dest": "+233202007745", "status": "ENROUTE"}}""";
 
     HttpResponse<String> replay(RunningAdapter adapter, String id, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters/" + id + "/replay")))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return adapter.send(request);
+        return adapter.call("POST", "/api/dead-letters/" + id + "/replay", token);
     }
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aDeadLetterIsStoredAfterTheMappingIsFixedAndEachReplayIsRecorded(TestDatabases.Kind kind) throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.mappings.dir", mappings.toString());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {

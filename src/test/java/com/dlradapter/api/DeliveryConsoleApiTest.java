@@ -9,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,21 +41,6 @@ class DeliveryConsoleApiTest {
                 .formatted(i, i);
     }
 
-    static HttpResponse<String> call(RunningAdapter adapter, String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adapter.url(path)))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return adapter.send(request);
-    }
-
-    static JsonNode ok(RunningAdapter adapter, String path) throws Exception {
-        HttpResponse<String> answer = adapter.get(path);
-        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body());
-    }
-
     static List<JsonNode> list(JsonNode array) {
         List<JsonNode> items = new ArrayList<>();
         array.forEach(items::add);
@@ -69,10 +52,7 @@ class DeliveryConsoleApiTest {
     void failedDeliveriesAreListedByTargetAndByMessageAndRetriedAllAtOnce(TestDatabases.Kind kind) throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.started(SECRET)) {
             Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
-            settings.put("dlr.routing.poll-interval", "100");
-            settings.put("dlr.delivery.poll-interval", "100");
-            settings.put("dlr.delivery.initial-delay", "200ms");
-            settings.put("dlr.delivery.max-delay", "1s");
+            RunningAdapter.fastDelivery(settings);
             settings.put("dlr.delivery.max-age", "1s");
             settings.put("dlr.outbound.targets", "erp");
             settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
@@ -83,21 +63,21 @@ class DeliveryConsoleApiTest {
                     assertThat(adapter.post(adapter.webhook("zeckta"), delivered(i)).statusCode()).isEqualTo(200);
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() ->
-                        ok(adapter, "/api/deliveries?status=failed&target=erp").get("deliveries").size() == 3);
+                        adapter.getJson("/api/deliveries?status=failed&target=erp").get("deliveries").size() == 3);
 
-                JsonNode targets = ok(adapter, "/api/deliveries/targets").get("targets");
+                JsonNode targets = adapter.getJson("/api/deliveries/targets").get("targets");
                 assertThat(targets).hasSize(1);
                 assertThat(targets.get(0).toString())
                         .isEqualTo("{\"sink\":\"webhook\",\"target\":\"erp\",\"pending\":0,\"failed\":3,\"disabled\":false}");
-                assertThat(ok(adapter, "/api/deliveries?status=pending&target=erp").get("deliveries")).isEmpty();
-                assertThat(ok(adapter, "/api/deliveries?status=failed&target=erp&sink=jdbc").get("deliveries")).isEmpty();
+                assertThat(adapter.getJson("/api/deliveries?status=pending&target=erp").get("deliveries")).isEmpty();
+                assertThat(adapter.getJson("/api/deliveries?status=failed&target=erp&sink=jdbc").get("deliveries")).isEmpty();
                 assertThat(adapter.get("/api/deliveries?target=erp").statusCode()).isEqualTo(400);
                 assertThat(adapter.get("/api/deliveries?status=failed&target=erp&sink=smtp").statusCode()).isEqualTo(400);
                 assertThat(adapter.get("/api/deliveries?status=failed&sink=jdbc").statusCode()).isEqualTo(400);
 
                 // a message's deliveries, by the event that caused them
-                JsonNode message = ok(adapter, "/api/messages/zeckta/dc-m1");
-                JsonNode ofMessage = ok(adapter, "/api/messages/zeckta/dc-m1/deliveries");
+                JsonNode message = adapter.getJson("/api/messages/zeckta/dc-m1");
+                JsonNode ofMessage = adapter.getJson("/api/messages/zeckta/dc-m1/deliveries");
                 assertThat(ofMessage.get("deliveries")).hasSize(1);
                 JsonNode delivery = ofMessage.get("deliveries").get(0);
                 assertThat(delivery.get("sourceId").asText()).isEqualTo(message.get("history").get(0).get("id").asText());
@@ -108,20 +88,20 @@ class DeliveryConsoleApiTest {
                 assertThat(adapter.get("/api/messages/zeckta/nobody/deliveries").statusCode()).isEqualTo(404);
 
                 // retry all: never by a GET, a target is required, the token too
-                assertThat(call(adapter, "GET", "/api/deliveries/retry?target=erp", "test-api-token").statusCode())
+                assertThat(adapter.call("GET", "/api/deliveries/retry?target=erp", "test-api-token").statusCode())
                         .isEqualTo(405);
-                assertThat(call(adapter, "POST", "/api/deliveries/retry", "test-api-token").statusCode()).isEqualTo(400);
-                assertThat(call(adapter, "POST", "/api/deliveries/retry?target=erp&before=yesterday", "test-api-token")
+                assertThat(adapter.call("POST", "/api/deliveries/retry", "test-api-token").statusCode()).isEqualTo(400);
+                assertThat(adapter.call("POST", "/api/deliveries/retry?target=erp&before=yesterday", "test-api-token")
                         .statusCode()).isEqualTo(400);
-                assertThat(call(adapter, "POST", "/api/deliveries/retry?target=erp", null).statusCode()).isEqualTo(401);
+                assertThat(adapter.call("POST", "/api/deliveries/retry?target=erp", null).statusCode()).isEqualTo(401);
                 // failed after the given time: none of them
-                JsonNode none = JSON.readTree(call(adapter, "POST", "/api/deliveries/retry?target=erp&before=2020-01-01T00:00:00Z",
+                JsonNode none = JSON.readTree(adapter.call("POST", "/api/deliveries/retry?target=erp&before=2020-01-01T00:00:00Z",
                         "test-api-token").body());
                 assertThat(none.get("retried").asInt()).isZero();
-                assertThat(ok(adapter, "/api/deliveries?status=failed&target=erp").get("deliveries")).hasSize(3);
+                assertThat(adapter.getJson("/api/deliveries?status=failed&target=erp").get("deliveries")).hasSize(3);
 
                 receiver.answer(200);
-                HttpResponse<String> retried = call(adapter, "POST", "/api/deliveries/retry?target=erp", "test-api-token");
+                HttpResponse<String> retried = adapter.call("POST", "/api/deliveries/retry?target=erp", "test-api-token");
                 assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
                 JsonNode answer = JSON.readTree(retried.body());
                 assertThat(answer.get("target").asText()).isEqualTo("erp");
@@ -129,11 +109,11 @@ class DeliveryConsoleApiTest {
                 assertThat(answer.get("complete").asBoolean()).isTrue();
                 await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == 3);
                 await().atMost(Duration.ofSeconds(10)).until(() ->
-                        ok(adapter, "/api/deliveries?status=delivered&target=erp").get("deliveries").size() == 3);
-                assertThat(ok(adapter, "/api/deliveries/targets").get("targets")).isEmpty();
-                assertThat(list(ok(adapter, "/api/messages/zeckta/dc-m1/deliveries").get("deliveries")))
+                        adapter.getJson("/api/deliveries?status=delivered&target=erp").get("deliveries").size() == 3);
+                assertThat(adapter.getJson("/api/deliveries/targets").get("targets")).isEmpty();
+                assertThat(list(adapter.getJson("/api/messages/zeckta/dc-m1/deliveries").get("deliveries")))
                         .extracting(d -> d.get("status").asText()).containsExactly("delivered");
-                assertThat(JSON.readTree(call(adapter, "POST", "/api/deliveries/retry?target=erp", "test-api-token").body())
+                assertThat(JSON.readTree(adapter.call("POST", "/api/deliveries/retry?target=erp", "test-api-token").body())
                         .get("retried").asInt()).isZero();
             }
         }

@@ -236,9 +236,7 @@ class MessageSearchApiTest {
     }
 
     private static JsonNode search(RunningAdapter adapter, String query) throws Exception {
-        HttpResponse<String> answer = adapter.get("/api/messages?" + query);
-        assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body());
+        return adapter.getJson("/api/messages?" + query);
     }
 
     private static List<String> keys(List<JsonNode> messages) {

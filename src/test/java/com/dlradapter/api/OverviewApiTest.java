@@ -80,9 +80,7 @@ class OverviewApiTest {
 
             assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/overview"))).GET()).statusCode())
                     .isEqualTo(401);
-            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/overview")))
-                    .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody())).statusCode())
-                    .isEqualTo(405);
+            assertThat(adapter.call("POST", "/api/overview", RunningAdapter.API_TOKEN).statusCode()).isEqualTo(405);
             var answer = adapter.get("/api/overview");
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             JsonNode overview = JSON.readTree(answer.body());

@@ -4,7 +4,6 @@ import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PollingStateTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path data;
 
@@ -38,14 +35,14 @@ class PollingStateTest {
     void aProviderThatIsNotPolledShowsOff(TestDatabases.Kind kind) throws Exception {
         try (RunningAdapter adapter = RunningAdapter.start(RunningAdapter.defaults(data, kind))) {
             assertThat(register(adapter, "cecula", "not-polled-1").statusCode()).isEqualTo(201);
-            JsonNode polling = polling(adapter, "cecula", "not-polled-1");
+            JsonNode polling = adapter.message("cecula", "not-polled-1").get("polling");
             assertThat(polling.get("state").asText()).as(polling.toString()).isEqualTo("off");
             assertThat(polling.get("nextPollAt").isNull()).as(polling.toString()).isTrue();
 
             // tracked by a non-final webhook receipt: not polled either
             assertThat(adapter.post(adapter.webhook("zeckta"), Payloads.zeckta("np-2", "MESSAGE_SENT", "SENT", "not-polled-2"))
                     .statusCode()).isEqualTo(200);
-            assertThat(polling(adapter, "zeckta", "not-polled-2").get("state").asText()).isEqualTo("off");
+            assertThat(adapter.message("zeckta", "not-polled-2").get("polling").get("state").asText()).isEqualTo("off");
 
             // nothing to poll: the polling routes are not started, and that is no reason to be unready
             for (String route : new String[] {"poll-cecula", "poll-zeckta", "poll-mplus", "poll-routee"}) {
@@ -67,7 +64,7 @@ class PollingStateTest {
         settings.put("dlr.providers.acme.base-url", "http://127.0.0.1:" + RunningAdapter.freePort());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             assertThat(register(adapter, "cecula", "polled-1").statusCode()).isEqualTo(201);
-            JsonNode polling = polling(adapter, "cecula", "polled-1");
+            JsonNode polling = adapter.message("cecula", "polled-1").get("polling");
             assertThat(polling.get("state").asText()).as(polling.toString()).isEqualTo("active");
             assertThat(Instant.parse(polling.get("nextPollAt").asText())).isAfter(Instant.now().minusSeconds(60));
             assertThat(adapter.context().getRouteController().getRouteStatus("poll-cecula")).isEqualTo(ServiceStatus.Started);
@@ -75,20 +72,11 @@ class PollingStateTest {
 
             // a base URL, but no polling route (Acme has no status API): not polled
             assertThat(register(adapter, "acme", "acme-1").statusCode()).isEqualTo(201);
-            assertThat(polling(adapter, "acme", "acme-1").get("state").asText()).isEqualTo("off");
+            assertThat(adapter.message("acme", "acme-1").get("polling").get("state").asText()).isEqualTo("off");
         }
     }
 
-    private static JsonNode polling(RunningAdapter adapter, String provider, String messageId) throws Exception {
-        HttpResponse<String> message = adapter.get("/api/messages/" + provider + "/" + messageId);
-        assertThat(message.statusCode()).as(message.body()).isEqualTo(200);
-        return JSON.readTree(message.body()).get("polling");
-    }
-
     private static HttpResponse<String> register(RunningAdapter adapter, String provider, String messageId) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"provider\":\"" + provider + "\",\"messageId\":\"" + messageId + "\"}")));
+        return adapter.postApi("/api/messages", "{\"provider\":\"" + provider + "\",\"messageId\":\"" + messageId + "\"}");
     }
 }

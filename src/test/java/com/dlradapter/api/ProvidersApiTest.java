@@ -97,9 +97,7 @@ class ProvidersApiTest {
             assertThat(acme.get("webhook").get("url").asText()).isEqualTo(adapter.url("/webhooks/acme"));
 
             assertThat(adapter.get("/api/providers/nobody").statusCode()).isEqualTo(404);
-            assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/providers")))
-                    .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()))
-                    .statusCode()).isEqualTo(405);
+            assertThat(adapter.call("POST", "/api/providers", RunningAdapter.API_TOKEN).statusCode()).isEqualTo(405);
         }
     }
 

@@ -44,7 +44,7 @@ class RegistrationApiTest {
     }
 
     private static HttpResponse<String> register(String body) {
-        return register("Bearer test-api-token", body);
+        return adapter.postApi("/api/messages", body);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String error) throws Exception {

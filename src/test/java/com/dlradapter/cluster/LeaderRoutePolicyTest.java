@@ -1,6 +1,7 @@
 package com.dlradapter.cluster;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,11 +50,7 @@ class LeaderRoutePolicyTest {
 
     @Test
     void aLeaderOnlyRouteRunsOnOneNodeAndMovesWhenItsNodeStops() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyRoutes(routes);
         Files.writeString(routes.resolve("singleton-probe.yaml"), PROBE);
         String database = TestDatabases.freshPostgresSchema();
         List<RunningAdapter> nodes = new java.util.ArrayList<>();

@@ -7,14 +7,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,13 +58,9 @@ class ConsoleBrowserTest {
             var answer = adapter.post(adapter.webhook("routee"), receipt);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         }
-        ChromeDriver driver = browser.driver();
-        driver.get(adapter.url("/console/"));
-        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
-        driver.navigate().refresh();
-        visible("messages-page");
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
 
-        search("f-provider", "routee");
+        browser.search("f-provider", "routee");
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-status"))).selectByVisibleText("DELIVERED");
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-final"))).selectByVisibleText("final");
         driver.findElement(By.id("search")).click();
@@ -88,12 +80,12 @@ class ConsoleBrowserTest {
         // not final: none of them; then a time range before any of them, and one that holds them all
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-final"))).selectByVisibleText("not final");
         driver.findElement(By.id("search")).click();
-        visible("messages-empty");
+        browser.visible("messages-empty");
         assertThat(driver.findElements(By.cssSelector("#messages-rows tr.message"))).isEmpty();
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-final"))).selectByVisibleText("any");
         driver.executeScript("document.getElementById('f-until').value = '2020-01-01T00:00:00'");
         driver.findElement(By.id("search")).click();
-        visible("messages-empty");
+        browser.visible("messages-empty");
         driver.executeScript("document.getElementById('f-until').value = ''; document.getElementById('f-since').value = '2020-01-01T00:00:00'");
         driver.findElement(By.id("search")).click();
         assertThat(shownIds(50, "rt-page-51")).isEqualTo(first);
@@ -102,7 +94,7 @@ class ConsoleBrowserTest {
         // overdue: none of them (all final in time); not overdue: all of them
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-overdue"))).selectByVisibleText("overdue");
         driver.findElement(By.id("search")).click();
-        visible("messages-empty");
+        browser.visible("messages-empty");
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("f-overdue"))).selectByVisibleText("not overdue");
         driver.findElement(By.id("search")).click();
         assertThat(shownIds(50, "rt-page-51")).isEqualTo(first);
@@ -113,7 +105,7 @@ class ConsoleBrowserTest {
     private static List<String> shownIds(int rows, String newest) {
         By ids = By.cssSelector("#messages-rows td.message-id");
         try {
-            waiter().until(d -> {
+            browser.waiter().until(d -> {
                 List<WebElement> shown = d.findElements(ids);
                 return shown.size() == rows && shown.get(0).getText().equals(newest);
             });
@@ -127,23 +119,17 @@ class ConsoleBrowserTest {
     /** The sender's reference: a filter of its own, and a fact of the message's page. */
     @Test
     void aMessageIsFoundByItsClientRefAndItsPageShowsIt() {
-        var registered = adapter.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adapter.url("/api/messages")))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer test-api-token")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"provider\": \"cecula\", \"messageId\": \"cc-ref-1\", \"clientRef\": \"order-77\"}")));
+        var registered = adapter.postApi("/api/messages",
+                "{\"provider\": \"cecula\", \"messageId\": \"cc-ref-1\", \"clientRef\": \"order-77\"}");
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-        ChromeDriver driver = browser.driver();
-        driver.get(adapter.url("/console/"));
-        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
-        driver.navigate().refresh();
-        visible("messages-page");
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
 
-        clear("f-provider");
-        search("f-clientRef", "order-77");
+        browser.clear("f-provider");
+        browser.search("f-clientRef", "order-77");
         assertThat(shownIds(1, "cc-ref-1")).containsExactly("cc-ref-1");
         driver.findElement(By.cssSelector("#messages-rows td.message-id a")).click();
-        visible("message-page");
-        waiter().until(d -> "order-77".equals(driver.executeScript("""
+        browser.visible("message-page");
+        browser.waiter().until(d -> "order-77".equals(driver.executeScript("""
                 const dt = [...document.querySelectorAll('#m-state dt')].find(t => t.textContent === 'Client ref');
                 return dt ? dt.nextElementSibling.textContent : null;""")));
         browser.screenshot("message-client-ref");
@@ -151,46 +137,11 @@ class ConsoleBrowserTest {
 
     @Test
     void aRefusedTokenGoesBackToTheLoginForm() {
-        ChromeDriver driver = browser.driver();
-        driver.get(adapter.url("/console/"));
-        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
-        driver.navigate().refresh();
-        visible("messages-page");
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
         // the token stops being accepted (as after dlr.api.token changes): the next call is answered 401
         driver.executeScript("sessionStorage.setItem('dlr.console.token', 'an-old-token')");
         driver.findElement(By.id("search")).click();
-        assertThat(visible("login-error").getText()).isEqualTo("The adapter refused the token (401): log in again.");
-        assertThat(session(driver)).isNull();
-    }
-
-    private static void search(String field, String value) {
-        clear(field);
-        browser.driver().findElement(By.id(field)).sendKeys(value);
-        browser.driver().findElement(By.id("search")).click();
-    }
-
-    private static void clear(String field) {
-        browser.driver().findElement(By.id(field)).clear();
-    }
-
-    private static String session(ChromeDriver driver) {
-        return (String) driver.executeScript("return sessionStorage.getItem('dlr.console.token')");
-    }
-
-    private static WebElement visible(String id) {
-        return waiter()
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
-    }
-
-    /** Waits up to 20 s (a noisy machine), looking again when the page re-rendered what it looked at. */
-    private static WebDriverWait waiter() {
-        WebDriverWait wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(20));
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
-    }
-
-    private static WebElement waitFor(By selector) {
-        return waiter()
-                .until(ExpectedConditions.visibilityOfElementLocated(selector));
+        assertThat(browser.visible("login-error").getText()).isEqualTo("The adapter refused the token (401): log in again.");
+        assertThat(browser.consoleToken()).isNull();
     }
 }

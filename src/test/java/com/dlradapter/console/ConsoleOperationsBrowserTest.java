@@ -3,6 +3,8 @@ package com.dlradapter.console;
 import com.dlradapter.support.Browser;
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.WebhookReceiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +23,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,20 +65,13 @@ class ConsoleOperationsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.mappings.dir", mappings.toString());
         // an outbound target for DELIVERED receipts that fails them for good after a second
         receiver = WebhookReceiver.started(SECRET);
         receiver.answer(500);
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.delivery.max-age", "1s");
         settings.put("dlr.outbound.targets", "erp");
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
@@ -127,33 +120,33 @@ class ConsoleOperationsBrowserTest {
         driver.get(adapter.url("/console/"));
         driver.executeScript("sessionStorage.clear()");   // whatever an earlier test left: not logged in
         driver.navigate().refresh();
-        visible("login-page");
+        browser.visible("login-page");
         browser.screenshot("login");
 
         // a wrong token is refused, and kept nowhere
         logIn("not-the-token");
-        WebElement refused = visible("login-error");
+        WebElement refused = browser.visible("login-error");
         assertThat(refused.getText()).isEqualTo("The adapter refused this token.");
-        assertThat(session(driver)).isNull();
+        assertThat(browser.consoleToken()).isNull();
 
         logIn("test-api-token");
-        visible("messages-page");
-        waitFor(By.cssSelector("#messages-rows tr.message"));
+        browser.visible("messages-page");
+        browser.waitFor(By.cssSelector("#messages-rows tr.message"));
         browser.screenshot("messages");
-        assertThat(session(driver)).isEqualTo("test-api-token");
+        assertThat(browser.consoleToken()).isEqualTo("test-api-token");
         assertThat(driver.executeScript("return localStorage.length")).isEqualTo(0L);
         assertThat(driver.executeScript("return document.cookie")).isEqualTo("");
         assertThat(driver.getCurrentUrl()).doesNotContain("test-api-token");
 
         // by message id
-        search("f-messageId", "zk-story-1");
+        browser.search("f-messageId", "zk-story-1");
         List<WebElement> rows = rowsOf("zk-story-1");
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).findElement(By.cssSelector("td.recipient")).getText()).isEqualTo("*********7745");
         assertThat(rows.get(0).findElement(By.cssSelector("td.status")).getText()).isEqualTo("DELIVERED");
         rows.get(0).findElement(By.cssSelector("td.message-id a")).click();
-        visible("message-page");
-        waitFor(By.cssSelector("#timeline-rows tr.event"));
+        browser.visible("message-page");
+        browser.waitFor(By.cssSelector("#timeline-rows tr.event"));
         assertThat(fact("Status")).isEqualTo("DELIVERED");
         assertThat(fact("Recipient")).isEqualTo("+233202007745");   // whole on the detail page
         List<WebElement> events = driver.findElements(By.cssSelector("#timeline-rows tr.event"));
@@ -166,17 +159,17 @@ class ConsoleOperationsBrowserTest {
 
         // by recipient: the two hostile receipts, their fields and raw payloads shown as text
         driver.findElement(By.id("back-to-messages")).click();
-        visible("messages-page");
-        clear("f-messageId");
-        search("f-recipient", "+15551234567");
-        waiter().until(d -> d.findElements(By.cssSelector("#messages-rows tr.message")).size() == 2);
+        browser.visible("messages-page");
+        browser.clear("f-messageId");
+        browser.search("f-recipient", "+15551234567");
+        browser.waiter().until(d -> d.findElements(By.cssSelector("#messages-rows tr.message")).size() == 2);
         assertThat(driver.findElements(By.cssSelector("#messages-rows td.message-id"))).extracting(WebElement::getText)
                 .containsExactlyInAnyOrder("SMhostile1", "zk-hostile-1");
         assertThat(driver.findElements(By.cssSelector("#messages-rows td.recipient"))).extracting(WebElement::getText)
                 .containsOnly("********4567");
         rowsOf("SMhostile1", 2).get(0).findElement(By.cssSelector("td.message-id a")).click();
-        visible("message-page");
-        WebElement event = waitFor(By.cssSelector("#timeline-rows tr.event"));
+        browser.visible("message-page");
+        WebElement event = browser.waitFor(By.cssSelector("#timeline-rows tr.event"));
         assertThat(event.findElement(By.cssSelector("td.reason")).getText()).isEqualTo("30003: " + HOSTILE);
         assertThat(fact("Sender")).isEqualTo(SCRIPT);
         // a form body is kept exactly as it was sent (the token left out): the markup shows as literal text
@@ -185,10 +178,10 @@ class ConsoleOperationsBrowserTest {
         assertNothingRan(driver);
 
         driver.navigate().back();
-        visible("messages-page");
+        browser.visible("messages-page");
         rowsOf("zk-hostile-1", 2).get(0).findElement(By.cssSelector("td.message-id a")).click();
-        visible("message-page");
-        event = waitFor(By.cssSelector("#timeline-rows tr.event"));
+        browser.visible("message-page");
+        event = browser.waitFor(By.cssSelector("#timeline-rows tr.event"));
         assertThat(fact("Sender")).isEqualTo(SCRIPT);
         WebElement raw = showRaw(event);
         assertThat(raw.getText()).contains("\"src\": \"" + SCRIPT + "\"", "\"note\": \"" + HOSTILE.replace("\"", "\\\"") + "\"");
@@ -211,10 +204,10 @@ class ConsoleOperationsBrowserTest {
         deadLetter(adapter.webhook("zeckta"), enroute("dl-enroute-2"));
         deadLetter(adapter.webhook("routee"), "{\"nothing\": \"" + SCRIPT.replace("\"", "\\\"") + "\"}");
 
-        ChromeDriver driver = loggedIn();
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
         driver.findElement(By.id("nav-dead-letters")).click();
-        visible("dead-letters-page");
-        waiter().until(d -> d.findElements(By.cssSelector("#dead-letter-rows tr.dead-letter")).size() == 3);
+        browser.visible("dead-letters-page");
+        browser.waiter().until(d -> d.findElements(By.cssSelector("#dead-letter-rows tr.dead-letter")).size() == 3);
         WebElement oldest = row(first);
         assertThat(oldest.findElement(By.cssSelector("td.provider")).getText()).isEqualTo("zeckta");
         assertThat(oldest.findElement(By.cssSelector("td.reason")).getText()).contains("ENROUTE");
@@ -226,20 +219,20 @@ class ConsoleOperationsBrowserTest {
 
         // replay one before the fix: still unmappable, with the mapping's reason
         oldest.findElement(By.cssSelector("button.replay")).click();
-        waiter().until(d -> row(first).findElement(By.cssSelector(".replay-result")).getText().contains("still-unmappable"));
+        browser.waiter().until(d -> row(first).findElement(By.cssSelector(".replay-result")).getText().contains("still-unmappable"));
         assertThat(replays()).isEqualTo(1);
 
         // replay all of zeckta: asked, cancelled (nothing replayed), asked again and confirmed
         showProvider("zeckta", 2);
         driver.findElement(By.id("dl-replay-all")).click();
-        assertThat(visible("dl-confirm-text").getText()).contains("\"zeckta\"");
+        assertThat(browser.visible("dl-confirm-text").getText()).contains("\"zeckta\"");
         browser.screenshot("dead-letters-confirm");
         driver.findElement(By.id("dl-confirm-no")).click();
-        waiter().until(ExpectedConditions.invisibilityOfElementLocated(By.id("dl-confirm")));
+        browser.waiter().until(ExpectedConditions.invisibilityOfElementLocated(By.id("dl-confirm")));
         assertThat(replays()).as("a cancelled replay-all replays nothing").isEqualTo(1);
         driver.findElement(By.id("dl-replay-all")).click();
-        visible("dl-confirm-yes").click();
-        waiter().until(d -> d.findElement(By.id("dl-result")).getText()
+        browser.visible("dl-confirm-yes").click();
+        browser.waiter().until(d -> d.findElement(By.id("dl-result")).getText()
                 .equals("Replayed 2 dead letters of zeckta: stored 0, duplicate 0, still-unmappable 2."));
         assertThat(replays()).isEqualTo(3);
 
@@ -248,13 +241,13 @@ class ConsoleOperationsBrowserTest {
         Files.writeString(zeckta, Files.readString(zeckta).replace("  SENT: SENT\n", "  SENT: SENT\n  ENROUTE: SENT\n"));
         adapter.restart();
         driver.navigate().refresh();
-        visible("dead-letters-page");
+        browser.visible("dead-letters-page");
         showProvider("zeckta", 2);
         row(first).findElement(By.cssSelector("button.replay")).click();
-        waiter().until(d -> row(first).findElement(By.cssSelector(".replay-result")).getText().equals("stored"));
+        browser.waiter().until(d -> row(first).findElement(By.cssSelector(".replay-result")).getText().equals("stored"));
         driver.findElement(By.id("dl-replay-all")).click();
-        visible("dl-confirm-yes").click();
-        waiter().until(d -> d.findElement(By.id("dl-result")).getText()
+        browser.visible("dl-confirm-yes").click();
+        browser.waiter().until(d -> d.findElement(By.id("dl-result")).getText()
                 .equals("Replayed 2 dead letters of zeckta: stored 1, duplicate 1, still-unmappable 0."));
         browser.screenshot("dead-letters-replayed");
         assertThat(adapter.get("/api/messages/zeckta/dl-enroute-2").statusCode()).isEqualTo(200);
@@ -282,9 +275,9 @@ class ConsoleOperationsBrowserTest {
         int failed = earlier + 2;   // once dv-3 is retried
 
         // a message's page: its event's delivery, failed with the receiver's 500, retried and delivered
-        ChromeDriver driver = loggedIn();
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
         driver.get(adapter.url("/console/#/message/zeckta/dv-3"));
-        WebElement delivery = waitFor(By.cssSelector("#m-delivery-rows tr.delivery"));
+        WebElement delivery = browser.waitFor(By.cssSelector("#m-delivery-rows tr.delivery"));
         assertThat(delivery.findElement(By.cssSelector("td.target")).getText()).isEqualTo("erp");
         assertThat(delivery.findElement(By.cssSelector("td.status")).getText()).isEqualTo("failed");
         assertThat(delivery.findElement(By.cssSelector("td.last-answer")).getText()).startsWith("500");
@@ -293,37 +286,37 @@ class ConsoleOperationsBrowserTest {
         browser.screenshot("message-delivery-failed");
         receiver.answer(200);
         delivery.findElement(By.cssSelector("button.retry")).click();
-        waiter().until(d -> d.findElement(By.cssSelector("#m-delivery-rows .retry-result")).getText().equals("due now"));
+        browser.waiter().until(d -> d.findElement(By.cssSelector("#m-delivery-rows .retry-result")).getText().equals("due now"));
         await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == accepted + 1);
-        waiter().until(d -> {
+        browser.waiter().until(d -> {
             d.navigate().refresh();
-            return waitFor(By.cssSelector("#m-delivery-rows td.status")).getText().equals("delivered");
+            return browser.waitFor(By.cssSelector("#m-delivery-rows td.status")).getText().equals("delivered");
         });
         assertThat(driver.findElements(By.cssSelector("#m-delivery-rows button.retry"))).isEmpty();
         browser.screenshot("message-delivery-delivered");
 
         // the Deliveries page: erp's failed deliveries, retry all asked, cancelled, confirmed
         driver.findElement(By.id("nav-deliveries")).click();
-        visible("deliveries-page");
-        waitFor(By.cssSelector("#target-rows tr.target[data-target='erp']"));
-        waiter().until(d -> d.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] td.failed"))
+        browser.visible("deliveries-page");
+        browser.waitFor(By.cssSelector("#target-rows tr.target[data-target='erp']"));
+        browser.waiter().until(d -> d.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] td.failed"))
                 .getText().equals(String.valueOf(failed)));
         driver.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] button.show-failed")).click();
-        waiter().until(d -> d.findElements(By.cssSelector("#delivery-rows tr.delivery")).size() == failed);
+        browser.waiter().until(d -> d.findElements(By.cssSelector("#delivery-rows tr.delivery")).size() == failed);
         assertThat(driver.findElements(By.cssSelector("#delivery-rows td.last-answer")))
                 .allSatisfy(answer -> assertThat(answer.getText()).startsWith("500"));
-        assertThat(visible("dv-title").getText()).isEqualTo("Failed deliveries to webhook target erp");
+        assertThat(browser.visible("dv-title").getText()).isEqualTo("Failed deliveries to webhook target erp");
         browser.screenshot("deliveries");
         driver.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] button.retry-all")).click();
-        assertThat(visible("dv-confirm-text").getText()).contains(failed + " failed deliveries", "\"erp\"");
+        assertThat(browser.visible("dv-confirm-text").getText()).contains(failed + " failed deliveries", "\"erp\"");
         driver.findElement(By.id("dv-confirm-no")).click();
-        waiter().until(ExpectedConditions.invisibilityOfElementLocated(By.id("dv-confirm")));
+        browser.waiter().until(ExpectedConditions.invisibilityOfElementLocated(By.id("dv-confirm")));
         assertThat(failedToErp()).as("a cancelled retry-all retries nothing").isEqualTo(failed);
         driver.findElement(By.cssSelector("#target-rows tr.target[data-target='erp'] button.retry-all")).click();
-        visible("dv-confirm-yes").click();
-        waiter().until(d -> d.findElement(By.id("dv-result")).getText().equals("Made " + failed + " failed deliveries to erp due again."));
+        browser.visible("dv-confirm-yes").click();
+        browser.waiter().until(d -> d.findElement(By.id("dv-result")).getText().equals("Made " + failed + " failed deliveries to erp due again."));
         await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCounts().size() == accepted + 1 + failed);
-        waiter().until(d -> {
+        browser.waiter().until(d -> {
             d.findElement(By.id("dv-refresh")).click();
             return d.findElement(By.id("targets-empty")).isDisplayed();
         });
@@ -343,20 +336,20 @@ class ConsoleOperationsBrowserTest {
         for (String messageId : List.of("ov-1", "ov-2")) {
             assertThat(adapter.post(adapter.webhook("routee"), routee(messageId)).statusCode()).isEqualTo(200);
         }
-        ChromeDriver driver = loggedIn();
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
         driver.findElement(By.id("nav-overview")).click();
-        visible("overview-page");
-        WebElement routeeLine = waitFor(By.cssSelector("#ov-chart-provider polyline.series[data-series='routee']"));
+        browser.visible("overview-page");
+        WebElement routeeLine = browser.waitFor(By.cssSelector("#ov-chart-provider polyline.series[data-series='routee']"));
         assertThat(routeeLine.getAttribute("points").split(" ")).hasSize(60);
         assertThat(driver.findElements(By.cssSelector("#ov-chart-status polyline.series[data-series='DELIVERED']"))).hasSize(1);
         assertThat(driver.findElements(By.cssSelector("#ov-chart-provider .series-name"))).extracting(WebElement::getText)
                 .anyMatch(name -> name.matches("routee \\(\\d+\\)"));
-        WebElement routee = waitFor(By.cssSelector("#ov-provider-rows tr.provider[data-provider='routee']"));
+        WebElement routee = browser.waitFor(By.cssSelector("#ov-provider-rows tr.provider[data-provider='routee']"));
         assertThat(routee.findElement(By.cssSelector("td.last-receipt")).getText()).endsWith("UTC");
         assertThat(routee.findElement(By.cssSelector("td.polling")).getText()).isEqualTo("off");
         WebElement cecula = driver.findElement(By.cssSelector("#ov-provider-rows tr.provider[data-provider='cecula']"));
         assertThat(cecula.findElement(By.cssSelector("td.last-receipt")).getText()).isEqualTo("none");
-        long shown = Long.parseLong(visible("ov-receipts").getText());
+        long shown = Long.parseLong(browser.visible("ov-receipts").getText());
         assertThat(shown).isGreaterThanOrEqualTo(2);
         browser.screenshot("overview");
 
@@ -369,10 +362,10 @@ class ConsoleOperationsBrowserTest {
 
     @Test
     void theApiPageListsTheOperationsOfTheOpenApiDocument() {
-        ChromeDriver driver = loggedIn();
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
         driver.findElement(By.id("nav-api")).click();
-        visible("api-page");
-        WebElement replayAll = waitFor(By.cssSelector("details.operation[data-operation='POST /api/dead-letters/replay']"));
+        browser.visible("api-page");
+        WebElement replayAll = browser.waitFor(By.cssSelector("details.operation[data-operation='POST /api/dead-letters/replay']"));
         assertThat(replayAll.findElement(By.cssSelector(".op-summary")).getText()).isEqualTo("Replay all dead letters of a provider");
         replayAll.findElement(By.tagName("summary")).click();
         assertThat(replayAll.findElements(By.cssSelector("table.parameters td.mono"))).extracting(WebElement::getText)
@@ -384,10 +377,10 @@ class ConsoleOperationsBrowserTest {
 
     /** The Providers page: each webhook URL masked and copied whole, the status table, the samples, the mapping file. */
     private static void theProvidersPageGivesEachWebhookUrlMaskedAndCopiesItWhole() throws Exception {
-        ChromeDriver driver = loggedIn();
+        ChromeDriver driver = browser.openConsole(adapter.url("/console/"), RunningAdapter.API_TOKEN);
         driver.findElement(By.id("nav-providers")).click();
-        visible("providers-page");
-        WebElement zeckta = waitFor(By.cssSelector("section.provider[data-provider='zeckta']"));
+        browser.visible("providers-page");
+        WebElement zeckta = browser.waitFor(By.cssSelector("section.provider[data-provider='zeckta']"));
         assertThat(driver.findElements(By.cssSelector("section.provider"))).extracting(e -> e.getAttribute("data-provider"))
                 .containsExactlyElementsOf(new java.util.TreeSet<>(RunningAdapter.PROVIDERS));
         JsonNode expected = JSON.readTree(adapter.get("/api/providers/zeckta").body());
@@ -415,7 +408,7 @@ class ConsoleOperationsBrowserTest {
         driver.executeCdpCommand("Browser.grantPermissions", Map.of("origin", adapter.url(""),
                 "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
         zeckta.findElement(By.cssSelector("button.copy-url")).click();
-        waiter().until(d -> zeckta.findElement(By.cssSelector(".copy-status")).getText().equals("Copied."));
+        browser.waiter().until(d -> zeckta.findElement(By.cssSelector(".copy-status")).getText().equals("Copied."));
         Object copied = driver.executeAsyncScript("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('failed: ' + e))");
         assertThat(copied).isEqualTo(url);
         browser.screenshot("providers");
@@ -435,10 +428,6 @@ class ConsoleOperationsBrowserTest {
         return JSON.readTree(adapter.get("/api/deliveries?status=failed&target=erp").body()).get("deliveries").size();
     }
 
-    private static WebElement waitFor(By selector) {
-        return waiter().until(ExpectedConditions.visibilityOfElementLocated(selector));
-    }
-
     private static long deadLetter(String webhook, String body) throws Exception {
         var answer = adapter.post(webhook, body);
         JsonNode json = JSON.readTree(answer.body());
@@ -451,7 +440,7 @@ class ConsoleOperationsBrowserTest {
         field.clear();
         field.sendKeys(provider);
         browser.driver().findElement(By.id("dl-show")).click();
-        waiter().until(d -> {
+        browser.waiter().until(d -> {
             List<WebElement> shown = d.findElements(By.cssSelector("#dead-letter-rows tr.dead-letter"));
             return shown.size() == rows
                     && shown.stream().allMatch(r -> r.findElement(By.cssSelector("td.provider")).getText().equals(provider))
@@ -464,22 +453,7 @@ class ConsoleOperationsBrowserTest {
     }
 
     private static long replays() throws Exception {
-        DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-        try (Connection connection = dataSource.getConnection();
-             ResultSet row = connection.createStatement().executeQuery("SELECT COUNT(*) FROM dead_letter_replay")) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
-    /** The console, logged in with the token kept in this tab's session. */
-    static ChromeDriver loggedIn() {
-        ChromeDriver driver = browser.driver();
-        driver.get(adapter.url("/console/"));
-        driver.executeScript("sessionStorage.setItem('dlr.console.token', 'test-api-token')");
-        driver.navigate().refresh();
-        visible("messages-page");
-        return driver;
+        return Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM dead_letter_replay");
     }
 
     /** Neither the script nor the image's handler ran, no image was made, and the page logged no error. */
@@ -518,24 +492,14 @@ class ConsoleOperationsBrowserTest {
     }
 
     private static void logIn(String token) {
-        WebElement field = visible("token");
+        WebElement field = browser.visible("token");
         field.clear();
         field.sendKeys(token);
         browser.driver().findElement(By.id("login-submit")).click();
         if (!"test-api-token".equals(token)) {
             return;
         }
-        waiter().until(d -> session(browser.driver()) != null);
-    }
-
-    private static void search(String field, String value) {
-        clear(field);
-        browser.driver().findElement(By.id(field)).sendKeys(value);
-        browser.driver().findElement(By.id("search")).click();
-    }
-
-    private static void clear(String field) {
-        browser.driver().findElement(By.id(field)).clear();
+        browser.waiter().until(d -> browser.consoleToken() != null);
     }
 
     private static List<WebElement> rowsOf(String messageId) {
@@ -544,7 +508,7 @@ class ConsoleOperationsBrowserTest {
 
     /** The rows of {@code messageId} once the list shows exactly {@code rows} rows, one of them its. */
     private static List<WebElement> rowsOf(String messageId, int rows) {
-        waiter().until(d -> {
+        browser.waiter().until(d -> {
             List<WebElement> shown = d.findElements(By.cssSelector("#messages-rows tr.message"));
             return shown.size() == rows && shown.stream().anyMatch(row -> row.getText().contains(messageId));
         });
@@ -555,7 +519,7 @@ class ConsoleOperationsBrowserTest {
     private static WebElement showRaw(WebElement event) {
         event.findElement(By.cssSelector("button.show-raw")).click();
         WebElement raw = event.findElement(By.cssSelector("pre.raw"));
-        waiter().until(ExpectedConditions.visibilityOf(raw));
+        browser.waiter().until(ExpectedConditions.visibilityOf(raw));
         return raw;
     }
 
@@ -564,21 +528,5 @@ class ConsoleOperationsBrowserTest {
                 const terms = [...document.querySelectorAll('#m-state dt')];
                 const dt = terms.find(t => t.textContent === arguments[0]);
                 return dt ? dt.nextElementSibling.textContent : null;""", term);
-    }
-
-    private static String session(ChromeDriver driver) {
-        return (String) driver.executeScript("return sessionStorage.getItem('dlr.console.token')");
-    }
-
-
-    static WebElement visible(String id) {
-        return waiter().until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
-    }
-
-    /** Waits up to 20 s (a noisy machine), looking again when the page re-rendered what it looked at. */
-    static WebDriverWait waiter() {
-        WebDriverWait wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(20));
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
     }
 }

@@ -1,6 +1,7 @@
 package com.dlradapter.ingest;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,19 +34,11 @@ class ArrayPayloadPipelineTest {
 
     @Test
     void eachReceiptOfAnArrayIsStoredAndDuplicatesAmongThemAreDropped() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyRoutes(routes);
         Files.writeString(routes.resolve("arraysms.yaml"), Files.readString(Path.of("routes/acme.yaml"))
                 .replace("acme", "arraysms").replace("GET,POST", "POST"));
         // every route needs its provider's mapping
-        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Files.copy(Path.of("src/test/resources/shape-mappings/arraysms.yaml"), mappings.resolve("arraysms.yaml"));
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.routes.dir", routes.toString());
@@ -112,10 +104,7 @@ class ArrayPayloadPipelineTest {
     }
 
     private static JsonNode replay(RunningAdapter adapter, long id) throws Exception {
-        var response = adapter.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(adapter.url("/api/dead-letters/" + id + "/replay")))
-                .header("Authorization", "Bearer test-api-token")
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        var response = adapter.call("POST", "/api/dead-letters/" + id + "/replay", RunningAdapter.API_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -133,10 +131,7 @@ class BadDataTest {
     }
 
     private static HttpResponse<String> register(RunningAdapter adapter, String json) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return adapter.postApi("/api/messages", json);
     }
 
     static String zeckta(String messageId, String timestamp, String cost) {

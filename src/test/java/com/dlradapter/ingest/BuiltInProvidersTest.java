@@ -61,10 +61,7 @@ class BuiltInProvidersTest {
         settings.put("dlr.providers.twilio.signature.secret", TWILIO_AUTH_TOKEN);
         settings.put("dlr.providers.vonage.signature.secret", VONAGE_SECRET);
         settings.put("dlr.http.public-base-url", PUBLIC_BASE);
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.outbound.targets", "erp");
         settings.put("dlr.outbound.erp.url", erp.url("/erp"));
         settings.put("dlr.outbound.erp.secret", OUTBOUND_SECRET);
@@ -94,7 +91,7 @@ class BuiltInProvidersTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(answer.body()).contains("\"result\":\"stored\"");
         }
-        JsonNode message = message("twilio", sid);
+        JsonNode message = adapter.message("twilio", sid);
         assertThat(message.get("status").asText()).isEqualTo("UNDELIVERED");
         assertThat(message.get("final").asBoolean()).isTrue();
         assertThat(message.get("recipient").asText()).isEqualTo("+15558675310");
@@ -129,7 +126,7 @@ class BuiltInProvidersTest {
         assertThat(adapter.get("/api/messages/twilio/" + sid).statusCode()).as("nothing stored").isEqualTo(404);
         // the right signature, after all that
         assertThat(postTwilio(path, fields, signature).statusCode()).isEqualTo(200);
-        assertThat(message("twilio", sid).get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.message("twilio", sid).get("status").asText()).isEqualTo("DELIVERED");
     }
 
     // --- Vonage -----------------------------------------------------------------------------------
@@ -150,7 +147,7 @@ class BuiltInProvidersTest {
         HttpResponse<String> post = adapter.post(adapter.webhook("vonage"), json);
         assertThat(post.statusCode()).as(post.body()).isEqualTo(200);
 
-        JsonNode message = message("vonage", messageId);
+        JsonNode message = adapter.message("vonage", messageId);
         assertThat(message.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(message.get("clientRef").asText()).isEqualTo("order-4711");
         assertThat(message.get("recipient").asText()).isEqualTo("+447700900000");
@@ -184,7 +181,7 @@ class BuiltInProvidersTest {
         HttpResponse<String> good = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(
                 "/webhooks/vonage/test-vonage-token?" + form(signed)))).GET());
         assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
-        JsonNode reason = message("vonage", messageId).get("history").get(0).get("reason");
+        JsonNode reason = adapter.message("vonage", messageId).get("history").get(0).get("reason");
         assertThat(reason.get("code").asText()).isEqualTo("3");
         assertThat(reason.get("description").asText()).isEqualTo("Absent Subscriber - Permanent");
     }
@@ -224,7 +221,7 @@ class BuiltInProvidersTest {
         assertThat(answered.get("deadLettered").get(0).get("item").asInt()).isEqualTo(2);
         assertThat(answered.get("deadLettered").get(0).get("reason").asText()).contains("TELEPORTED");
 
-        JsonNode delivered = message("infobip", "IB-E2E-1");
+        JsonNode delivered = adapter.message("infobip", "IB-E2E-1");
         assertThat(delivered.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(delivered.get("batchId").asText()).isEqualTo("BULK-E2E");
         assertThat(delivered.get("clientRef").asText()).isEqualTo("order-9001");
@@ -234,7 +231,7 @@ class BuiltInProvidersTest {
         assertThat(event.get("cost").get("currency").asText()).isEqualTo("EUR");
         assertThat(event.get("segments").asInt()).isEqualTo(2);
         assertThat(event.get("occurredAt").asText()).isEqualTo("2019-11-09T16:00:03Z");
-        JsonNode undelivered = message("infobip", "IB-E2E-2");
+        JsonNode undelivered = adapter.message("infobip", "IB-E2E-2");
         assertThat(undelivered.get("status").asText()).isEqualTo("UNDELIVERED");
         assertThat(undelivered.get("history").get(0).get("reason").get("code").asText()).isEqualTo("EC_UNKNOWN_SUBSCRIBER");
         assertThat(adapter.get("/api/messages/infobip/IB-E2E-3").statusCode()).as("the bad item alone is a dead letter")
@@ -307,12 +304,6 @@ class BuiltInProvidersTest {
     private static String form(Map<String, String> fields) {
         return fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-    }
-
-    private static JsonNode message(String provider, String messageId) throws Exception {
-        HttpResponse<String> answer = adapter.get("/api/messages/" + provider + "/" + messageId);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        return JSON.readTree(answer.body());
     }
 
     /** The outbound envelope's data for one receipt of a message, once it has been delivered to the ERP. */

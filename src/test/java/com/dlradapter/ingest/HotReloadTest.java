@@ -2,6 +2,7 @@ package com.dlradapter.ingest;
 
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -48,8 +48,8 @@ class HotReloadTest {
     void start() throws IOException {
         api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         api.start();
-        copy(Path.of("routes"), routes);
-        copy(Path.of("mappings"), mappings);
+        ShippedFiles.copyRoutes(routes);
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.reload", "true");
         settings.put("dlr.reload.interval", "200ms");
@@ -68,14 +68,6 @@ class HotReloadTest {
     void stop() {
         adapter.close();
         api.stop();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 
     /** Writes beside the target and moves it into place, as editors and deployments do. */
@@ -227,9 +219,7 @@ class HotReloadTest {
         // A receipt that is not final makes the message tracked; the poll then finds it delivered.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(adapter.post("/webhooks/acme4", "MessageSid=P1&MessageStatus=sent", form).statusCode()).isEqualTo(200));
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                JSON.readTree(adapter.get("/api/messages/acme4/P1").body()).path("final").asBoolean());
-        var state = JSON.readTree(adapter.get("/api/messages/acme4/P1").body());
+        var state = adapter.awaitMessage("acme4", "P1", Duration.ofSeconds(20), m -> m.path("final").asBoolean());
         assertThat(state.path("status").asText()).isEqualTo("DELIVERED");
         assertThat(state.path("source").asText()).isEqualTo("poll");
     }

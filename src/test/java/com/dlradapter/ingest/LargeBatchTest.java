@@ -1,6 +1,7 @@
 package com.dlradapter.ingest;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -9,9 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.sql.DataSource;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -53,7 +51,7 @@ class LargeBatchTest {
             JsonNode answer = JSON.readTree(response.body());
             assertThat(answer.get("receipts")).hasSize(RECEIPTS);
             assertThat(seconds).as("answered well before the 30 s request timeout").isLessThan(15);
-            assertThat(count(adapter, "SELECT COUNT(*) FROM receipt_event WHERE provider = 'mplus'")).isEqualTo(RECEIPTS + 1);
+            assertThat(Sql.number(adapter.bean("dataSource", DataSource.class), "SELECT COUNT(*) FROM receipt_event WHERE provider = 'mplus'")).isEqualTo(RECEIPTS + 1);
         }
     }
 
@@ -61,13 +59,5 @@ class LargeBatchTest {
         return "{\"destination\": \"+4411111" + String.format("%05d", i) + "\", \"delivered\": " + (i % 7 != 0)
                 + ", \"batchuuid\": \"" + batch + "\", \"messageuuid\": \"" + UUID.randomUUID()
                 + "\", \"receiptInfo\": {\"code\": \"00\", \"description\": \"Successful\"}}";
-    }
-
-    private static long count(RunningAdapter adapter, String sql) throws Exception {
-        try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
-             Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.dlradapter.canonical.ReceiptSource;
 import com.dlradapter.store.DeadLetterStore;
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,11 +85,7 @@ class NulCharacterTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aDeadLetterWithANulIsReplayedAfterTheMappingIsFixed(TestDatabases.Kind kind) throws Exception {
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
         settings.put("dlr.mappings.dir", mappings.toString());
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
@@ -151,10 +148,7 @@ class NulCharacterTest {
     }
 
     private static JsonNode replay(RunningAdapter adapter, long id) throws Exception {
-        HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(
-                        URI.create(adapter.url("/api/dead-letters/" + id + "/replay")))
-                .header("Authorization", "Bearer test-api-token")
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> response = adapter.call("POST", "/api/dead-letters/" + id + "/replay", RunningAdapter.API_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

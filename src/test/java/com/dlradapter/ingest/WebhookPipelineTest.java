@@ -67,12 +67,6 @@ class WebhookPipelineTest {
         return JSON.readTree(response.body());
     }
 
-    JsonNode message(String provider, String messageId) throws Exception {
-        HttpResponse<String> response = adapter.get("/api/messages/" + provider + "/" + messageId);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json(response);
-    }
-
     @Test
     void eachProvidersDocumentedCallbackIsStored() throws Exception {
         String cecula = """
@@ -96,13 +90,13 @@ class WebhookPipelineTest {
         assertThat(zeckta.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/json"));
         assertThat(json(zeckta).get("result").asText()).isEqualTo("stored");
 
-        JsonNode ceculaState = message("cecula", "b8bfb980-357a-4a39-863a-1b27c1f191d5");
+        JsonNode ceculaState = adapter.message("cecula", "b8bfb980-357a-4a39-863a-1b27c1f191d5");
         assertThat(ceculaState.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(ceculaState.get("recipient").asText()).isEqualTo("+2348181234567");
         assertThat(ceculaState.get("occurredAt").asText()).isEqualTo("2024-10-08T06:42:00Z");
-        assertThat(message("mplus", "6a96a54d-596f-403a-bcd6-6a07fd985f93").get("status").asText()).isEqualTo("DELIVERED");
-        assertThat(message("routee", "routee-doc-1").get("final").asBoolean()).isTrue();
-        JsonNode zecktaState = message("zeckta", "zeckta-doc-1");
+        assertThat(adapter.message("mplus", "6a96a54d-596f-403a-bcd6-6a07fd985f93").get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.message("routee", "routee-doc-1").get("final").asBoolean()).isTrue();
+        JsonNode zecktaState = adapter.message("zeckta", "zeckta-doc-1");
         assertThat(zecktaState.get("occurredAt").asText()).isEqualTo("2026-06-09T13:04:57.487133482Z");
         assertThat(zecktaState.get("source").asText()).isEqualTo("webhook");
         assertThat(zecktaState.get("history").get(0).get("id").asText()).isEqualTo(zecktaState.get("id").asText());
@@ -119,7 +113,7 @@ class WebhookPipelineTest {
         assertThat(second.get("result").asText()).isEqualTo("duplicate");
         assertThat(json(third).get("receipts").get(0).get("id").asText())
                 .isEqualTo(first.get("receipts").get(0).get("id").asText());
-        assertThat(message("zeckta", "zeckta-dup").get("history").size()).isEqualTo(1);
+        assertThat(adapter.message("zeckta", "zeckta-dup").get("history").size()).isEqualTo(1);
     }
 
     @Test
@@ -137,14 +131,14 @@ class WebhookPipelineTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(message("zeckta", "zeckta-concurrent").get("history").size()).isEqualTo(1);
+        assertThat(adapter.message("zeckta", "zeckta-concurrent").get("history").size()).isEqualTo(1);
     }
 
     @Test
     void aLateLowerStatusIsKeptInHistoryButDoesNotChangeTheStatus() throws Exception {
         adapter.post(adapter.webhook("zeckta"), zeckta("ooo-2", "MESSAGE_DELIVERED", "DELIVERED", "zeckta-ooo"));
         adapter.post(adapter.webhook("zeckta"), zeckta("ooo-1", "MESSAGE_SENT", "SENT", "zeckta-ooo"));
-        JsonNode state = message("zeckta", "zeckta-ooo");
+        JsonNode state = adapter.message("zeckta", "zeckta-ooo");
         assertThat(state.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(state.get("final").asBoolean()).isTrue();
         assertThat(state.get("history")).hasSize(2);
@@ -158,10 +152,10 @@ class WebhookPipelineTest {
                 {"messageId": "routee-multi", "smsId": "sms-%d", "part": %d, "parts": 2, "to": "+306900000000",
                  "status": {"name": "%s", "reason": null, "updatedDate": "2026-06-09T13:0%d:00Z"}}""";
         adapter.post(adapter.webhook("routee"), part.formatted(1, 1, "Delivered", 1));
-        JsonNode halfway = message("routee", "routee-multi");
+        JsonNode halfway = adapter.message("routee", "routee-multi");
         assertThat(halfway.get("final").asBoolean()).isFalse();
         adapter.post(adapter.webhook("routee"), part.formatted(2, 2, "Undelivered", 2));
-        JsonNode done = message("routee", "routee-multi");
+        JsonNode done = adapter.message("routee", "routee-multi");
         assertThat(done.get("final").asBoolean()).isTrue();
         assertThat(done.get("status").asText()).isEqualTo("UNDELIVERED");
         assertThat(done.get("history")).hasSize(2);
@@ -220,7 +214,7 @@ class WebhookPipelineTest {
                 .header("Authorization", basic).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(withBasic.statusCode()).isEqualTo(200);
-        assertThat(message("cecula", "token-test").get("history")).hasSize(1);
+        assertThat(adapter.message("cecula", "token-test").get("history")).hasSize(1);
     }
 
     @Test
@@ -284,7 +278,7 @@ class WebhookPipelineTest {
         JsonNode retry = json(adapter.post(adapter.webhook("zeckta"), body));
         assertThat(retry.get("result").asText()).isEqualTo("stored");
         await().atMost(Duration.ofSeconds(10)).until(() -> keys.known(Set.of(key)).contains(key));
-        assertThat(message("zeckta", "zeckta-outage").get("history")).hasSize(1);
+        assertThat(adapter.message("zeckta", "zeckta-outage").get("history")).hasSize(1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.dlradapter.it;
 
 import com.dlradapter.support.AdapterProcess;
 import com.dlradapter.support.Payloads;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -244,11 +245,8 @@ class ClusterProcessesIT {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(database);
-             PreparedStatement select = connection.prepareStatement(sql);
-             ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection connection = DriverManager.getConnection(database)) {
+            return Sql.number(connection, sql);
         }
     }
 }

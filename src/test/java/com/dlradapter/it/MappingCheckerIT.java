@@ -1,5 +1,6 @@
 package com.dlradapter.it;
 
+import com.dlradapter.support.ShippedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,14 +101,7 @@ class MappingCheckerIT {
 
         Path routes = Files.createDirectories(directory.resolve("routes"));
         Files.copy(Path.of("routes/webhook-template.kamelet.yaml"), routes.resolve("webhook-template.kamelet.yaml"));
-        Files.writeString(routes.resolve("nomap.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-nomap
-                    parameters:
-                      - name: provider
-                        value: nomap
-                """);
+        Files.writeString(routes.resolve("nomap.yaml"), ShippedFiles.webhookRoute("nomap"));
         Run orphan = check("mappings", routes.toString());
         assertThat(orphan.exitCode()).isEqualTo(2);
         assertThat(orphan.err()).contains("INVALID ROUTE " + routes.resolve("nomap.yaml"))

@@ -1,5 +1,6 @@
 package com.dlradapter.mapping;
 
+import com.dlradapter.support.ShippedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,11 +91,7 @@ class MappingCheckerTest {
         assertThat(err()).doesNotContain("Is a directory");
 
         // one failing and one invalid file: both named, the others still checked
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, directory.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(directory);
         Path acme = directory.resolve("acme.yaml");
         Files.writeString(acme, Files.readString(acme).replace("recipient: $.To", "recipient: $.Too"));
         Files.writeString(directory.resolve("bad.yaml"), "provider: bad\nshapes: []\n");

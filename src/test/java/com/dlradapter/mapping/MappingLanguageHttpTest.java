@@ -1,6 +1,7 @@
 package com.dlradapter.mapping;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,8 +33,8 @@ class MappingLanguageHttpTest {
 
     @Test
     void oneMappingReadsAGetQueryAndAJsonPostWithConditionsTablesAndArithmetic() throws Exception {
-        copyAll(Path.of("routes"), routes);
-        copyAll(Path.of("mappings"), mappings);
+        ShippedFiles.copyRoutes(routes);
+        ShippedFiles.copyMappings(mappings);
         Files.writeString(routes.resolve("langsms.yaml"), Files.readString(Path.of("routes/acme.yaml")).replace("acme", "langsms"));
         Files.copy(Path.of("src/test/resources/shape-mappings/langsms.yaml"), mappings.resolve("langsms.yaml"));
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
@@ -52,32 +52,18 @@ class MappingLanguageHttpTest {
                     + " \"count\": 3, \"state\": {\"name\": \"DELIVERED\"}, \"price\": {\"perMessage\": 0.0125, \"currency\": \"EUR\"}}]}");
             assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
 
-            JsonNode delivered = message(adapter, "q-1");
+            JsonNode delivered = adapter.message("langsms", "q-1");
             assertThat(delivered.get("status").asText()).isEqualTo("DELIVERED");
             assertThat(delivered.path("reason").isNull() || delivered.path("reason").isMissingNode())
                     .as("err-code=0 is no reason on a delivered receipt: %s", delivered).isTrue();
             assertThat(delivered.at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0333");
 
-            JsonNode failed = message(adapter, "j-1");
+            JsonNode failed = adapter.message("langsms", "j-1");
             assertThat(failed.get("status").asText()).isEqualTo("FAILED");
             assertThat(failed.at("/reason/code").asText()).isEqualTo("2");
             assertThat(failed.at("/reason/description").asText()).isEqualTo("Absent Subscriber - Temporary");
 
-            assertThat(message(adapter, "b-1").at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0375");
-        }
-    }
-
-    private static JsonNode message(RunningAdapter adapter, String messageId) throws Exception {
-        var response = adapter.get("/api/messages/langsms/" + messageId);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    private static void copyAll(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
+            assertThat(adapter.message("langsms", "b-1").at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0375");
         }
     }
 }

@@ -71,9 +71,7 @@ class ObservabilityTest {
         // Zeckta's status API is down: nothing listens there, every call is refused.
         settings.put("dlr.providers.zeckta.base-url", "http://127.0.0.1:" + RunningAdapter.freePort());
         settings.put("dlr.providers.zeckta.api-key", "zeckta-key");
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.delivery.max-delay", "500ms");
         // Only Routee's receipts go out, so the counts below are exactly the ones posted here.
         settings.put("dlr.outbound.targets", "erp,gone");
@@ -138,9 +136,8 @@ class ObservabilityTest {
     }
 
     static void register(String provider, String messageId) {
-        HttpResponse<String> registered = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"provider\": \"%s\", \"messageId\": \"%s\"}".formatted(provider, messageId))));
+        HttpResponse<String> registered = adapter.postApi("/api/messages",
+                "{\"provider\": \"%s\", \"messageId\": \"%s\"}".formatted(provider, messageId));
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     }
 

@@ -1,21 +1,17 @@
 package com.dlradapter.polling;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +25,6 @@ import static org.awaitility.Awaitility.await;
 
 /** A message past the maximum age stops being polled, is marked overdue, and is routed as an event (H2 and PostgreSQL). */
 class OverdueTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path data;
@@ -52,30 +46,18 @@ class OverdueTest {
         settings.put("dlr.email.smtp-port", String.valueOf(RunningAdapter.freePort()));
         settings.put("dlr.email.to", "ops@example.com");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
-            var response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                    .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"provider\": \"cecula\", \"messageId\": \"late-1\"}")));
+            var response = adapter.postApi("/api/messages", "{\"provider\": \"cecula\", \"messageId\": \"late-1\"}");
             assertThat(response.statusCode()).isEqualTo(201);
 
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    JSON.readTree(adapter.get("/api/messages/cecula/late-1").body()).get("overdue").asBoolean());
-            JsonNode state = JSON.readTree(adapter.get("/api/messages/cecula/late-1").body());
+            JsonNode state = adapter.awaitMessage("cecula", "late-1", Duration.ofSeconds(20), m -> m.get("overdue").asBoolean());
             assertThat(state.get("overdueAt").asText()).isNotEmpty();
             assertThat(state.get("polling").get("state").asText()).isEqualTo("overdue");
             assertThat(state.get("final").asBoolean()).isFalse();
 
             // It is routed as an event of its own (the e-mail alert digest takes it).
-            try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM routing_outbox WHERE event = 'overdue'")) {
-                rs.next();
-                int queued = rs.getInt(1);
-                int routed;
-                try (ResultSet alerts = connection.createStatement().executeQuery(
-                        "SELECT COUNT(*) FROM email_alert WHERE message_id = 'late-1'")) {
-                    alerts.next();
-                    routed = alerts.getInt(1);
-                }
+            try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection()) {
+                long queued = Sql.number(connection, "SELECT COUNT(*) FROM routing_outbox WHERE event = 'overdue'");
+                long routed = Sql.number(connection, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'late-1'");
                 assertThat(queued + routed).as("queued in the outbox or already routed to the e-mail alert").isPositive();
             }
 
@@ -105,22 +87,14 @@ class OverdueTest {
             assertThat(adapter.post(adapter.webhook("acme"), "MessageSid=late-a&MessageStatus=sent",
                     "application/x-www-form-urlencoded").statusCode()).isEqualTo(200);
 
-            for (String path : new String[] {"/api/messages/zeckta/late-z", "/api/messages/acme/late-a"}) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(adapter.get(path).body()).get("overdue").asBoolean());
-                JsonNode state = JSON.readTree(adapter.get(path).body());
+            for (String[] message : new String[][] {{"zeckta", "late-z"}, {"acme", "late-a"}}) {
+                JsonNode state = adapter.awaitMessage(message[0], message[1], Duration.ofSeconds(20), m -> m.get("overdue").asBoolean());
                 assertThat(state.get("polling").get("state").asText()).isEqualTo("overdue");
                 assertThat(state.get("status").asText()).isEqualTo("SENT");
             }
             // Routed as events: the e-mail alert digest has both.
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                try (Connection connection = adapter.bean("dataSource", DataSource.class).getConnection();
-                     Statement statement = connection.createStatement();
-                     ResultSet rs = statement.executeQuery(
-                             "SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id IN ('late-z', 'late-a')")) {
-                    rs.next();
-                    return rs.getInt(1) == 2;
-                }
-            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> Sql.number(adapter.bean("dataSource", DataSource.class),
+                    "SELECT COUNT(*) FROM email_alert WHERE status = 'OVERDUE' AND message_id IN ('late-z', 'late-a')") == 2);
         }
     }
 }

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,10 +73,7 @@ class PollCredentialTest {
     }
 
     private static void register(String provider, String messageId) {
-        var response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"provider\": \"" + provider + "\", \"messageId\": \"" + messageId + "\"}")));
+        var response = adapter.postApi("/api/messages", "{\"provider\": \"" + provider + "\", \"messageId\": \"" + messageId + "\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 

@@ -91,9 +91,9 @@ class PollScheduleTest {
     void aStoredFinalReceiptStopsPollingAndANonFinalOneStartsIt(Kind kind) throws Exception {
         PollSchedule schedule = open(kind, Duration.ofHours(72));
         ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(schedule));
-        store.store(receipt("m3", CanonicalStatus.SENT), "{}");
+        store.storeAll(List.of(new ReceiptStore.Item(receipt("m3", CanonicalStatus.SENT), "{}")));
         assertThat(column("state", "m3")).isEqualTo("active");
-        store.store(receipt("m3", CanonicalStatus.DELIVERED), "{}");
+        store.storeAll(List.of(new ReceiptStore.Item(receipt("m3", CanonicalStatus.DELIVERED), "{}")));
         assertThat(column("state", "m3")).isEqualTo("done");
         assertThat(schedule.due("test", false, 10)).isEmpty();
         assertThat(schedule.register("test", "m3", null, null, null, null)).as("a final message is not tracked again").isFalse();

@@ -17,8 +17,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,14 +93,8 @@ class PollingTest {
     private static void register(String provider, String messageId, String batchId) {
         String body = "{\"provider\": \"" + provider + "\", \"messageId\": \"" + messageId + "\""
                 + (batchId == null ? "" : ", \"batchId\": \"" + batchId + "\"") + "}";
-        HttpResponse<String> response = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/messages")))
-                .header("Authorization", "Bearer test-api-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        HttpResponse<String> response = adapter.postApi("/api/messages", body);
         assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
-    }
-
-    private static JsonNode message(String provider, String messageId) throws Exception {
-        return JSON.readTree(adapter.get("/api/messages/" + provider + "/" + messageId).body());
     }
 
     private static String cecula(String reference, String status) {
@@ -129,8 +121,7 @@ class PollingTest {
                 .willReturn(aResponse().withStatus(200).withBody(cecula("poll-final-1", "DELIVRD"))));
         register("cecula", "poll-final-1", null);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> message("cecula", "poll-final-1").get("final").asBoolean());
-        JsonNode state = message("cecula", "poll-final-1");
+        JsonNode state = adapter.awaitMessage("cecula", "poll-final-1", Duration.ofSeconds(20), m -> m.get("final").asBoolean());
         assertThat(state.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(state.get("source").asText()).isEqualTo("poll");
         assertThat(state.get("history")).hasSize(2);
@@ -165,7 +156,7 @@ class PollingTest {
         api.stubFor(get(urlEqualTo(url)).inScenario("404").whenScenarioStateIs("known")
                 .willReturn(aResponse().withStatus(200).withBody(cecula("poll-404", "DELIVRD"))));
         register("cecula", "poll-404", null);
-        await().atMost(Duration.ofSeconds(20)).until(() -> message("cecula", "poll-404").get("final").asBoolean());
+        adapter.awaitMessage("cecula", "poll-404", Duration.ofSeconds(20), m -> m.get("final").asBoolean());
         assertThat(callTimes(url)).hasSize(2);
     }
 
@@ -200,7 +191,7 @@ class PollingTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             for (String id : ids) {
-                if (!message("zeckta", id).get("final").asBoolean()) {
+                if (!adapter.message("zeckta", id).get("final").asBoolean()) {
                     return false;
                 }
             }
@@ -232,13 +223,13 @@ class PollingTest {
         register("cecula", "poll-500", null);
         register("zeckta", "poll-other", null);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> message("cecula", "poll-500").get("final").asBoolean());
+        adapter.awaitMessage("cecula", "poll-500", Duration.ofSeconds(20), m -> m.get("final").asBoolean());
         List<Instant> times = callTimes(failing);
         assertThat(times).hasSizeGreaterThanOrEqualTo(3);
         // 500, then a timeout (the answer comes after 3 s, the bound is 500 ms), each retried a turn later.
         assertThat(Duration.between(times.get(0), times.get(1))).isLessThan(Duration.ofMillis(2600));
         assertThat(Duration.between(times.get(1), times.get(2))).isLessThan(Duration.ofMillis(2600));
-        assertThat(message("zeckta", "poll-other").get("final").asBoolean()).isTrue();
+        assertThat(adapter.message("zeckta", "poll-other").get("final").asBoolean()).isTrue();
     }
 
     @Test
@@ -254,8 +245,8 @@ class PollingTest {
                 .willReturn(aResponse().withStatus(200).withBody(
                         "{\"uuid\": \"poll-both\", \"status\": \"DELIVERED\", \"dest\": \"+233202007745\"}")));
         // The non-final webhook receipt made the message tracked: no registration needed.
-        await().atMost(Duration.ofSeconds(20)).until(() -> message("zeckta", "poll-both").get("final").asBoolean());
-        JsonNode history = message("zeckta", "poll-both").get("history");
+        JsonNode history = adapter.awaitMessage("zeckta", "poll-both", Duration.ofSeconds(20), m -> m.get("final").asBoolean())
+                .get("history");
         assertThat(history).hasSize(2);
         assertThat(history.get(0).get("source").asText()).isEqualTo("webhook");
         assertThat(history.get(1).get("source").asText()).isEqualTo("poll");
@@ -277,15 +268,15 @@ class PollingTest {
                   "status": {"status": "Sent", "date": "2026-06-09T13:04:57Z"}}]""")));
         register("routee", "rt-1", null);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> message("mplus", "b7-2").get("final").asBoolean()
-                && message("mplus", "b7-1").get("final").asBoolean());
+        await().atMost(Duration.ofSeconds(20)).until(() -> adapter.message("mplus", "b7-2").get("final").asBoolean()
+                && adapter.message("mplus", "b7-1").get("final").asBoolean());
         assertThat(callTimes("/mplus/delivery-receipts/batch-7")).hasSize(1);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> callTimes("/routee/sms/tracking/single/rt-1").size() >= 2);
         api.verify(getRequestedFor(urlEqualTo("/routee/sms/tracking/single/rt-1"))
                 .withHeader("Authorization", equalTo("Bearer routee-token")));
         api.verify(1, postRequestedFor(urlPathEqualTo("/routee/oauth/token")));
-        assertThat(message("routee", "rt-1").get("status").asText()).isEqualTo("SENT");
+        assertThat(adapter.message("routee", "rt-1").get("status").asText()).isEqualTo("SENT");
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.dlradapter.routing;
 
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
 import com.dlradapter.support.WebhookReceiver;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,10 +123,8 @@ class DeliveryThroughputTest {
     }
 
     private static long count(String url, Kind kind) throws Exception {
-        try (Connection connection = erp(url, kind); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM erp_dlr")) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection connection = erp(url, kind)) {
+            return Sql.number(connection, "SELECT COUNT(*) FROM erp_dlr");
         }
     }
 }

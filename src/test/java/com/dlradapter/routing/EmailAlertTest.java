@@ -4,6 +4,7 @@ import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.store.MessageOverdue;
 import com.dlradapter.store.OverdueHook;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -24,8 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -125,10 +124,10 @@ class EmailAlertTest {
             post(adapter, "outage-2", "FAILED", "outage-m2");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
             // the SMTP server is down: the digest is tried and kept
-            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource,
+            await().atMost(Duration.ofSeconds(15)).until(() -> Sql.number(dataSource,
                     "SELECT COUNT(*) FROM email_alert WHERE sent_at IS NULL AND attempts >= 2") == 2);
             smtp.start();
-            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource,
+            await().atMost(Duration.ofSeconds(15)).until(() -> Sql.number(dataSource,
                     "SELECT COUNT(*) FROM email_alert WHERE sent_at IS NOT NULL") == 2);
             String body = Arrays.stream(smtp.getReceivedMessages()).map(m -> {
                 Map<String, String> parts = new LinkedHashMap<>();
@@ -159,18 +158,18 @@ class EmailAlertTest {
             post(adapter, "empty-2", "DELIVERED", "empty-m2");
             post(adapter, "empty-3", "EXPIRED", "empty-m3");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource, "SELECT COUNT(*) FROM routing_outbox") == 0
-                    && count(dataSource, "SELECT COUNT(*) FROM email_alert") == 2);
-            assertThat(count(dataSource, "SELECT COUNT(*) FROM email_alert WHERE status IN ('FAILED', 'EXPIRED')")).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(15)).until(() -> Sql.number(dataSource, "SELECT COUNT(*) FROM routing_outbox") == 0
+                    && Sql.number(dataSource, "SELECT COUNT(*) FROM email_alert") == 2);
+            assertThat(Sql.number(dataSource, "SELECT COUNT(*) FROM email_alert WHERE status IN ('FAILED', 'EXPIRED')")).isEqualTo(2);
         }
         settings.put("dlr.email.statuses", "expired, Undelivered");
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             post(adapter, "spaced-1", "FAILED", "spaced-m1");
             post(adapter, "spaced-2", "EXPIRED", "spaced-m2");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-            await().atMost(Duration.ofSeconds(15)).until(() -> count(dataSource, "SELECT COUNT(*) FROM routing_outbox") == 0
-                    && count(dataSource, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'spaced-m2'") == 1);
-            assertThat(count(dataSource, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'spaced-m1'")).isZero();
+            await().atMost(Duration.ofSeconds(15)).until(() -> Sql.number(dataSource, "SELECT COUNT(*) FROM routing_outbox") == 0
+                    && Sql.number(dataSource, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'spaced-m2'") == 1);
+            assertThat(Sql.number(dataSource, "SELECT COUNT(*) FROM email_alert WHERE message_id = 'spaced-m1'")).isZero();
         }
     }
 
@@ -210,14 +209,6 @@ class EmailAlertTest {
     static void post(RunningAdapter adapter, String eventId, String status, String messageId) {
         assertThat(adapter.post(adapter.webhook("zeckta"), OutboundWebhookTest.zeckta(eventId, status, messageId)).statusCode())
                 .isEqualTo(200);
-    }
-
-    static long count(DataSource dataSource, String sql) throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     static void collect(Part part, Map<String, String> parts) throws Exception {

@@ -1,6 +1,7 @@
 package com.dlradapter.routing;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +51,7 @@ class JdbcSinkTest {
         }
 
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.jdbc-sinks", "broken,erp");
         settings.put("dlr.jdbc-sinks.broken.url", "jdbc:postgresql://127.0.0.1:" + RunningAdapter.freePort() + "/nothing");
         settings.put("dlr.jdbc-sinks.broken.username", "nobody");
@@ -177,10 +175,8 @@ class JdbcSinkTest {
             assertThat(OutboundWebhookTest.deliveries(adapter, "pending").get(0).get("lastError").asText())
                     .containsIgnoringCase("cancel");
         }
-        try (Connection connection = DriverManager.getConnection(erpUrl); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM erp_dlr")) {
-            rs.next();
-            assertThat(rs.getLong(1)).isZero();
+        try (Connection connection = DriverManager.getConnection(erpUrl)) {
+            assertThat(Sql.number(connection, "SELECT COUNT(*) FROM erp_dlr")).isZero();
         }
     }
 

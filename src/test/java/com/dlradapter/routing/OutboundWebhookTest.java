@@ -54,10 +54,7 @@ class OutboundWebhookTest {
 
     Map<String, String> settings(WebhookReceiver receiver, Kind kind) {
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data, kind));
-        settings.put("dlr.routing.poll-interval", "100");
-        settings.put("dlr.delivery.poll-interval", "100");
-        settings.put("dlr.delivery.initial-delay", "200ms");
-        settings.put("dlr.delivery.max-delay", "1s");
+        RunningAdapter.fastDelivery(settings);
         settings.put("dlr.outbound.targets", "erp,delivered-only,legacy-xml");
         settings.put("dlr.outbound.erp.url", receiver.url("/erp"));
         // rotating: the new secret and the old one; the receiver knows only the new one
@@ -181,15 +178,11 @@ class OutboundWebhookTest {
                 assertThat(failed.get("attempts").asInt()).isGreaterThanOrEqualTo(1);
 
                 receiver.answer(200);
-                HttpResponse<String> retry = adapter.send(HttpRequest.newBuilder(
-                                URI.create(adapter.url("/api/deliveries/" + failed.get("id").asText() + "/retry")))
-                        .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+                HttpResponse<String> retry = retry(adapter, failed.get("id").asText());
                 assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedCounts().containsKey(failed.get("id").asText()));
                 await().atMost(Duration.ofSeconds(5)).until(() -> deliveries(adapter, "delivered").size() == 1);
-                assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/msg_unknown/retry")))
-                        .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()))
-                        .statusCode()).isEqualTo(404);
+                assertThat(retry(adapter, "msg_unknown").statusCode()).isEqualTo(404);
             }
         }
     }
@@ -245,8 +238,7 @@ class OutboundWebhookTest {
     }
 
     static HttpResponse<String> retry(RunningAdapter adapter, String deliveryId) {
-        return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/deliveries/" + deliveryId + "/retry")))
-                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+        return adapter.call("POST", "/api/deliveries/" + deliveryId + "/retry", RunningAdapter.API_TOKEN);
     }
 
     @Test
@@ -332,10 +324,7 @@ class OutboundWebhookTest {
         logs.updateLoggers();
         try {
             Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
-            settings.put("dlr.routing.poll-interval", "100");
-            settings.put("dlr.delivery.poll-interval", "100");
-            settings.put("dlr.delivery.initial-delay", "200ms");
-            settings.put("dlr.delivery.max-delay", "1s");
+            RunningAdapter.fastDelivery(settings);
             settings.put("dlr.outbound.targets", "erp");
             settings.put("dlr.outbound.erp.url", "http://alice:p%40ss@127.0.0.1:" + server.getAddress().getPort() + "/hook?k=1");
             settings.put("dlr.outbound.erp.secret", SECRET);

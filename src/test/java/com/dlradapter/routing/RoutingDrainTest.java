@@ -2,6 +2,7 @@ package com.dlradapter.routing;
 
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases.Kind;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,9 +10,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,10 +47,6 @@ class RoutingDrainTest {
     }
 
     private static long count(DataSource dataSource) throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM routing_outbox")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.number(dataSource, "SELECT COUNT(*) FROM routing_outbox");
     }
 }

@@ -2,6 +2,7 @@ package com.dlradapter.routing;
 
 import com.dlradapter.support.Payloads;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases.Kind;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,8 +56,8 @@ class RoutingInterestTest {
         try (RunningAdapter adapter = RunningAdapter.start(settings(kind))) {
             postEach(adapter, "none");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-            assertThat(count(dataSource, "SELECT COUNT(*) FROM receipt_event")).isEqualTo(20);
-            assertThat(count(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isZero();
+            assertThat(Sql.number(dataSource, "SELECT COUNT(*) FROM receipt_event")).isEqualTo(20);
+            assertThat(Sql.number(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isZero();
             // nothing can be routed: the outbox is not polled at all
             assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
                     .isEqualTo(org.apache.camel.ServiceStatus.Stopped);
@@ -118,7 +119,7 @@ class RoutingInterestTest {
         try (RunningAdapter adapter = RunningAdapter.start(settings)) {
             postEach(adapter, "all");
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-            assertThat(count(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isEqualTo(20);
+            assertThat(Sql.number(dataSource, "SELECT COUNT(*) FROM routing_outbox")).isEqualTo(20);
             assertThat(routedStatuses(dataSource)).containsExactlyInAnyOrder("SENT", "DELIVERED", "FAILED", "EXPIRED", "UNDELIVERED");
             assertThat(adapter.context().getRouteController().getRouteStatus("routing-outbox"))
                     .isEqualTo(org.apache.camel.ServiceStatus.Started);
@@ -137,13 +138,5 @@ class RoutingInterestTest {
             }
         }
         return statuses;
-    }
-
-    private static long count(DataSource dataSource, String sql) throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -9,6 +9,7 @@ import com.dlradapter.observe.AdapterMetrics;
 import com.dlradapter.store.Database;
 import com.dlradapter.store.MessageOverdue;
 import com.dlradapter.store.ReceiptStore;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +28,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -79,11 +79,7 @@ class RoutingOutboxTest {
     }
 
     long count(String sql) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.number(database.dataSource(), sql);
     }
 
     @ParameterizedTest
@@ -91,14 +87,15 @@ class RoutingOutboxTest {
     void anOutboxRowCommitsWithItsReceiptAndDuplicatesAddNone(Kind kind) throws Exception {
         open(kind);
         ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
-        store.store(receipt("m1", CanonicalStatus.FAILED), "{}");
-        store.store(receipt("m1", CanonicalStatus.FAILED), "{}");
+        store.storeAll(List.of(new ReceiptStore.Item(receipt("m1", CanonicalStatus.FAILED), "{}")));
+        store.storeAll(List.of(new ReceiptStore.Item(receipt("m1", CanonicalStatus.FAILED), "{}")));
         assertThat(count("SELECT COUNT(*) FROM routing_outbox")).isEqualTo(1);
 
         ReceiptStore failing = new ReceiptStore(database.dataSource(), List.of(outbox, (connection, outcome) -> {
             throw new SQLException("boom");
         }));
-        assertThatThrownBy(() -> failing.store(receipt("m2", CanonicalStatus.DELIVERED), "{}")).hasMessageContaining("boom");
+        assertThatThrownBy(() -> failing.storeAll(List.of(new ReceiptStore.Item(receipt("m2", CanonicalStatus.DELIVERED), "{}"))))
+                .hasMessageContaining("boom");
         assertThat(count("SELECT COUNT(*) FROM routing_outbox")).as("rolled back with the receipt").isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM receipt_event WHERE message_id = 'm2'")).isZero();
 
@@ -155,7 +152,7 @@ class RoutingOutboxTest {
         open(kind);
         ReceiptStore store = new ReceiptStore(database.dataSource(), List.of(outbox));
         for (int i = 0; i < 25; i++) {
-            store.store(receipt("batch-" + i, CanonicalStatus.FAILED), "{}");
+            store.storeAll(List.of(new ReceiptStore.Item(receipt("batch-" + i, CanonicalStatus.FAILED), "{}")));
         }
         AtomicInteger commits = new AtomicInteger();
         RoutingOutbox drain = new RoutingOutbox(countingCommits(database.dataSource(), commits), deliveries,

@@ -1,6 +1,7 @@
 package com.dlradapter.security;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,8 +61,8 @@ class ProviderSignaturesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path routes = copy(Path.of("routes"), folders.resolve("routes"));
-        mappings = copy(Path.of("mappings"), folders.resolve("mappings"));
+        Path routes = ShippedFiles.copyRoutes(folders.resolve("routes"));
+        mappings = ShippedFiles.copyMappings(folders.resolve("mappings"));
         String acme = Files.readString(Path.of("mappings/acme.yaml"));      // form: Twilio- and Vonage-style callbacks
         String zeckta = Files.readString(Path.of("mappings/zeckta.yaml"));  // JSON
         provider(routes, "sigtwilio", acme.replace("provider: acme", "provider: sigtwilio"), "scheme: twilio");
@@ -117,28 +117,9 @@ class ProviderSignaturesTest {
         }
     }
 
-    static Path copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-        return to;
-    }
-
     static void provider(Path routes, String id, String mapping, String block) throws IOException {
         Files.writeString(mappings.resolve(id + ".yaml"), mapping + "\nsignature:\n  " + block + "\n");
-        Files.writeString(routes.resolve(id + ".yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-%s
-                    parameters:
-                      - name: provider
-                        value: %s
-                      - name: methods
-                        value: GET,POST
-                """.formatted(id, id));
+        Files.writeString(routes.resolve(id + ".yaml"), ShippedFiles.webhookRoute(id, "methods", "GET,POST"));
     }
 
     static HttpResponse<String> send(String method, String path, String contentType, String body, String... headers) {
@@ -155,12 +136,6 @@ class ProviderSignaturesTest {
 
     static HttpResponse<String> form(String path, String body, String... headers) {
         return send("POST", path, "application/x-www-form-urlencoded", body, headers);
-    }
-
-    static JsonNode stored(String provider, String messageId) throws IOException {
-        HttpResponse<String> response = adapter.get("/api/messages/" + provider + "/" + messageId);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
     }
 
     static void notStored(String provider, String messageId) {
@@ -194,7 +169,7 @@ class ProviderSignaturesTest {
 
         HttpResponse<String> ok = form("/webhooks/sigtwilio?token=sigtwilio-token", body, "X-Twilio-Signature", signature);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        JsonNode receipt = stored("sigtwilio", "SMtw-1");
+        JsonNode receipt = adapter.message("sigtwilio", "SMtw-1");
         assertThat(receipt.get("status").asText()).isEqualTo("DELIVERED");
         assertThat(receipt.get("recipient").asText()).isEqualTo("+15558675310");
 
@@ -207,7 +182,7 @@ class ProviderSignaturesTest {
                 pathFields);
         HttpResponse<String> pathOk = form("/webhooks/sigtwilio/sigtwilio-token", pathBody, "X-Twilio-Signature", pathSignature);
         assertThat(pathOk.statusCode()).as(pathOk.body()).isEqualTo(200);
-        assertThat(stored("sigtwilio", "SMtw-2").get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.message("sigtwilio", "SMtw-2").get("status").asText()).isEqualTo("DELIVERED");
     }
 
     @Test
@@ -239,7 +214,7 @@ class ProviderSignaturesTest {
 
         HttpResponse<String> ok = send("GET", "/webhooks/sigvonage?token=sigvonage-token&" + query, null, null);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        assertThat(stored("sigvonage", "0A0000000VN1").get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.message("sigvonage", "0A0000000VN1").get("status").asText()).isEqualTo("DELIVERED");
 
         // the same parameters as a form POST, in another order, the token in the path
         params.put("messageId", "0A0000000VN2");
@@ -250,7 +225,7 @@ class ProviderSignaturesTest {
         names.forEach(name -> reversed.put(name, signed.get(name)));
         HttpResponse<String> posted = form("/webhooks/sigvonage/sigvonage-token", SignatureSchemesTest.form(reversed));
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
-        assertThat(stored("sigvonage", "0A0000000VN2").get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.message("sigvonage", "0A0000000VN2").get("status").asText()).isEqualTo("DELIVERED");
     }
 
     static String zeckta(String event, String messageId) {
@@ -277,7 +252,7 @@ class ProviderSignaturesTest {
         HttpResponse<String> ok = send("POST", path, "application/json", body, "webhook-id", "msg_1",
                 "webhook-timestamp", Long.toString(now), "webhook-signature", signer.sign("msg_1", now, body));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        assertThat(stored("sigsw", "sw-m1").get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(adapter.message("sigsw", "sw-m1").get("status").asText()).isEqualTo("DELIVERED");
     }
 
     @Test
@@ -290,7 +265,7 @@ class ProviderSignaturesTest {
         notStored("sighmac", "SMhm-1");
         HttpResponse<String> ok = form("/webhooks/sighmac?token=sighmac-token", body, "X-Acme-Signature", signature);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-        assertThat(stored("sighmac", "SMhm-1").get("status").asText()).isEqualTo("SENT");
+        assertThat(adapter.message("sighmac", "SMhm-1").get("status").asText()).isEqualTo("SENT");
 
         // the mapping changes its block: the next call is checked the new way
         Path file = mappings.resolve("sighmac.yaml");

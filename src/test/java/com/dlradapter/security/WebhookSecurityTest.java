@@ -1,6 +1,7 @@
 package com.dlradapter.security;
 
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,44 +48,19 @@ class WebhookSecurityTest {
         // and "walled" that only 10.0.0.0/8 may call, and "open" with auth none.
         Path mappings = Files.createDirectories(extra.resolve("mappings"));
         Path routes = Files.createDirectories(extra.resolve("routes"));
-        try (var files = Files.list(Path.of("mappings"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, mappings.resolve(file.getFileName()));
-            }
-        }
+        ShippedFiles.copyMappings(mappings);
         String zeckta = Files.readString(Path.of("mappings/zeckta.yaml"));
         // "signedform": a copy of Acme's form-encoded mapping whose callbacks carry an HMAC of the form body
         Files.writeString(mappings.resolve("signedform.yaml"),
                 Files.readString(Path.of("mappings/acme.yaml")).replace("provider: acme", "provider: signedform"));
-        Files.writeString(routes.resolve("signedform.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-signedform
-                    parameters:
-                      - name: provider
-                        value: signedform
-                """);
+        Files.writeString(routes.resolve("signedform.yaml"), ShippedFiles.webhookRoute("signedform"));
         // "twiliodirect": Twilio's scheme without dlr.http.public-base-url: the URL signed is the request's own
         Files.writeString(mappings.resolve("twiliodirect.yaml"), Files.readString(Path.of("mappings/acme.yaml"))
                 .replace("provider: acme", "provider: twiliodirect") + "\nsignature:\n  scheme: twilio\n");
-        Files.writeString(routes.resolve("twiliodirect.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: provider-webhook
-                    routeId: webhook-twiliodirect
-                    parameters:
-                      - name: provider
-                        value: twiliodirect
-                """);
+        Files.writeString(routes.resolve("twiliodirect.yaml"), ShippedFiles.webhookRoute("twiliodirect"));
         for (String id : List.of("signed", "walled", "open")) {
             Files.writeString(mappings.resolve(id + ".yaml"), zeckta.replace("provider: zeckta", "provider: " + id));
-            Files.writeString(routes.resolve(id + ".yaml"), """
-                    - templatedRoute:
-                        routeTemplateRef: provider-webhook
-                        routeId: webhook-%s
-                        parameters:
-                          - name: provider
-                            value: %s
-                    """.formatted(id, id));
+            Files.writeString(routes.resolve(id + ".yaml"), ShippedFiles.webhookRoute(id));
         }
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.mappings.dir", mappings.toString());
@@ -334,8 +310,7 @@ class WebhookSecurityTest {
         // The refused calls did nothing: the message was registered once (by the right call), the
         // dead letter replayed once.
         assertThat(adapter.get("/api/messages/zeckta/sec-reg").statusCode()).isEqualTo(200);
-        HttpResponse<String> again = adapter.send(HttpRequest.newBuilder(URI.create(adapter.url("/api/dead-letters/" + deadLetterId + "/replay")))
-                .header("Authorization", "Bearer test-api-token").POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> again = adapter.call("POST", "/api/dead-letters/" + deadLetterId + "/replay", RunningAdapter.API_TOKEN);
         assertThat(again.body()).contains("\"replays\":2");
     }
 

@@ -1,5 +1,6 @@
 package com.dlradapter.store;
 
+import com.dlradapter.support.OutageLoad;
 import com.dlradapter.support.RunningAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,21 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,13 +33,6 @@ class H2OutageTest {
     @TempDir
     Path data;
 
-    static String receipt(String id) {
-        return """
-                {"eventId": "%s", "eventType": "MESSAGE_DELIVERED", "timestamp": "2026-06-09T13:04:57Z",
-                 "message": {"uuid": "m-%s", "src": "ZECKTA", "dest": "+233202007745", "status": "DELIVERED"}}
-                """.formatted(id, id);
-    }
-
     @Test
     void h2ClosedUnderLoadMeans503AndNoLossAndRecovery() throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
@@ -61,31 +46,10 @@ class H2OutageTest {
         }
         Path file = data.resolve("dlr.mv.db");
         Path away = data.resolve("away.mv.db");
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger counter = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<Void>> clients = new ArrayList<>();
-        try (RunningAdapter adapter = RunningAdapter.start(settings)) {
+        try (RunningAdapter adapter = RunningAdapter.start(settings);
+             OutageLoad load = OutageLoad.start(adapter, "h2-outage-")) {
             DataSource dataSource = adapter.bean("dataSource", DataSource.class);
-            for (int t = 0; t < 4; t++) {
-                clients.add(pool.submit(() -> {
-                    while (running.get()) {
-                        String id = "h2-outage-" + counter.incrementAndGet();
-                        HttpResponse<String> answer = adapter.post(adapter.webhook("zeckta"), receipt(id));
-                        answers.computeIfAbsent(answer.statusCode(), k -> new AtomicInteger()).incrementAndGet();
-                        if (answer.statusCode() == 200) {
-                            assertThat(answer.body()).contains("\"stored\"");
-                            acknowledged.add(id);
-                        } else {
-                            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
-                            assertThat(answer.headers().firstValue("Retry-After")).isPresent();
-                        }
-                    }
-                    return null;
-                }));
-            }
+            Set<String> acknowledged = load.acknowledged();
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 50);
             // Take the database's file away (the open database keeps its handle), then close it:
             // from now on it cannot be reopened.
@@ -95,8 +59,8 @@ class H2OutageTest {
             } catch (java.sql.SQLException expected) {
                 // the connection dies with the database
             }
-            int before503 = answers.getOrDefault(503, new AtomicInteger()).get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> answers.getOrDefault(503, new AtomicInteger()).get() >= before503 + 20);
+            int before503 = load.answered(503);
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.answered(503) >= before503 + 20);
             HttpResponse<String> ready = adapter.send(HttpRequest.newBuilder(URI.create(adapter.managementUrl("/observe/health/ready"))).GET());
             assertThat(ready.statusCode()).as("readiness during the outage: " + ready.body()).isEqualTo(503);
 
@@ -104,33 +68,21 @@ class H2OutageTest {
             Files.move(away, file, StandardCopyOption.ATOMIC_MOVE);
             int ackedBeforeRecovery = acknowledged.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= ackedBeforeRecovery + 50);
-            running.set(false);
-            pool.shutdown();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-            // A failed assertion inside a client ends it with an exception: get() rethrows it here.
-            for (Future<Void> client : clients) {
-                client.get();
-            }
-            assertThat(answers.keySet()).as("answer codes").isSubsetOf(200, 503);
+            // A failed assertion inside a client ends it with an exception: stop() rethrows it here.
+            load.stop();
+            assertThat(load.answers().keySet()).as("answer codes").isSubsetOf(200, 503);
             assertThat(adapter.send(HttpRequest.newBuilder(URI.create(adapter.managementUrl("/observe/health/ready"))).GET())
                     .statusCode()).as("readiness after the outage").isEqualTo(200);
 
             Map<String, Integer> stored = new HashMap<>();
-            try (Connection connection = dataSource.getConnection();
-                 ResultSet rows = connection.createStatement().executeQuery(
-                         "SELECT event_id, COUNT(*) FROM receipt_event WHERE provider = 'zeckta' GROUP BY event_id")) {
-                while (rows.next()) {
-                    stored.put(rows.getString(1), rows.getInt(2));
-                }
+            try (Connection connection = dataSource.getConnection()) {
+                stored.putAll(OutageLoad.storedEvents(connection));
             }
             List<String> lost = acknowledged.stream().filter(id -> !stored.containsKey(id)).toList();
             System.out.printf("H2OutageTest: sent %d, answers %s, acknowledged %d, stored %d, lost %d%n",
-                    counter.get(), answers, acknowledged.size(), stored.size(), lost.size());
+                    load.sent(), load.answers(), acknowledged.size(), stored.size(), lost.size());
             assertThat(lost).as("answered 200 but not stored").isEmpty();
             assertThat(stored.values()).allMatch(count -> count == 1);
-        } finally {
-            running.set(false);
-            pool.shutdownNow();
         }
     }
 }

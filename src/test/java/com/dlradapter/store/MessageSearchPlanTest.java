@@ -1,5 +1,6 @@
 package com.dlradapter.store;
 
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,8 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -145,16 +144,6 @@ class MessageSearchPlanTest {
     }
 
     private static String explain(MessageSearch.Query query) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + query.sql())) {
-            query.bind(explain);
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = explain.executeQuery()) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-            return plan.toString();
-        }
+        return Sql.explain(database.dataSource(), query.sql(), query::bind);
     }
 }

@@ -3,6 +3,7 @@ package com.dlradapter.store;
 import com.dlradapter.canonical.CanonicalStatus;
 import com.dlradapter.canonical.DeliveryReceipt;
 import com.dlradapter.canonical.ReceiptSource;
+import com.dlradapter.support.Sql;
 import com.dlradapter.support.TestDatabases;
 import com.dlradapter.support.TestDatabases.Kind;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -266,11 +267,6 @@ class ReceiptStoreTest {
     }
 
     private long count(String table) throws Exception {
-        try (Connection connection = database.dataSource().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.number(database.dataSource(), "SELECT COUNT(*) FROM " + table);
     }
 }

@@ -1,12 +1,17 @@
 package com.dlradapter.support;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntries;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -69,6 +74,52 @@ public final class Browser implements AutoCloseable {
 
     public ChromeDriver driver() {
         return driver;
+    }
+
+    /** Waits up to 20 s (a noisy machine), looking again when the page re-rendered what it looked at. */
+    public WebDriverWait waiter() {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** The element {@code selector} finds, once it is shown. */
+    public WebElement waitFor(By selector) {
+        return waiter().until(ExpectedConditions.visibilityOfElementLocated(selector));
+    }
+
+    /** The element with this id, once it is shown. */
+    public WebElement visible(String id) {
+        return waitFor(By.id(id));
+    }
+
+    /**
+     * The adapter's console at {@code consoleUrl}, logged in with {@code token} kept in this tab's
+     * session as its login form keeps it, once it shows the Messages page.
+     */
+    public ChromeDriver openConsole(String consoleUrl, String token) {
+        driver.get(consoleUrl);
+        driver.executeScript("sessionStorage.setItem('dlr.console.token', arguments[0])", token);
+        driver.navigate().refresh();
+        visible("messages-page");
+        return driver;
+    }
+
+    /** The token the console keeps in this tab's session; null when logged out. */
+    public String consoleToken() {
+        return (String) driver.executeScript("return sessionStorage.getItem('dlr.console.token')");
+    }
+
+    /** Types {@code value} into the console's search field {@code field} (emptied first) and searches. */
+    public void search(String field, String value) {
+        clear(field);
+        driver.findElement(By.id(field)).sendKeys(value);
+        driver.findElement(By.id("search")).click();
+    }
+
+    /** Empties the field with this id. */
+    public void clear(String field) {
+        driver.findElement(By.id(field)).clear();
     }
 
     /** What the page wrote to the console (errors included, a CSP violation among them). */

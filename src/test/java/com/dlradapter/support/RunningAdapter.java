@@ -1,6 +1,9 @@
 package com.dlradapter.support;
 
 import com.dlradapter.config.AdapterConfiguration;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.main.Main;
@@ -15,6 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The adapter as a user runs it (camel-main, the YAML routes in routes/, the mappings in
@@ -22,6 +29,8 @@ import java.util.Map;
  * test overrides. Talks to it over real HTTP on 127.0.0.1.
  */
 public final class RunningAdapter implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> settings;
     private final int httpPort;
@@ -33,6 +42,9 @@ public final class RunningAdapter implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /** The API's bearer token in {@link #defaults(Path)}. */
+    public static final String API_TOKEN = "test-api-token";
+
     /** Defaults for a test: a fresh H2 file database in {@code dataDirectory}, free ports, a fixed API token. */
     public static Map<String, String> defaults(Path dataDirectory) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -43,7 +55,7 @@ public final class RunningAdapter implements AutoCloseable {
         settings.put("dlr.data.dir", dataDirectory.toString());
         settings.put("dlr.db.url", "jdbc:h2:file:" + dataDirectory.resolve("dlr").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-        settings.put("dlr.api.token", "test-api-token");
+        settings.put("dlr.api.token", API_TOKEN);
         // Quartz keeps schedulers in a JVM-wide registry by the context's name: one name per adapter.
         settings.put("camel.main.name", "dlr-adapter-test-" + System.nanoTime());
         // Every provider's webhook needs its token (secure by default): test-<provider>-token.
@@ -69,6 +81,19 @@ public final class RunningAdapter implements AutoCloseable {
             settings.put("dlr.db.url", TestDatabases.freshPostgresSchema());
             settings.put("dlr.db.username", "");
         }
+        return settings;
+    }
+
+    /**
+     * Outbound deliveries (webhooks, JDBC sinks) taken up and retried quickly, for a test that waits
+     * for them: the routing outbox and the deliveries polled every 100 ms, a retry after 200 ms,
+     * doubling to at most 1 s. Returns {@code settings}, changed.
+     */
+    public static Map<String, String> fastDelivery(Map<String, String> settings) {
+        settings.put("dlr.routing.poll-interval", "100");
+        settings.put("dlr.delivery.poll-interval", "100");
+        settings.put("dlr.delivery.initial-delay", "200ms");
+        settings.put("dlr.delivery.max-delay", "1s");
         return settings;
     }
 
@@ -181,7 +206,54 @@ public final class RunningAdapter implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer test-api-token").GET());
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + API_TOKEN).GET());
+    }
+
+    /** A JSON POST to the API ({@code /api/...}) with the API token of {@link #defaults(Path)}. */
+    public HttpResponse<String> postApi(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + API_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A GET on the API with its token that must answer 200; the JSON it answered. */
+    public JsonNode getJson(String path) {
+        HttpResponse<String> answer = get(path);
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+        return json(answer.body());
+    }
+
+    /** The query API's state of a message ({@code GET /api/messages/{provider}/{messageId}}), which must be there. */
+    public JsonNode message(String provider, String messageId) {
+        return getJson("/api/messages/" + provider + "/" + messageId);
+    }
+
+    /**
+     * Asks the query API for the message until it is there and {@code until} holds of its state,
+     * for at most {@code atMost}; that state.
+     */
+    public JsonNode awaitMessage(String provider, String messageId, Duration atMost, Predicate<JsonNode> until) {
+        String path = "/api/messages/" + provider + "/" + messageId;
+        return await().atMost(atMost).until(() -> {
+            HttpResponse<String> answer = get(path);
+            return answer.statusCode() == 200 ? json(answer.body()) : null;
+        }, state -> state != null && until.test(state));
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + body, e);
+        }
+    }
+
+    /** A call without a body ({@code POST} of a retry or a replay, {@code DELETE}, ...); {@code token} null: no token. */
+    public HttpResponse<String> call(String method, String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
