@@ -112,6 +112,19 @@ public final class MappingChecker {
             return usage("a payload is mapped by one mapping file, not a folder (" + folder + "); after a mappings folder "
                     + "give its routes folder (check " + folder + " routes/)");
         }
+        // a routes folder where the mappings folder belongs (check routes/, check routes/ mappings/):
+        // said plainly, or the two taken by what they hold, not read as twenty invalid mappings
+        if (holdsRoutesOnly(mappings)) {
+            if (routes != null && !holdsRoutesOnly(routes)) {
+                Path swapped = mappings;
+                mappings = routes;
+                routes = swapped;
+            } else {
+                return usage("NOT A MAPPINGS FOLDER " + mappings + " holds route files (Camel routes or Kamelets), no "
+                        + "mapping; give the mappings folder first and then it (check mappings/ " + mappings
+                        + "), or the folder holding both (check .)");
+            }
+        }
         Map<String, Path> providers = new TreeMap<>();
         int mappingCode = checkFolder(mappings, providers);
         if (routes == null) {
@@ -266,6 +279,33 @@ public final class MappingChecker {
             err.println("FAILED " + e.getMessage());
         }
         return FAILED;
+    }
+
+    /**
+     * Whether a folder's YAML files are route files (a list of routes, or a Kamelet) and none is a
+     * mapping (a YAML object with {@code provider}); a file that is not YAML counts as neither.
+     */
+    private static boolean holdsRoutesOnly(Path folder) {
+        List<Path> files;
+        try (var listing = Files.list(folder)) {
+            files = listing.filter(MappingLoader::isMappingFile).toList();
+        } catch (IOException e) {
+            return false;   // checkFolder reports it
+        }
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        boolean routes = false;
+        for (Path file : files) {
+            try {
+                var root = yaml.readTree(file.toFile());
+                if (root != null && root.isObject() && root.has("provider")) {
+                    return false;
+                }
+                routes |= root != null && (root.isArray() || "Kamelet".equals(root.path("kind").asText()));
+            } catch (IOException | RuntimeException e) {
+                // not YAML: neither a route nor a mapping
+            }
+        }
+        return routes;
     }
 
     /**
