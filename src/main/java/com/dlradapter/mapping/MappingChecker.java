@@ -40,6 +40,9 @@ public final class MappingChecker {
     /** The folders {@code check .} looks for. */
     private static final String MAPPINGS = "mappings";
     private static final String ROUTES = "routes";
+    /** Plain YAML, to tell what a file is (a mapping, a route list, a Kamelet), not to load it. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     private final PrintStream out;
     private final PrintStream err;
@@ -292,11 +295,10 @@ public final class MappingChecker {
         } catch (IOException e) {
             return false;   // checkFolder reports it
         }
-        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
         boolean routes = false;
         for (Path file : files) {
             try {
-                var root = yaml.readTree(file.toFile());
+                var root = YAML.readTree(file.toFile());
                 if (root != null && root.isObject() && root.has("provider")) {
                     return false;
                 }
@@ -315,8 +317,7 @@ public final class MappingChecker {
      */
     private static String mappingIn(String text) {
         try {
-            var root = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                    .readTree(text);
+            var root = YAML.readTree(text);
             return root != null && root.isObject() && root.path("provider").isTextual() && root.has("shapes")
                     ? root.path("provider").asText() : null;
         } catch (IOException | RuntimeException e) {
