@@ -900,8 +900,12 @@
         url.append(shown, ' ', copy, ' ', status);
         facts.append(element('dt', 'Webhook URL'), url);
         fact(facts, 'Authentication', provider.webhook.auth === 'token' ? 'token (in the URL)' : 'none');
-        if (provider.webhook.signatureHeader) {
-            fact(facts, 'Signature header', provider.webhook.signatureHeader);
+        const signature = provider.webhook.signature;
+        if (signature) {
+            // the scheme and where it travels (a header, or a parameter as Vonage's); the secret is never sent
+            fact(facts, 'Signature', signature.scheme + ' (' + signature.carrier + '), '
+                + (signature.secretConfigured ? 'secret configured'
+                    : 'NO SECRET: every call is refused (401) until dlr.providers.' + provider.provider + '.signature.secret is set'));
         }
         if ((provider.webhook.allowFrom || []).length > 0) {
             fact(facts, 'Allowed from', provider.webhook.allowFrom.join(', '));

@@ -40,19 +40,24 @@ public class ProvidersApi {
 
     private final MappingRegistry mappings;
     private final Function<String, ProviderAccess> access;
+    /** The scheme a provider's webhook checks now (its mapping's block, else its HMAC settings), null for none. */
+    private final Function<String, SignatureScheme> signatures;
     private final PolledProviders polled;
     private final AdapterMetrics metrics;
     private final String publicBaseUrl;
 
     /**
      * @param access        a provider's webhook policy (its token), null for an unknown provider
+     * @param signatures    the signature scheme the webhook gate checks for a provider, null for none
      * @param publicBaseUrl {@code dlr.http.public-base-url}: how providers reach the adapter (behind
      *                      a proxy, say); null or blank: the scheme and host the console's request came to
      */
-    public ProvidersApi(MappingRegistry mappings, Function<String, ProviderAccess> access, PolledProviders polled,
+    public ProvidersApi(MappingRegistry mappings, Function<String, ProviderAccess> access,
+                        Function<String, SignatureScheme> signatures, PolledProviders polled,
                         AdapterMetrics metrics, String publicBaseUrl) {
         this.mappings = mappings;
         this.access = access;
+        this.signatures = signatures;
         this.polled = polled;
         this.metrics = metrics;
         this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null
@@ -136,13 +141,23 @@ public class ProvidersApi {
         webhook.put("auth", token == null ? "none" : "token");
         webhook.put("url", base == null ? path : base + path);
         webhook.put("token", token);
-        // the mapping's signature block, else the HMAC settings: what the gate checks
-        ProviderMapping mapping = mappings.mappings().get(provider);
-        SignatureScheme signature = mapping != null && mapping.signature() != null ? mapping.signature()
-                : policy == null ? null : policy.signature();
+        SignatureScheme signature = signatures.apply(provider);
         webhook.put("signatureHeader", signature == null ? null : signature.header());
+        webhook.put("signature", signature == null ? null : signature(signature, policy));
         webhook.put("allowFrom", policy == null ? List.of() : policy.allowFrom().stream().map(Object::toString).toList());
         return webhook;
+    }
+
+    /**
+     * How the provider's callbacks are signed: the scheme, where the signature travels (a header or
+     * a parameter: Vonage's has no header) and whether its secret is configured; never the secret.
+     */
+    private static Map<String, Object> signature(SignatureScheme scheme, ProviderAccess policy) {
+        Map<String, Object> signature = new LinkedHashMap<>();
+        signature.put("scheme", scheme.name());
+        signature.put("carrier", scheme.carrier());
+        signature.put("secretConfigured", policy != null && policy.signatureSecret() != null);
+        return signature;
     }
 
     private static Map<String, Object> status(String providerStatus, StatusRule rule) {

@@ -67,7 +67,7 @@ final class ApiConfiguration {
     /** The Providers page's endpoint: webhook URLs from {@code dlr.http.public-base-url} (else the request's host). */
     static void bindProviders(CamelContext context, Settings settings, MappingRegistry mappings, WebhookGate webhookGate,
                               PolledProviders polled, AdapterMetrics metrics) {
-        context.getRegistry().bind("providersApi", new ProvidersApi(mappings, webhookGate::access, polled, metrics,
+        context.getRegistry().bind("providersApi", new ProvidersApi(mappings, webhookGate::access, webhookGate::signature, polled, metrics,
                 settings.optional("dlr.http.public-base-url").orElse(null)));
     }
 

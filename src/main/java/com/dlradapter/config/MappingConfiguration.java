@@ -52,6 +52,9 @@ final class MappingConfiguration {
                     settings.duration("dlr.reload.interval", Duration.ofSeconds(2)));
             // a route file refused for want of its mapping goes live once the mapping is loaded
             mappings.onReload(provider -> routes.retryRefused());
+            // and a mapping is not removed from under its provider's live routes: it goes with them
+            mappings.routedBy(routes::routesOf);
+            routes.onRoutesRemoved(mappings::retryRemovals);
             context.addService(routes, true, false);
         }
         context.getRegistry().bind("mappingEngine", engine);

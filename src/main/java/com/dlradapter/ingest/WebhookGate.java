@@ -68,7 +68,7 @@ public class WebhookGate {
 
     /**
      * A provider's signature in one phrase for the start-up summary ({@code signature twilio (header
-     * X-Twilio-Signature)}), saying so when its secret is missing; null when it has no scheme.
+     * X-Twilio-Signature)}), saying so when its secret is missing or cannot be its key; null when it has no scheme.
      */
     public String describeSignature(String provider) {
         ProviderAccess policy = access.policy(provider);
@@ -77,8 +77,13 @@ public class WebhookGate {
             return null;
         }
         String described = "signature " + scheme.name() + " (" + scheme.carrier() + ")";
-        return policy != null && policy.signatureSecret() != null ? described
-                : described + ", NO SECRET: every call answers 401 until dlr.providers." + provider + ".signature.secret is set";
+        if (policy == null || policy.signatureSecret() == null) {
+            return described + ", NO SECRET: every call answers 401 until dlr.providers." + provider + ".signature.secret is set";
+        }
+        String problem = scheme.secretProblem(policy.signatureSecret());
+        return problem == null ? described
+                : described + ", BAD SECRET: " + problem + ": every call answers 401 until dlr.providers." + provider
+                + ".signature.secret is fixed";
     }
 
     /** {@code POST|GET /webhooks/{provider}}: the route names the provider; the token is {@code ?token=} or basic auth. */

@@ -40,6 +40,9 @@ public final class MappingChecker {
     /** The folders {@code check .} looks for. */
     private static final String MAPPINGS = "mappings";
     private static final String ROUTES = "routes";
+    /** Plain YAML, to tell what a file is (a mapping, a route list, a Kamelet), not to load it. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     private final PrintStream out;
     private final PrintStream err;
@@ -111,6 +114,19 @@ public final class MappingChecker {
         } else if (second != null && !Files.isDirectory(second)) {
             return usage("a payload is mapped by one mapping file, not a folder (" + folder + "); after a mappings folder "
                     + "give its routes folder (check " + folder + " routes/)");
+        }
+        // a routes folder where the mappings folder belongs (check routes/, check routes/ mappings/):
+        // said plainly, or the two taken by what they hold, not read as twenty invalid mappings
+        if (holdsRoutesOnly(mappings)) {
+            if (routes != null && !holdsRoutesOnly(routes)) {
+                Path swapped = mappings;
+                mappings = routes;
+                routes = swapped;
+            } else {
+                return usage("NOT A MAPPINGS FOLDER " + mappings + " holds route files (Camel routes or Kamelets), no "
+                        + "mapping; give the mappings folder first and then it (check mappings/ " + mappings
+                        + "), or the folder holding both (check .)");
+            }
         }
         Map<String, Path> providers = new TreeMap<>();
         int mappingCode = checkFolder(mappings, providers);
@@ -269,14 +285,39 @@ public final class MappingChecker {
     }
 
     /**
+     * Whether a folder's YAML files are route files (a list of routes, or a Kamelet) and none is a
+     * mapping (a YAML object with {@code provider}); a file that is not YAML counts as neither.
+     */
+    private static boolean holdsRoutesOnly(Path folder) {
+        List<Path> files;
+        try (var listing = Files.list(folder)) {
+            files = listing.filter(MappingLoader::isMappingFile).toList();
+        } catch (IOException e) {
+            return false;   // checkFolder reports it
+        }
+        boolean routes = false;
+        for (Path file : files) {
+            try {
+                var root = YAML.readTree(file.toFile());
+                if (root != null && root.isObject() && root.has("provider")) {
+                    return false;
+                }
+                routes |= root != null && (root.isArray() || "Kamelet".equals(root.path("kind").asText()));
+            } catch (IOException | RuntimeException e) {
+                // not YAML: neither a route nor a mapping
+            }
+        }
+        return routes;
+    }
+
+    /**
      * The provider a text names if it is a mapping file (a YAML object with {@code provider} and
      * {@code shapes}), else null: a mapping given by mistake where a payload belongs would be read
      * as a payload and fail for a reason that says nothing of the mistake.
      */
     private static String mappingIn(String text) {
         try {
-            var root = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                    .readTree(text);
+            var root = YAML.readTree(text);
             return root != null && root.isObject() && root.path("provider").isTextual() && root.has("shapes")
                     ? root.path("provider").asText() : null;
         } catch (IOException | RuntimeException e) {

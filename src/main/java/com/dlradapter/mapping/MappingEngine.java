@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  */
 public class MappingEngine {
 
+    /** How many refused items the reason of an all-refused batch names, each with its index and why. */
+    private static final int REFUSED_ITEMS_NAMED = 5;
+
     /** Longest id or status value kept: they are indexed columns, not free text. */
     static final int MAX_ID_LENGTH = 255;
 
@@ -139,9 +142,15 @@ public class MappingEngine {
             index++;
         }
         if (receipts.isEmpty()) {
-            // nothing to store: the payload is the dead letter, as a whole (as before items stood alone)
-            throw array.size() == 1 ? firstRefusal : new UnmappablePayloadException(firstRefusal.getMessage()
-                    + " (all " + array.size() + " items were refused)");
+            // nothing to store: the payload is the dead letter, as a whole (as before items stood alone),
+            // its reason naming each item and why (the first few: one replay after the fix takes them all)
+            if (array.size() == 1) {
+                throw firstRefusal;
+            }
+            int shown = Math.min(reasons.size(), REFUSED_ITEMS_NAMED);
+            throw new UnmappablePayloadException("all " + array.size() + " items were refused: "
+                    + String.join("; ", reasons.subList(0, shown))
+                    + (reasons.size() > shown ? "; and " + (reasons.size() - shown) + " more" : ""));
         }
         List<String> texts = format == PayloadFormat.JSON ? shape.items().elementTexts(body) : null;
         boolean exact = texts != null && texts.size() == array.size();

@@ -45,6 +45,7 @@ public class RoutesReloader extends ServiceSupport {
     /** Files refused at their last try, tried again when a mapping loads. */
     private final Set<Path> refused = new java.util.LinkedHashSet<>();
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final List<Runnable> removedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private DirectoryWatch watch;
     private AutoCloseable watcher;
 
@@ -69,13 +70,42 @@ public class RoutesReloader extends ServiceSupport {
         }
     }
 
-    private synchronized void apply(DirectoryWatch.Changes changes) {
-        for (Path gone : changes.removed()) {
-            removeRoutes(gone, routeIds.getOrDefault(gone, Set.of()));
-            routeIds.remove(gone);
-            refused.remove(gone);
+    /**
+     * Called after route files were removed, outside this reloader's lock: a mapping whose removal
+     * waited for its provider's routes to go (see {@link #routesOf}) can go now.
+     */
+    public void onRoutesRemoved(Runnable listener) {
+        removedListeners.add(listener);
+    }
+
+    private void apply(DirectoryWatch.Changes changes) {
+        synchronized (this) {
+            for (Path gone : changes.removed()) {
+                removeRoutes(gone, routeIds.getOrDefault(gone, Set.of()));
+                routeIds.remove(gone);
+                refused.remove(gone);
+            }
+            changes.changed().forEach(this::apply);
         }
-        changes.changed().forEach(this::apply);
+        if (!changes.removed().isEmpty()) {
+            removedListeners.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * The ids of the routes in the context made from a template with {@code provider} as their
+     * provider parameter (its webhook, its poller): what a mapping's removal would leave without a
+     * mapping.
+     */
+    public synchronized List<String> routesOf(String provider) {
+        List<String> ids = new ArrayList<>();
+        for (RouteDefinition route : context.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
+            Map<String, Object> parameters = route.getTemplateParameters();
+            if (parameters != null && provider.equals(parameters.get("provider")) && context.getRoute(route.getRouteId()) != null) {
+                ids.add(route.getRouteId());
+            }
+        }
+        return ids;
     }
 
     /**

@@ -21,11 +21,15 @@ public record ProviderAccess(String provider, String token, List<Cidr> allowFrom
         return token != null;
     }
 
+    /**
+     * Never the secrets. {@code signature} here is only the {@code signature.*} settings' HMAC: a
+     * mapping's block is not known to this record, so "signature none" would be wrong for Twilio
+     * and Vonage (the start-up summary tells each provider's actual scheme).
+     */
     @Override
-    public String toString() {   // never the secrets
+    public String toString() {
         return "ProviderAccess[" + provider + ", token " + (token == null ? "none" : "required")
                 + ", allowFrom " + allowFrom
-                // only the settings' scheme: a mapping's signature block is shown by the start-up summary
                 + (signature == null ? "" : ", signature settings " + signature.name() + " " + signature.carrier())
                 + (signatureSecret == null ? "" : ", signature secret set") + "]";
     }

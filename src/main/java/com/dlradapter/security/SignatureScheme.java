@@ -28,6 +28,14 @@ public sealed interface SignatureScheme permits HmacSignature, TwilioSignature, 
     /** Where the signature travels, e.g. {@code header X-Twilio-Signature} or {@code parameter sig}. */
     String carrier();
 
+    /**
+     * Why {@code secret} cannot be this scheme's key (checked when the start-up summary is made, so
+     * a malformed secret is told there, not only in each call's 401), or null when it can.
+     */
+    default String secretProblem(String secret) {
+        return null;
+    }
+
     /** The request header carrying the signature; null when it travels in a parameter. */
     default String header() {
         return null;

@@ -27,11 +27,6 @@ public record SignedRequest(String method, String baseUrl, String target, String
         return headers.apply(name);
     }
 
-    /** The full URL the provider called: base, path and query, as received. */
-    public String url() {
-        return baseUrl + target;
-    }
-
     /** The query string as received (still encoded), or null without one. */
     public String rawQuery() {
         int mark = target.indexOf('?');

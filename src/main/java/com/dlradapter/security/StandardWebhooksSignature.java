@@ -79,6 +79,16 @@ public record StandardWebhooksSignature(Duration tolerance) implements Signature
         return "a valid signature is required in " + SIGNATURE;
     }
 
+    @Override
+    public String secretProblem(String secret) {
+        try {
+            key(secret);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "the signature secret is not a whsec_<base64> key";
+        }
+    }
+
     /** The HMAC key of a {@code whsec_<base64>} secret. */
     static byte[] key(String secret) {
         String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * Scheme {@code twilio}: header {@code X-Twilio-Signature} = base64(HMAC-SHA1(secret, URL + each
  * POST field's name and value, sorted by name)). The URL is the one the provider called
- * ({@link SignedRequest#url()}: behind a proxy, {@code dlr.http.public-base-url} + path + query as
+ * (the request's base URL and target: behind a proxy, {@code dlr.http.public-base-url} + path + query as
  * received). As Twilio's own validator does, the URL is also tried without its port and with the
  * scheme's default port, since Twilio is not consistent about it. A GET is signed over its URL
  * alone; a POST whose body is not a form (JSON) over its URL, which carries the body's SHA-256 in

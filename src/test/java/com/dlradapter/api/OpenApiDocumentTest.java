@@ -62,6 +62,13 @@ class OpenApiDocumentTest {
             // every operation answers 401 without the token (the webhooks: without the provider's)
             document.get("paths").forEach(item -> item.forEach(operation ->
                     assertThat(operation.get("responses").has("401")).as(operation.get("summary").asText()).isTrue()));
+            // a provider's webhook tells how it is signed (ProvidersApi): scheme, carrier, secretConfigured
+            assertThat(document.at("/paths/~1api~1providers~1{provider}/get/responses/200/content/application~1json/schema/$ref")
+                    .asText()).isEqualTo("#/components/schemas/Provider");
+            assertThat(document.at("/components/schemas/ProviderWebhook/properties/signature/$ref").asText())
+                    .isEqualTo("#/components/schemas/ProviderSignature");
+            assertThat(document.at("/components/schemas/ProviderSignature/properties").fieldNames()).toIterable()
+                    .containsExactly("scheme", "carrier", "secretConfigured");
         }
     }
 }

@@ -209,6 +209,25 @@ class MappingCheckerTest {
                 .contains("check mappings");
     }
 
+    /**
+     * The routes folder where the mappings folder belongs: alone it is said plainly (not twenty
+     * "INVALID MAPPING" lines for its route files); before the mappings folder, the two are taken
+     * by what they hold.
+     */
+    @Test
+    void aRoutesFolderGivenAsTheMappingsFolderIsSaidPlainly() {
+        assertThat(check("routes")).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).contains("NOT A MAPPINGS FOLDER routes holds route files").contains("check mappings/ routes")
+                .doesNotContain("INVALID MAPPING");
+        out.reset();
+        err.reset();
+        assertThat(check("routes", "mappings")).as(out() + err()).isEqualTo(MappingChecker.OK);
+        assertThat(out()).contains("== mappings" + java.io.File.separator + "acme.yaml")
+                .contains("== routes" + java.io.File.separator + "acme.yaml\nOK, routes acme")
+                .containsPattern("\\d+ route files: \\d+ valid, 0 invalid; 0 mappings without a route");
+        assertThat(err()).isEmpty();
+    }
+
     private static org.assertj.core.api.AbstractStringAssert<?> assertThatMessage(Runnable call) {
         try {
             call.run();
