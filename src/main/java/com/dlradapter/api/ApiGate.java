@@ -44,8 +44,7 @@ public class ApiGate {
         in.getHeaders().clear();
         exchange.setProperty(PARAMETERS, parameters);
         if (!Secrets.constantTimeEquals(token, given)) {
-            String client = clientAddress.resolve(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                    clientAddress.readsForwardedFor() ? String.join(",", request.headers().getAll("X-Forwarded-For")) : null);
+            String client = clientAddress.resolve(request);
             long wait = failedAuthentications.acquire(ClientAddress.limitKey(client));
             throw wait > 0 ? HttpProblem.tooManyFailures(wait) : HttpProblem.unauthorized("a valid bearer token is required", "Bearer");
         }

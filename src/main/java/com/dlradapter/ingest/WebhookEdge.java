@@ -10,7 +10,6 @@ import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * The first step of the webhook gate: reads what the pipeline needs (method, body, content type,
@@ -85,7 +84,7 @@ final class WebhookEdge {
             form = false;   // already without its tokens
         }
         exchange.setProperty(IngestProperties.CONTENT_TYPE, contentType);
-        String client = clientAddress.resolve(peerAddress(request), forwardedFor(request));
+        String client = clientAddress.resolve(request);
         exchange.setProperty(WebhookGate.CLIENT, client);
         return new Call(request, method, body, form, client, token, publicBaseUrl);
     }
@@ -96,18 +95,5 @@ final class WebhookEdge {
             return http.getRequest();
         }
         throw new IllegalStateException("the webhook gate serves platform-http routes only");
-    }
-
-    private String forwardedFor(HttpServerRequest request) {
-        if (!clientAddress.readsForwardedFor()) {
-            return null;
-        }
-        List<String> values = request.headers().getAll("X-Forwarded-For");
-        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(",", values);
-    }
-
-    private static String peerAddress(HttpServerRequest request) {
-        io.vertx.core.net.SocketAddress peer = request.remoteAddress();
-        return peer == null ? null : peer.hostAddress();
     }
 }

@@ -1,5 +1,8 @@
 package com.dlradapter.security;
 
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+
 import java.util.List;
 
 /**
@@ -41,6 +44,17 @@ public final class ClientAddress {
             key.append(Integer.toHexString(((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF))).append(':');
         }
         return key.append(":/64").toString();
+    }
+
+    /** The client of a request as platform-http received it (the webhooks' and the API's). */
+    public String resolve(HttpServerRequest request) {
+        SocketAddress peer = request.remoteAddress();
+        String forwardedFor = null;
+        if (readsForwardedFor()) {
+            List<String> values = request.headers().getAll("X-Forwarded-For");
+            forwardedFor = values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(",", values);
+        }
+        return resolve(peer == null ? null : peer.hostAddress(), forwardedFor);
     }
 
     public String resolve(String peer, String forwardedFor) {
