@@ -146,8 +146,8 @@ public final class MappingChecker {
      */
     private int checkFolder(Path folder, Map<String, Path> providers) {
         List<Path> files;
-        try (var listing = Files.list(folder)) {
-            files = listing.filter(MappingLoader::isMappingFile).sorted().toList();
+        try {
+            files = MappingLoader.mappingFiles(folder);
         } catch (IOException e) {
             err.println("MISSING " + folder + ": cannot list the folder: " + e.getMessage());
             return INVALID;
@@ -172,7 +172,7 @@ public final class MappingChecker {
             }
             Path clash = providers.putIfAbsent(mapping.provider(), file);
             if (clash != null) {
-                err.println("INVALID MAPPING " + file + ": provider '" + mapping.provider() + "' is already defined by " + clash);
+                err.println("INVALID MAPPING " + MappingLoader.alreadyDefined(file, mapping.provider(), clash));
                 out.println("INVALID (see the error output)");
                 invalid++;
                 continue;
@@ -290,8 +290,8 @@ public final class MappingChecker {
      */
     private static boolean holdsRoutesOnly(Path folder) {
         List<Path> files;
-        try (var listing = Files.list(folder)) {
-            files = listing.filter(MappingLoader::isMappingFile).toList();
+        try {
+            files = MappingLoader.mappingFiles(folder);
         } catch (IOException e) {
             return false;   // checkFolder reports it
         }

@@ -44,20 +44,33 @@ public final class MappingLoader {
         if (!Files.isDirectory(directory)) {
             throw new MappingDefinitionException("mapping directory " + directory.toAbsolutePath() + " does not exist");
         }
-        Map<String, ProviderMapping> mappings = new TreeMap<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(MappingLoader::isMappingFile).sorted().toList()) {
-                ProviderMapping mapping = load(file);
-                ProviderMapping clash = mappings.put(mapping.provider(), mapping);
-                if (clash != null) {
-                    throw new MappingDefinitionException(file + ": provider '" + mapping.provider()
-                            + "' is already defined by " + clash.file());
-                }
-            }
+        List<Path> files;
+        try {
+            files = mappingFiles(directory);
         } catch (IOException e) {
             throw new MappingDefinitionException("cannot list mapping directory " + directory + ": " + e.getMessage(), e);
         }
+        Map<String, ProviderMapping> mappings = new TreeMap<>();
+        for (Path file : files) {
+            ProviderMapping mapping = load(file);
+            ProviderMapping clash = mappings.put(mapping.provider(), mapping);
+            if (clash != null) {
+                throw new MappingDefinitionException(alreadyDefined(file, mapping.provider(), clash.file()));
+            }
+        }
         return mappings;
+    }
+
+    /** The mapping files of a folder in name order: the order the start loads them, and the checker checks them. */
+    public static List<Path> mappingFiles(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(MappingLoader::isMappingFile).sorted().toList();
+        }
+    }
+
+    /** Two files for one provider: refused alike by the start and the checker. */
+    static String alreadyDefined(Path file, String provider, Path other) {
+        return file + ": provider '" + provider + "' is already defined by " + other;
     }
 
     /** A mapping file: a regular .yaml or .yml file (what a folder watch for mappings looks at). */

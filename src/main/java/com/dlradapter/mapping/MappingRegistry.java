@@ -90,8 +90,7 @@ public class MappingRegistry {
                 ProviderMapping mapping = SampleCheck.requirePassing(loader.load(file));
                 ProviderMapping other = next.get(mapping.provider());
                 if (other != null && !other.file().equals(file)) {
-                    throw new MappingDefinitionException(file + ": provider '" + mapping.provider()
-                            + "' is already defined by " + other.file());
+                    throw new MappingDefinitionException(MappingLoader.alreadyDefined(file, mapping.provider(), other.file()));
                 }
                 next.values().removeIf(old -> old.file().equals(file));
                 next.put(mapping.provider(), mapping);

@@ -228,6 +228,25 @@ class MappingCheckerTest {
         assertThat(err()).isEmpty();
     }
 
+    /**
+     * Two files for one provider in a folder: the checker says it in the start's own words, and
+     * reads the same files the start reads (*.yaml and *.yml, in name order; anything else left alone).
+     */
+    @Test
+    void aFolderWithTwoFilesForOneProviderIsRefusedAsTheStartRefusesIt() throws Exception {
+        Path first = directory.resolve("a-acme.yaml");
+        Path second = directory.resolve("b-acme.yml");
+        Files.copy(Path.of("mappings/acme.yaml"), first);
+        Files.copy(Path.of("mappings/acme.yaml"), second);
+        Files.writeString(directory.resolve("notes.txt"), "not a mapping");
+        String refusal = second + ": provider 'acme' is already defined by " + first;
+
+        assertThat(check(directory.toString())).as(out() + err()).isEqualTo(MappingChecker.INVALID);
+        assertThat(err()).contains("INVALID MAPPING " + refusal).doesNotContain("notes.txt");
+        assertThat(out()).contains("2 mapping files: 1 passed, 0 failed, 1 invalid");
+        assertThatMessage(() -> new MappingLoader().loadDirectory(directory)).isEqualTo(refusal);
+    }
+
     private static org.assertj.core.api.AbstractStringAssert<?> assertThatMessage(Runnable call) {
         try {
             call.run();

@@ -2,6 +2,7 @@ package com.dlradapter.reload;
 
 import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,11 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,8 +39,8 @@ class MappingRemovalReloadTest {
 
     @BeforeEach
     void start() throws IOException {
-        copy(Path.of("routes"), routes);
-        copy(Path.of("mappings"), mappings);
+        ShippedFiles.copyRoutes(routes);
+        ShippedFiles.copyMappings(mappings);
         Map<String, String> settings = new LinkedHashMap<>(RunningAdapter.defaults(data));
         settings.put("dlr.reload", "true");
         settings.put("dlr.reload.interval", "200ms");
@@ -55,13 +54,6 @@ class MappingRemovalReloadTest {
         adapter.close();
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
 
     private Map<String, ?> loaded() {
         return adapter.bean("mappingRegistry", MappingRegistry.class).mappings();

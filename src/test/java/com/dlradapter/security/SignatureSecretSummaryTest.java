@@ -2,16 +2,15 @@ package com.dlradapter.security;
 
 import com.dlradapter.ingest.WebhookGate;
 import com.dlradapter.support.RunningAdapter;
+import com.dlradapter.support.ShippedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +29,8 @@ class SignatureSecretSummaryTest {
 
     @Test
     void aMalformedStandardWebhooksSecretIsToldInTheSummary() throws Exception {
-        copy(Path.of("routes"), routes);
-        copy(Path.of("mappings"), mappings);
+        ShippedFiles.copyRoutes(routes);
+        ShippedFiles.copyMappings(mappings);
         String acme = Files.readString(Path.of("mappings", "acme.yaml"));
         for (String id : new String[] {"swgood", "swbad"}) {
             Files.writeString(mappings.resolve(id + ".yaml"), acme.replace("provider: acme", "provider: " + id)
@@ -56,11 +55,4 @@ class SignatureSecretSummaryTest {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-    }
 }
