@@ -1,6 +1,6 @@
 package com.dlradapter.security;
 
-import java.io.ByteArrayOutputStream;
+import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -59,10 +59,9 @@ public record StandardWebhooksSignature(Duration tolerance) implements Signature
         } catch (IllegalArgumentException e) {
             return "the signature secret is not a whsec_ base64 key";
         }
-        ByteArrayOutputStream signed = new ByteArrayOutputStream();
-        signed.writeBytes((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        signed.writeBytes(request.body());
-        byte[] expected = SignatureScheme.mac("HmacSHA256", key).doFinal(signed.toByteArray());
+        Mac mac = SignatureScheme.mac("HmacSHA256", key);
+        mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+        byte[] expected = mac.doFinal(request.body());   // the body as received, not copied behind the prefix
         for (String signature : signatures.trim().split(" +")) {
             int comma = signature.indexOf(',');
             if (comma < 0 || !signature.substring(0, comma).equals("v1")) {

@@ -1,5 +1,6 @@
 package com.dlradapter.security;
 
+import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -67,9 +68,9 @@ public record TwilioSignature(String header) implements SignatureScheme {
         } catch (IllegalArgumentException e) {
             return refused + " (the body is not a valid form)";
         }
+        Mac mac = SignatureScheme.mac("HmacSHA1", secret.getBytes(StandardCharsets.UTF_8));   // doFinal resets it for the next variant
         for (String base : baseVariants(request.baseUrl())) {
-            byte[] expected = SignatureScheme.mac("HmacSHA1", secret.getBytes(StandardCharsets.UTF_8))
-                    .doFinal((base + request.target() + fields).getBytes(StandardCharsets.UTF_8));
+            byte[] expected = mac.doFinal((base + request.target() + fields).getBytes(StandardCharsets.UTF_8));
             if (MessageDigest.isEqual(expected, decoded)) {
                 return null;
             }

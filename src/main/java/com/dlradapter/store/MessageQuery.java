@@ -77,22 +77,8 @@ public class MessageQuery {
     private ObjectNode state(ResultSet rs, String provider, String messageId) throws SQLException {
         ObjectNode state = CanonicalJson.MAPPER.createObjectNode();
         state.putNull("id");
-        state.put("provider", provider);
-        state.put("messageId", messageId);
-        state.put("batchId", rs.getString("batch_id"));
-        state.put("clientRef", rs.getString("client_ref"));
-        state.put("recipient", rs.getString("recipient"));
-        state.put("status", rs.getString("status"));
-        state.put("final", rs.getBoolean("is_final"));
-        state.put("providerStatus", rs.getString("provider_status"));
-        int parts = rs.getInt("parts");
-        if (!rs.wasNull()) {
-            state.put("parts", parts);
-        }
-        state.put("firstSeenAt", Jdbc.instantText(rs, "first_seen_at"));
-        state.put("updatedAt", Jdbc.instantText(rs, "updated_at"));
-        // Overdue: polled for the maximum age without reaching a final status.
-        state.put("overdue", rs.getObject("overdue_at") != null);
+        // overdue: polled for the maximum age without reaching a final status
+        MessageSearch.rowFields(state, rs, provider, messageId);
         state.put("overdueAt", Jdbc.instantText(rs, "overdue_at"));
         ObjectNode polling = state.putObject("polling");
         String pollState = rs.getString("poll_state");

@@ -110,17 +110,26 @@ public class MessageSearch {
                     break;
                 }
                 OffsetDateTime firstSeen = rs.getObject("first_seen_at", OffsetDateTime.class);
-                messages.add(message(rs, firstSeen));
+                messages.add(message(rs));
                 last = new Position(firstSeen.toInstant(), rs.getString("provider"), rs.getString("message_id"));
             }
         }
         return new Page(messages, more ? last : null);
     }
 
-    private static ObjectNode message(ResultSet rs, OffsetDateTime firstSeen) throws SQLException {
+    private static ObjectNode message(ResultSet rs) throws SQLException {
         ObjectNode message = CanonicalJson.MAPPER.createObjectNode();
-        message.put("provider", rs.getString("provider"));
-        message.put("messageId", rs.getString("message_id"));
+        rowFields(message, rs, rs.getString("provider"), rs.getString("message_id"));
+        return message;
+    }
+
+    /**
+     * A {@code message_status} row's own fields, {@code provider} to {@code overdue}, in the order
+     * both the search's list and a message's state ({@link MessageQuery}) answer them.
+     */
+    static void rowFields(ObjectNode message, ResultSet rs, String provider, String messageId) throws SQLException {
+        message.put("provider", provider);
+        message.put("messageId", messageId);
         message.put("batchId", rs.getString("batch_id"));
         message.put("clientRef", rs.getString("client_ref"));
         message.put("recipient", rs.getString("recipient"));
@@ -131,10 +140,9 @@ public class MessageSearch {
         if (!rs.wasNull()) {
             message.put("parts", parts);
         }
-        message.put("firstSeenAt", firstSeen.toInstant().toString());
+        message.put("firstSeenAt", Jdbc.instantText(rs, "first_seen_at"));
         message.put("updatedAt", Jdbc.instantText(rs, "updated_at"));
         message.put("overdue", rs.getObject("overdue_at") != null);
-        return message;
     }
 
     /**

@@ -36,6 +36,10 @@ public class ReceiptFlow {
     public record Count(Instant minute, String provider, String status, long receipts) {
     }
 
+    /** What a {@link Count} counts: one minute, provider and status. */
+    private record Cell(Instant minute, String provider, String status) {
+    }
+
     /** The window's counts, and each provider's newest receipt in it. */
     public record Flow(List<Count> counts, Map<String, Instant> lastReceived) {
     }
@@ -45,7 +49,7 @@ public class ReceiptFlow {
      * first arrived, and is counted at that time (so not at all when that is before the window).
      */
     public Flow since(Instant since) throws SQLException {
-        Map<String, long[]> counts = new HashMap<>();
+        Map<Cell, long[]> counts = new HashMap<>();
         Map<String, Instant> last = new HashMap<>();
         try (Connection connection = dataSource.getConnection()) {
             long first = firstSeq(connection, since);
@@ -61,7 +65,7 @@ public class ReceiptFlow {
                             String provider = rs.getString(1);
                             Instant received = Jdbc.instant(rs, "received_at");
                             Instant minute = received.truncatedTo(ChronoUnit.MINUTES);
-                            counts.computeIfAbsent(minute + "\u0000" + provider + "\u0000" + rs.getString(2), key -> new long[1])[0]++;
+                            counts.computeIfAbsent(new Cell(minute, provider, rs.getString(2)), key -> new long[1])[0]++;
                             last.merge(provider, received, (a, b) -> a.isAfter(b) ? a : b);
                         }
                     }
@@ -72,10 +76,7 @@ public class ReceiptFlow {
             }
         }
         List<Count> list = new ArrayList<>(counts.size());
-        counts.forEach((key, count) -> {
-            String[] parts = key.split("\u0000", 3);
-            list.add(new Count(Instant.parse(parts[0]), parts[1], parts[2], count[0]));
-        });
+        counts.forEach((key, count) -> list.add(new Count(key.minute(), key.provider(), key.status(), count[0])));
         return new Flow(list, last);
     }
 
