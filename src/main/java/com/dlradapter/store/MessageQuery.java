@@ -73,22 +73,30 @@ public class MessageQuery {
         }
     }
 
+    /**
+     * A message's status fields from its message_status row, batchId to parts, as the message
+     * view and the message search (each a row of it) both answer them.
+     */
+    static void putStatus(ObjectNode message, ResultSet rs) throws SQLException {
+        message.put("batchId", rs.getString("batch_id"));
+        message.put("clientRef", rs.getString("client_ref"));
+        message.put("recipient", rs.getString("recipient"));
+        message.put("status", rs.getString("status"));
+        message.put("final", rs.getBoolean("is_final"));
+        message.put("providerStatus", rs.getString("provider_status"));
+        int parts = rs.getInt("parts");
+        if (!rs.wasNull()) {
+            message.put("parts", parts);
+        }
+    }
+
     /** The message's own fields from its row (and its poll schedule's), {@code id} null. */
     private ObjectNode state(ResultSet rs, String provider, String messageId) throws SQLException {
         ObjectNode state = CanonicalJson.MAPPER.createObjectNode();
         state.putNull("id");
         state.put("provider", provider);
         state.put("messageId", messageId);
-        state.put("batchId", rs.getString("batch_id"));
-        state.put("clientRef", rs.getString("client_ref"));
-        state.put("recipient", rs.getString("recipient"));
-        state.put("status", rs.getString("status"));
-        state.put("final", rs.getBoolean("is_final"));
-        state.put("providerStatus", rs.getString("provider_status"));
-        int parts = rs.getInt("parts");
-        if (!rs.wasNull()) {
-            state.put("parts", parts);
-        }
+        putStatus(state, rs);
         state.put("firstSeenAt", Jdbc.instantText(rs, "first_seen_at"));
         state.put("updatedAt", Jdbc.instantText(rs, "updated_at"));
         // Overdue: polled for the maximum age without reaching a final status.

@@ -121,16 +121,7 @@ public class MessageSearch {
         ObjectNode message = CanonicalJson.MAPPER.createObjectNode();
         message.put("provider", rs.getString("provider"));
         message.put("messageId", rs.getString("message_id"));
-        message.put("batchId", rs.getString("batch_id"));
-        message.put("clientRef", rs.getString("client_ref"));
-        message.put("recipient", rs.getString("recipient"));
-        message.put("status", rs.getString("status"));
-        message.put("final", rs.getBoolean("is_final"));
-        message.put("providerStatus", rs.getString("provider_status"));
-        int parts = rs.getInt("parts");
-        if (!rs.wasNull()) {
-            message.put("parts", parts);
-        }
+        MessageQuery.putStatus(message, rs);
         message.put("firstSeenAt", firstSeen.toInstant().toString());
         message.put("updatedAt", Jdbc.instantText(rs, "updated_at"));
         message.put("overdue", rs.getObject("overdue_at") != null);
