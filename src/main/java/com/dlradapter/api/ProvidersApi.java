@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -115,12 +114,7 @@ public class ProvidersApi {
         mapping.reasonStatuses().forEach((reason, status) -> reasons.put(reason, status.name()));
         view.put("reasonStatuses", reasons);
         view.put("samples", samples(mapping));
-        Map<String, Object> polling = new LinkedHashMap<>();
-        polling.put("state", polled.test(provider) ? "on" : "off");
-        Instant lastPoll = metrics.lastSuccessfulPoll(provider);
-        polling.put("lastSuccessfulCallAt", lastPoll == null ? null : lastPoll.toString());
-        polling.put("errors", metrics.pollErrors(provider));
-        view.put("polling", polling);
+        view.put("polling", OverviewApi.polling(provider, polled, metrics));
         return view;
     }
 
