@@ -4,6 +4,9 @@ import com.dlradapter.canonical.CanonicalJson;
 import com.dlradapter.http.HttpProblem;
 import org.apache.camel.Exchange;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +44,19 @@ final class ApiExchange {
             return value;
         } catch (NumberFormatException e) {
             throw HttpProblem.badRequest("'" + name + "' must be a whole number from " + min + " to " + max);
+        }
+    }
+
+    /** A time parameter (ISO-8601 with an offset); null when absent; else 400. */
+    static Instant instant(Exchange exchange, String name) {
+        String value = parameter(exchange, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 time with an offset, e.g. 2026-06-09T13:00:00Z");
         }
     }
 

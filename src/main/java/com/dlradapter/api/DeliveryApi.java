@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,7 +114,8 @@ public class DeliveryApi {
         if (target == null) {
             throw HttpProblem.badRequest("'target' is required: the target whose failed deliveries to retry");
         }
-        Instant before = instant(exchange, "before");
+        Instant given = ApiExchange.instant(exchange, "before");
+        Instant before = given == null ? Instant.now() : given;
         long deadline = System.nanoTime() + budget.toNanos();
         int retried = 0;
         boolean more = true;
@@ -135,18 +134,6 @@ public class DeliveryApi {
         answer.put("remaining", remaining);
         answer.put("before", before.toString());
         ApiExchange.answer(exchange, 200, answer);
-    }
-
-    private static Instant instant(Exchange exchange, String name) {
-        String text = ApiExchange.parameter(exchange, name);
-        if (text == null) {
-            return Instant.now();
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 time with an offset");
-        }
     }
 
     public void retry(Exchange exchange) throws SQLException {

@@ -8,7 +8,6 @@ import org.apache.camel.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -39,7 +38,7 @@ public class MessageSearchApi {
         MessageSearch.Filter filter = new MessageSearch.Filter(
                 key(exchange, "provider"), key(exchange, "messageId"), key(exchange, "clientRef"), recipient(exchange),
                 status(exchange),
-                bool(exchange, "final"), bool(exchange, "overdue"), instant(exchange, "since"), instant(exchange, "until"));
+                bool(exchange, "final"), bool(exchange, "overdue"), ApiExchange.instant(exchange, "since"), ApiExchange.instant(exchange, "until"));
         if (filter.since() != null && filter.until() != null && !filter.since().isBefore(filter.until())) {
             throw HttpProblem.badRequest("'since' must be before 'until'");
         }
@@ -104,18 +103,6 @@ public class MessageSearchApi {
             case "false" -> Boolean.FALSE;
             default -> throw HttpProblem.badRequest("'" + name + "' must be true or false");
         };
-    }
-
-    private static Instant instant(Exchange exchange, String name) {
-        String value = ApiExchange.parameter(exchange, name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 time with an offset, e.g. 2026-06-09T13:00:00Z");
-        }
     }
 
     /** The position a cursor stands for: first-seen time, provider and message id (the rest, whatever it holds), one per line. */

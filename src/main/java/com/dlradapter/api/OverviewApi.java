@@ -104,6 +104,16 @@ public class OverviewApi {
         return CanonicalJson.write(answer);
     }
 
+    /** A provider's polling on this node, as the overview and /api/providers show it. */
+    static Map<String, Object> polling(String provider, PolledProviders polled, AdapterMetrics metrics) {
+        Map<String, Object> polling = new LinkedHashMap<>();
+        polling.put("state", polled.test(provider) ? "on" : "off");
+        Instant lastPoll = metrics.lastSuccessfulPoll(provider);
+        polling.put("lastSuccessfulCallAt", lastPoll == null ? null : lastPoll.toString());
+        polling.put("errors", metrics.pollErrors(provider));
+        return polling;
+    }
+
     private static Map<String, List<Long>> series(Map<String, long[]> counts) {
         Map<String, List<Long>> series = new LinkedHashMap<>();
         counts.forEach((key, perMinute) -> series.put(key, java.util.Arrays.stream(perMinute).boxed().toList()));
@@ -120,12 +130,7 @@ public class OverviewApi {
             view.put("provider", provider);
             Instant last = lastReceived.get(provider);
             view.put("lastReceivedAt", last == null ? null : last.toString());
-            Map<String, Object> polling = new LinkedHashMap<>();
-            polling.put("state", polled.test(provider) ? "on" : "off");
-            Instant lastPoll = metrics.lastSuccessfulPoll(provider);
-            polling.put("lastSuccessfulCallAt", lastPoll == null ? null : lastPoll.toString());
-            polling.put("errors", metrics.pollErrors(provider));
-            view.put("polling", polling);
+            view.put("polling", polling(provider, polled, metrics));
             providers.add(view);
         }
         return providers;

@@ -17,11 +17,12 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,8 @@ public class ProvidersApi {
     private final PolledProviders polled;
     private final AdapterMetrics metrics;
     private final String publicBaseUrl;
+    /** Per provider: its samples as run for the version of its mapping now loaded. */
+    private final Map<String, Checked> checkedSamples = new ConcurrentHashMap<>();
 
     /**
      * @param access        a provider's webhook policy (its token), null for an unknown provider
@@ -110,22 +113,34 @@ public class ProvidersApi {
         Map<String, Object> reasons = new LinkedHashMap<>();
         mapping.reasonStatuses().forEach((reason, status) -> reasons.put(reason, status.name()));
         view.put("reasonStatuses", reasons);
-        List<Map<String, Object>> samples = new ArrayList<>();
-        for (SampleCheck.Result result : SampleCheck.runAll(mapping)) {
-            Map<String, Object> sample = new LinkedHashMap<>();
-            sample.put("name", result.sample());
-            sample.put("passed", result.passed());
-            sample.put("detail", result.detail());
-            samples.add(sample);
-        }
-        view.put("samples", samples);
-        Map<String, Object> polling = new LinkedHashMap<>();
-        polling.put("state", polled.test(provider) ? "on" : "off");
-        Instant lastPoll = metrics.lastSuccessfulPoll(provider);
-        polling.put("lastSuccessfulCallAt", lastPoll == null ? null : lastPoll.toString());
-        polling.put("errors", metrics.pollErrors(provider));
-        view.put("polling", polling);
+        view.put("samples", samples(mapping));
+        view.put("polling", OverviewApi.polling(provider, polled, metrics));
         return view;
+    }
+
+    /**
+     * A mapping's samples as checked: run once per loaded version (a reload loads a new
+     * {@link ProviderMapping}), not on every request; the result of a version never changes.
+     */
+    List<Map<String, Object>> samples(ProviderMapping mapping) {
+        Checked checked = checkedSamples.get(mapping.provider());
+        if (checked == null || checked.mapping() != mapping) {
+            List<Map<String, Object>> samples = new ArrayList<>();
+            for (SampleCheck.Result result : SampleCheck.runAll(mapping)) {
+                Map<String, Object> sample = new LinkedHashMap<>();
+                sample.put("name", result.sample());
+                sample.put("passed", result.passed());
+                sample.put("detail", result.detail());
+                samples.add(Collections.unmodifiableMap(sample));
+            }
+            checked = new Checked(mapping, List.copyOf(samples));
+            checkedSamples.put(mapping.provider(), checked);
+        }
+        return checked.samples();
+    }
+
+    /** The samples of one loaded version of a provider's mapping, as run. */
+    private record Checked(ProviderMapping mapping, List<Map<String, Object>> samples) {
     }
 
     /**

@@ -35,7 +35,8 @@ public class ConsoleAssets {
             "png", "image/png");
 
     private final String root;
-    private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
+    /** The files found, by name; a name not found is not kept (anyone may ask for any name). */
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
     /** @param root the class-path folder of the console's files, e.g. {@code console} */
     public ConsoleAssets(String root) {
@@ -78,14 +79,23 @@ public class ConsoleAssets {
         return request == null ? null : request.path();
     }
 
-    /** A file's bytes, read once: the jar does not change while the adapter runs. */
-    private Optional<byte[]> read(String name) {
-        return files.computeIfAbsent(name, key -> {
+    /**
+     * A file's bytes, read once: the jar does not change while the adapter runs. A miss is not
+     * remembered: the route needs no token, so remembering every name asked for would let anyone
+     * grow this map without bound.
+     */
+    Optional<byte[]> read(String name) {
+        return Optional.ofNullable(files.computeIfAbsent(name, key -> {
             try (InputStream in = ConsoleAssets.class.getClassLoader().getResourceAsStream(root + "/" + key)) {
-                return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+                return in == null ? null : in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the console's " + key, e);
             }
-        });
+        }));
+    }
+
+    /** How many files are kept in memory. */
+    int kept() {
+        return files.size();
     }
 }

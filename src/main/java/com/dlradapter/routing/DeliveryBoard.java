@@ -34,6 +34,8 @@ public class DeliveryBoard {
             + " WHERE e.provider = ? AND e.message_id = ? UNION ALL SELECT * FROM delivery WHERE source_id = ?";
     public static final String FAILED_PAGE = "SELECT id FROM delivery WHERE status = 'failed' AND sink = ? AND target = ?"
             + " AND next_attempt_at < ? ORDER BY status, sink, target, next_attempt_at LIMIT ?";
+    public static final String FAILED_BEFORE = "SELECT COUNT(*) FROM delivery WHERE status = 'failed' AND sink = ? AND target = ?"
+            + " AND next_attempt_at < ?";
     public static final String FAILED_SINCE = "SELECT COUNT(*) FROM delivery WHERE status = 'failed' AND sink = ?"
             + " AND next_attempt_at >= ?";
 
@@ -199,8 +201,7 @@ TARGET_COUNTS);
     public long failedBefore(String target, Instant startedAt) throws SQLException {
         long failed = 0;
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement(
-                     "SELECT COUNT(*) FROM delivery WHERE status = 'failed' AND sink = ? AND target = ? AND next_attempt_at < ?")) {
+             PreparedStatement count = connection.prepareStatement(FAILED_BEFORE)) {
             for (String sink : SINKS) {
                 count.setString(1, sink);
                 count.setString(2, target);

@@ -94,6 +94,8 @@ class ConsoleQueryPlanTest {
                         List.of("failed", "webhook", "t-1", 50, 0), "delivery_round_ix", true),
                 Arguments.of("a target's failed to retry", DeliveryBoard.FAILED_PAGE,
                         List.of("webhook", "t-1", lastHour, 500), "delivery_round_ix", true),
+                Arguments.of("a target's failed left to retry", DeliveryBoard.FAILED_BEFORE,
+                        List.of("webhook", "t-1", lastHour), "delivery_round_ix", false),
                 Arguments.of("failed of the last hour", DeliveryBoard.FAILED_SINCE, List.of("webhook", lastHour),
                         "delivery_round_ix", false),
                 Arguments.of("a message's deliveries", DeliveryBoard.OF_MESSAGE, List.of("p-2", "m-4242", "overdue|p-2|m-4242"),

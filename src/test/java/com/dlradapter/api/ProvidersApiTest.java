@@ -1,6 +1,7 @@
 package com.dlradapter.api;
 
 import com.dlradapter.mapping.MappingLoader;
+import com.dlradapter.mapping.MappingRegistry;
 import com.dlradapter.mapping.ProviderMapping;
 import com.dlradapter.mapping.SampleCheck;
 import com.dlradapter.support.Payloads;
@@ -109,6 +110,23 @@ class ProvidersApiTest {
             JsonNode zeckta = JSON.readTree(adapter.get("/api/providers/zeckta").body());
             assertThat(zeckta.get("webhook").get("url").asText()).isEqualTo("https://dlr.example.com/webhooks/zeckta/test-zeckta-token");
         }
+    }
+
+    @Test
+    void runsTheSamplesOncePerLoadedVersionOfAMapping() throws Exception {
+        Path mappings = Files.createDirectories(data.resolve("mappings"));
+        Path zeckta = mappings.resolve("zeckta.yaml");
+        Files.copy(Path.of("mappings", "zeckta.yaml"), zeckta);
+        MappingRegistry registry = new MappingRegistry(mappings);
+        ProvidersApi api = new ProvidersApi(registry, provider -> null, provider -> null, null, null, null);
+
+        List<Map<String, Object>> first = api.samples(registry.mappings().get("zeckta"));
+        assertThat(first).hasSize(registry.mappings().get("zeckta").samples().size());
+        assertThat(api.samples(registry.mappings().get("zeckta"))).as("the same version: not run again").isSameAs(first);
+
+        registry.reload(List.of(zeckta), List.of());   // a new version of the same file
+        List<Map<String, Object>> reloaded = api.samples(registry.mappings().get("zeckta"));
+        assertThat(reloaded).as("a new version: run again").isNotSameAs(first).isEqualTo(first);
     }
 
     private static HttpResponse<String> post(RunningAdapter adapter, String url, String body) {

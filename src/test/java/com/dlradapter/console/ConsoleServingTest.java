@@ -87,6 +87,18 @@ class ConsoleServingTest {
         assertThat(script).doesNotContain("localStorage", "document.cookie");
     }
 
+    /** The route needs no token: names asked for that are no file must not pile up in memory. */
+    @Test
+    void keepsOnlyTheFilesItFound() {
+        ConsoleAssets assets = new ConsoleAssets("console");
+        assertThat(assets.read("index.html")).isPresent();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(assets.read("missing-" + i + ".js")).isEmpty();
+        }
+        assertThat(assets.read("index.html")).isPresent();
+        assertThat(assets.kept()).isEqualTo(1);
+    }
+
     private static HttpResponse<String> get(RunningAdapter adapter, String path) {
         return adapter.send(HttpRequest.newBuilder(URI.create(adapter.url(path))).GET());
     }
